@@ -1,0 +1,142 @@
+// Diagnostics: one catalog of stable codes, a span-carrying diagnostic shape,
+// and a renderer that prints `file:line:col: severity CODE: message` followed by
+// the source line and a caret. Remarks from passes use the same shape.
+
+export type Severity = "error" | "warning" | "note" | "remark";
+
+/** A source text with a path, shared by every span into it. */
+export class SourceFile {
+  private lineStarts: number[] | undefined;
+  constructor(
+    readonly path: string,
+    readonly text: string,
+  ) {}
+
+  /** 0-based line and column (in UTF-16 units) of an offset. */
+  position(offset: number): { line: number; col: number } {
+    const starts = this.starts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, col: offset - starts[lo]! };
+  }
+
+  /** The text of a 0-based line, without its terminator. */
+  lineText(line: number): string {
+    const starts = this.starts();
+    const s = starts[line] ?? this.text.length;
+    let e = starts[line + 1] ?? this.text.length;
+    while (e > s && (this.text[e - 1] === "\n" || this.text[e - 1] === "\r")) e--;
+    return this.text.slice(s, e);
+  }
+
+  private starts(): number[] {
+    if (!this.lineStarts) {
+      const starts = [0];
+      const t = this.text;
+      for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) === 10) starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    return this.lineStarts;
+  }
+}
+
+/** A half-open range [start, end) of offsets into a source file. */
+export interface Span {
+  readonly file: SourceFile;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface CatalogEntry {
+  readonly severity: Severity;
+  /** Message template; `{name}` is replaced by the argument of that name. */
+  readonly template: string;
+}
+
+/**
+ * The catalog. Codes are stable: never renumber, never reuse a retired code.
+ * FL0xx driver and I/O, FL1xx lexer, FL2xx parser, FL3xx imports and files,
+ * FL4xx evaluation, FL5xx propagation and typing, FL6xx backends,
+ * FL7xx pass manager, FL8xx remarks of passes, FL9xx reference compiler.
+ */
+export const catalog = {
+  FL001: { severity: "error", template: "cannot read file '{path}': {reason}" },
+  FL002: { severity: "error", template: "unknown command '{command}'; try 'faustlab help'" },
+  FL003: { severity: "error", template: "bad command-line option: {detail}" },
+  FL004: { severity: "error", template: "cannot write '{path}': {reason}" },
+  FL005: { severity: "error", template: "internal error: {detail}" },
+  FL901: { severity: "error", template: "the reference compiler rejected the program: {message}" },
+  FL902: { severity: "error", template: "the reference could not render the program: {message}" },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type Code = keyof typeof catalog;
+
+export interface RelatedInfo {
+  readonly span: Span;
+  readonly message: string;
+}
+
+export interface Diagnostic {
+  readonly code: Code;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly span?: Span;
+  readonly related: readonly RelatedInfo[];
+}
+
+/** Builds a diagnostic from the catalog, filling the template from `args`. */
+export function diag(
+  code: Code,
+  args: Record<string, string | number> = {},
+  span?: Span,
+  related: readonly RelatedInfo[] = [],
+): Diagnostic {
+  const entry: CatalogEntry = catalog[code];
+  const message = entry.template.replace(/\{(\w+)\}/g, (_, name: string) =>
+    name in args ? String(args[name]) : `{${name}}`,
+  );
+  return { code, severity: entry.severity, message, span, related };
+}
+
+/** An exception that carries diagnostics to the driver, which prints them and exits 1. */
+export class DiagnosticError extends Error {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join("; "));
+  }
+}
+
+function location(span: Span): string {
+  const p = span.file.position(span.start);
+  return `${span.file.path}:${p.line + 1}:${p.col + 1}`;
+}
+
+/** The one-line header: `file:line:col: error CODE: message`. */
+export function headline(d: Diagnostic): string {
+  const where = d.span ? `${location(d.span)}: ` : "faustlab: ";
+  return `${where}${d.severity} ${d.code}: ${d.message}`;
+}
+
+function snippet(span: Span, indent: string): string[] {
+  const p = span.file.position(span.start);
+  const line = span.file.lineText(p.line).replace(/\t/g, " ");
+  const endPos = span.file.position(Math.max(span.start, span.end - 1));
+  const width = endPos.line === p.line ? Math.max(1, span.end - span.start) : Math.max(1, line.length - p.col);
+  return [`${indent}${line}`, `${indent}${" ".repeat(p.col)}${"^".repeat(Math.min(width, Math.max(1, line.length - p.col)))}`];
+}
+
+/** Full rendering: headline, source line with caret, and related locations. */
+export function render(d: Diagnostic, opts: { snippet?: boolean } = {}): string {
+  const lines = [headline(d)];
+  const withSnippet = opts.snippet ?? true;
+  if (d.span && withSnippet) lines.push(...snippet(d.span, "    "));
+  for (const r of d.related) {
+    lines.push(`${location(r.span)}: note: ${r.message}`);
+    if (withSnippet) lines.push(...snippet(r.span, "    "));
+  }
+  return lines.join("\n");
+}

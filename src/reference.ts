@@ -1,0 +1,369 @@
+// The reference: the real Faust compiler (libfaust 2.88.0 inside
+// @grame/faustwasm 0.18.4), used as faustlab's oracle. It compiles a program to
+// wasm and renders it with our own driver, so that single and double
+// precision both come back exactly as the module computed them.
+
+import fs from "node:fs";
+import path from "node:path";
+import { libfaustDir } from "./stdlib.ts";
+
+// The ESM build: the bare specifier resolves to a CommonJS build without exports.
+type FaustwasmModule = typeof import("@grame/faustwasm/dist/esm/index.js");
+type LibFaustInstance = InstanceType<FaustwasmModule["LibFaust"]>;
+type FaustModule = Awaited<ReturnType<FaustwasmModule["instantiateFaustModuleFromFile"]>>;
+
+export interface ReferenceOptions {
+  /** Compile with -double (samples are 64-bit floats). */
+  readonly double?: boolean;
+  /** Extra folders searched by import() and library(), before the standard library. */
+  readonly includeDirs?: readonly string[];
+  /** Folder of the program's own file, searched first (as Faust does). */
+  readonly sourceDir?: string;
+  /** Extra compiler arguments, passed through verbatim. */
+  readonly extraArgs?: readonly string[];
+}
+
+export interface CompiledReference {
+  readonly name: string;
+  readonly module: WebAssembly.Module;
+  readonly json: string;
+  readonly meta: ReferenceMeta;
+  readonly double: boolean;
+  /** Milliseconds spent inside libfaust. */
+  readonly compileMs: number;
+}
+
+export interface ReferenceUIItem {
+  readonly type: string;
+  readonly label: string;
+  readonly address?: string;
+  readonly index?: number;
+  readonly init?: number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly step?: number;
+  readonly meta?: readonly Record<string, string>[];
+  readonly items?: readonly ReferenceUIItem[];
+}
+
+export interface ReferenceMeta {
+  readonly name: string;
+  readonly version: string;
+  readonly compile_options: string;
+  readonly size: number;
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly meta?: readonly Record<string, string>[];
+  readonly ui: readonly ReferenceUIItem[];
+}
+
+export class ReferenceError extends Error {
+  constructor(
+    message: string,
+    readonly stage: "compile" | "render",
+  ) {
+    super(message);
+  }
+}
+
+let quiet = false;
+let libfaust: Promise<{ lib: LibFaustInstance; module: FaustModule }> | undefined;
+
+/** Loads libfaust once per process. Emscripten's console noise on compile errors is swallowed. */
+async function loadLibfaust(): Promise<{ lib: LibFaustInstance; module: FaustModule }> {
+  libfaust ??= (async () => {
+    const fw: FaustwasmModule = await import("@grame/faustwasm/dist/esm/index.js");
+    // Emscripten binds console.error and console.log when the module is created;
+    // bind it to dispatchers that stay quiet while libfaust is compiling.
+    const { error, log } = console;
+    console.error = (...a: unknown[]) => {
+      if (!quiet) error.apply(console, a);
+    };
+    console.log = (...a: unknown[]) => {
+      if (!quiet) log.apply(console, a);
+    };
+    let module: FaustModule;
+    try {
+      module = await fw.instantiateFaustModuleFromFile(path.join(libfaustDir(), "libfaust-wasm.js"));
+    } finally {
+      console.error = error;
+      console.log = log;
+    }
+    return { lib: new fw.LibFaust(module), module };
+  })();
+  return libfaust;
+}
+
+/** The version string of the embedded libfaust ("2.88.0"). */
+export async function referenceVersion(): Promise<string> {
+  return (await loadLibfaust()).lib.version();
+}
+
+let mirrorCount = 0;
+const mirrored = new Map<string, string>();
+
+/** Copies a host folder's .lib/.dsp files into libfaust's virtual file system; returns the virtual path. */
+function mirrorDir(module: FaustModule, hostDir: string): string {
+  const abs = path.resolve(hostDir);
+  const known = mirrored.get(abs);
+  if (known) return known;
+  const vdir = `/faustlab-include/${mirrorCount++}`;
+  const FS = module.FS;
+  const mkdirs = (p: string) => {
+    let cur = "";
+    for (const part of p.split("/").filter(Boolean)) {
+      cur += "/" + part;
+      try {
+        FS.mkdir(cur);
+      } catch {
+        /* exists */
+      }
+    }
+  };
+  const walk = (host: string, virt: string, depth: number) => {
+    mkdirs(virt);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(host, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith(".") || e.name === "node_modules") continue;
+      const h = path.join(host, e.name);
+      if (e.isDirectory() && depth < 3) walk(h, `${virt}/${e.name}`, depth + 1);
+      else if (e.isFile() && /\.(lib|dsp)$/.test(e.name)) FS.writeFile(`${virt}/${e.name}`, fs.readFileSync(h));
+    }
+  };
+  walk(abs, vdir, 0);
+  mirrored.set(abs, vdir);
+  return vdir;
+}
+
+let nameCounter = 0;
+
+/**
+ * Compiles a program with the real compiler. The factory name is the program
+ * name (it is the label of the top UI group, as `faust` uses the file name);
+ * libfaust is called directly, so nothing is cached between calls.
+ */
+export async function compileReference(source: string, name: string, opts: ReferenceOptions = {}): Promise<CompiledReference> {
+  const { lib, module } = await loadLibfaust();
+  const args: string[] = ["-lang", "wasm-i", "-ftz", "0"];
+  if (opts.double) args.push("-double");
+  for (const d of [...(opts.sourceDir ? [opts.sourceDir] : []), ...(opts.includeDirs ?? [])]) {
+    args.push("-I", mirrorDir(module, d));
+  }
+  args.push(...(opts.extraArgs ?? []));
+  nameCounter++;
+  const t0 = performance.now();
+  let wasm: { cfactory: number; data: { size(): number; get(i: number): number; delete(): void }; json: string };
+  try {
+    quiet = true;
+    wasm = lib.createDSPFactory(name, source, args.join(" "), true);
+  } catch {
+    const message = lib.getErrorAfterException() || "unknown compilation error";
+    lib.cleanupAfterException();
+    throw new ReferenceError(message.trim(), "compile");
+  } finally {
+    quiet = false;
+  }
+  const compileMs = performance.now() - t0;
+  const n = wasm.data.size();
+  const bytes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) bytes[i] = wasm.data.get(i);
+  wasm.data.delete();
+  const json = wasm.json;
+  lib.deleteDSPFactory(wasm.cfactory);
+  const wasmModule = new WebAssembly.Module(bytes);
+  return { name, module: wasmModule, json, meta: JSON.parse(json) as ReferenceMeta, double: !!opts.double, compileMs };
+}
+
+// ---- C semantics for the math functions the module imports from JS ----
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+function signBit(x: number): boolean {
+  f64[0] = x;
+  return (u32[1]! >>> 31) === 1;
+}
+
+/** C round(): halfway cases away from zero, keeps the sign of zero. */
+export function cRound(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const t = Math.trunc(x);
+  return Math.abs(x - t) >= 0.5 ? t + Math.sign(x) : t;
+}
+
+/** C remainder(): x - n*y with n = x/y rounded to nearest, ties to even, computed exactly. */
+export function cRemainder(x: number, y: number): number {
+  if (Number.isNaN(x) || Number.isNaN(y) || !Number.isFinite(x) || y === 0) return NaN;
+  if (!Number.isFinite(y)) return x;
+  const ay = Math.abs(y);
+  const ax = Math.abs(x);
+  let r: number;
+  let odd: boolean;
+  const twice = 2 * ay;
+  if (Number.isFinite(twice)) {
+    r = ax % twice; // exact
+    odd = r >= ay;
+    if (odd) r -= ay; // exact: ay <= r < 2ay
+  } else {
+    odd = ax >= ay;
+    r = odd ? ax - ay : ax;
+  }
+  if (r > ay / 2 || (r === ay / 2 && odd)) r -= ay;
+  const res = x < 0 || Object.is(x, -0) ? -r : r;
+  return res === 0 ? (signBit(x) ? -0 : 0) : res;
+}
+
+/** C copysign(): the magnitude of x with the sign bit of y (including -0 and NaN signs). */
+export function cCopysign(x: number, y: number): number {
+  return signBit(y) ? -Math.abs(x) : Math.abs(x);
+}
+
+/** C isinf(): true only for ±∞ (NaN is not infinite). */
+export function cIsinf(x: number): number {
+  return x === Infinity || x === -Infinity ? 1 : 0;
+}
+
+export function cIsnan(x: number): number {
+  return Number.isNaN(x) ? 1 : 0;
+}
+
+/** C fmax/fmin: a NaN argument yields the other one. */
+function cFmax(x: number, y: number): number {
+  if (Number.isNaN(x)) return y;
+  if (Number.isNaN(y)) return x;
+  return Math.max(x, y);
+}
+function cFmin(x: number, y: number): number {
+  if (Number.isNaN(x)) return y;
+  if (Number.isNaN(y)) return x;
+  return Math.min(x, y);
+}
+
+const unary: Record<string, (x: number) => number> = {
+  acos: Math.acos,
+  asin: Math.asin,
+  atan: Math.atan,
+  ceil: Math.ceil,
+  cos: Math.cos,
+  exp: Math.exp,
+  floor: Math.floor,
+  log: Math.log,
+  log10: Math.log10,
+  round: cRound,
+  rint: (x) => {
+    // ties to even
+    const r = Math.round(x);
+    return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  },
+  sin: Math.sin,
+  sqrt: Math.sqrt,
+  tan: Math.tan,
+  acosh: Math.acosh,
+  asinh: Math.asinh,
+  atanh: Math.atanh,
+  cosh: Math.cosh,
+  sinh: Math.sinh,
+  tanh: Math.tanh,
+  isnan: cIsnan,
+  isinf: cIsinf,
+  fabs: Math.abs,
+  exp10: (x) => Math.pow(10, x),
+};
+const binary: Record<string, (x: number, y: number) => number> = {
+  atan2: Math.atan2,
+  fmod: (x, y) => x % y,
+  pow: Math.pow,
+  remainder: cRemainder,
+  copysign: cCopysign,
+  max_: cFmax,
+  min_: cFmin,
+};
+
+/** The `env` imports of a Faust wasm module, with C semantics. */
+export function mathImports(): Record<string, WebAssembly.ImportValue> {
+  const env: Record<string, WebAssembly.ImportValue> = { _abs: (x: number) => Math.abs(x | 0) | 0 };
+  for (const [k, f] of Object.entries(unary)) {
+    env[`_${k}`] = f;
+    env[`_${k}f`] = f;
+  }
+  for (const [k, f] of Object.entries(binary)) {
+    env[`_${k}`] = f;
+    env[`_${k}f`] = f;
+  }
+  return env;
+}
+
+export interface RenderOptions {
+  readonly samples: number;
+  readonly sampleRate?: number;
+  readonly blockSize?: number;
+  /** Input signal per channel; defaults to a unit impulse on every input. */
+  readonly input?: (channel: number, index: number) => number;
+}
+
+export interface Rendering {
+  readonly inputs: number;
+  readonly outputs: number;
+  /** One array per output, the samples as the module computed them (float32 values widened exactly). */
+  readonly data: Float64Array[];
+}
+
+export const impulse = (_channel: number, index: number): number => (index === 0 ? 1 : 0);
+
+/** Renders a compiled module block by block, every control at its default value. */
+export function renderReference(c: CompiledReference, opts: RenderOptions): Rendering {
+  const sr = opts.sampleRate ?? 44100;
+  const bs = Math.max(1, opts.blockSize ?? 512);
+  const input = opts.input ?? impulse;
+  const { inputs, outputs, size } = c.meta;
+  let instance: WebAssembly.Instance;
+  try {
+    const env = mathImports();
+    const needed = WebAssembly.Module.imports(c.module).filter((i) => i.module === "env" && !(i.name in env) && i.kind === "function");
+    if (needed.length) throw new Error(`the module imports functions faustlab does not provide: ${needed.map((i) => i.name).join(", ")}`);
+    instance = new WebAssembly.Instance(c.module, { env });
+  } catch (e) {
+    throw new ReferenceError((e as Error).message, "render");
+  }
+  const ex = instance.exports as {
+    memory: WebAssembly.Memory;
+    init(dsp: number, sr: number): void;
+    compute(dsp: number, count: number, ins: number, outs: number): void;
+  };
+  const mem = ex.memory;
+  const sampleBytes = c.double ? 8 : 4;
+  const align = (x: number) => (x + 15) & ~15;
+  const ptrs = align(size);
+  const bufs = align(ptrs + 4 * (inputs + outputs));
+  const end = bufs + (inputs + outputs) * bs * sampleBytes;
+  if (end > mem.buffer.byteLength) mem.grow(Math.ceil((end - mem.buffer.byteLength) / 65536));
+  const view = new DataView(mem.buffer);
+  const bufAddr = (k: number) => bufs + k * bs * sampleBytes;
+  for (let k = 0; k < inputs + outputs; k++) view.setInt32(ptrs + 4 * k, bufAddr(k), true);
+  const Arr = c.double ? Float64Array : Float32Array;
+  ex.init(0, sr);
+  const data = Array.from({ length: outputs }, () => new Float64Array(opts.samples));
+  for (let pos = 0; pos < opts.samples; pos += bs) {
+    const count = Math.min(bs, opts.samples - pos);
+    const buf = mem.buffer;
+    for (let k = 0; k < inputs; k++) {
+      const a = new Arr(buf, bufAddr(k), bs);
+      for (let i = 0; i < count; i++) a[i] = input(k, pos + i);
+    }
+    try {
+      ex.compute(0, count, ptrs, ptrs + 4 * inputs);
+    } catch (e) {
+      throw new ReferenceError(`compute trapped: ${(e as Error).message}`, "render");
+    }
+    for (let k = 0; k < outputs; k++) {
+      const a = new Arr(mem.buffer, bufAddr(inputs + k), bs);
+      const d = data[k]!;
+      for (let i = 0; i < count; i++) d[pos + i] = a[i]!;
+    }
+  }
+  return { inputs, outputs, data };
+}
