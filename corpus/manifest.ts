@@ -31,6 +31,7 @@ export const expectedErrors: Readonly<Record<string, string>> = {
   "programs/errors/merge_arity.dsp": "merge composition A:>B | The number of outputs [3] of A must be a multiple of the number of inputs [2] of B",
   "programs/errors/missing_import.dsp": "unable to open file nosuchlibrary.lib",
   "programs/errors/negative_delay.dsp": "possible negative values of : -1",
+  "programs/errors/no_outputs.dsp": "the Faust program has no output signal",
   "programs/errors/no_process.dsp": "undefined symbol : process",
   "programs/errors/pattern_args.dsp": "too much arguments",
   "programs/errors/rec_arity.dsp": "recursive composition A~B | The number of outputs [1] of A must be at least the number of inputs [3] of B",
