@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { compileReference, renderReference } from "../src/reference.ts";
 import { corpusDir, describeProgram, expectedErrors, groupOf, listPrograms, readManifest } from "./manifest.ts";
 
 const groups = [
@@ -61,6 +62,24 @@ describe("corpus manifest", () => {
       else if (!got.error.includes(entry.error)) mismatches.push(`${entry.path}: message lacks '${entry.error}': ${got.error}`);
     }
     expect(mismatches).toEqual([]);
+  });
+
+  it("renders every accepted program for 2100 samples in both precisions without trapping", async () => {
+    const failures: string[] = [];
+    for (const entry of manifest) {
+      if (!entry.accepted) continue;
+      const file = path.join(corpusDir, entry.path);
+      for (const double of [false, true]) {
+        try {
+          const c = await compileReference(fs.readFileSync(file, "utf8"), entry.path, { double, sourceDir: path.dirname(file) });
+          const r = renderReference(c, { samples: 2100 });
+          if (r.data.length !== entry.outputs) failures.push(`${entry.path}: ${r.data.length} outputs rendered`);
+        } catch (e) {
+          failures.push(`${entry.path} (double=${double}): ${(e as Error).message}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
   });
 
   it("varies the number of inputs and outputs", () => {
