@@ -314,12 +314,19 @@ export interface Rendering {
 
 export const impulse = (_channel: number, index: number): number => (index === 0 ? 1 : 0);
 
-/** Renders a compiled module block by block, every control at its default value. */
-export function renderReference(c: CompiledReference, opts: RenderOptions): Rendering {
-  const sr = opts.sampleRate ?? 44100;
-  const bs = Math.max(1, opts.blockSize ?? 512);
-  const input = opts.input ?? impulse;
+/** A live instance of a reference module with its audio buffers laid out after the DSP struct. */
+export interface ReferenceInstance {
+  /** Calls compute(count) on the current buffers (count <= blockSize). */
+  compute(count: number): void;
+  /** The k-th input buffer (length blockSize); re-fetch after compute, memory may move. */
+  input(k: number): Float32Array | Float64Array;
+  output(k: number): Float32Array | Float64Array;
+}
+
+export function instantiateReference(c: CompiledReference, sampleRate: number, blockSize: number): ReferenceInstance {
   const { inputs, outputs, size } = c.meta;
+  if (/"type":\s*"soundfile"/.test(c.json))
+    throw new ReferenceError("the program reads a soundfile; the reference driver loads no sound files, so it does not render it", "render");
   let instance: WebAssembly.Instance;
   try {
     const env = mathImports();
@@ -335,6 +342,7 @@ export function renderReference(c: CompiledReference, opts: RenderOptions): Rend
     compute(dsp: number, count: number, ins: number, outs: number): void;
   };
   const mem = ex.memory;
+  const bs = blockSize;
   const sampleBytes = c.double ? 8 : 4;
   const align = (x: number) => (x + 15) & ~15;
   const ptrs = align(size);
@@ -345,22 +353,37 @@ export function renderReference(c: CompiledReference, opts: RenderOptions): Rend
   const bufAddr = (k: number) => bufs + k * bs * sampleBytes;
   for (let k = 0; k < inputs + outputs; k++) view.setInt32(ptrs + 4 * k, bufAddr(k), true);
   const Arr = c.double ? Float64Array : Float32Array;
-  ex.init(0, sr);
+  ex.init(0, sampleRate);
+  return {
+    compute(count) {
+      try {
+        ex.compute(0, count, ptrs, ptrs + 4 * inputs);
+      } catch (e) {
+        throw new ReferenceError(`compute trapped: ${(e as Error).message}`, "render");
+      }
+    },
+    input: (k) => new Arr(mem.buffer, bufAddr(k), bs),
+    output: (k) => new Arr(mem.buffer, bufAddr(inputs + k), bs),
+  };
+}
+
+/** Renders a compiled module block by block, every control at its default value. */
+export function renderReference(c: CompiledReference, opts: RenderOptions): Rendering {
+  const sr = opts.sampleRate ?? 44100;
+  const bs = Math.max(1, opts.blockSize ?? 512);
+  const input = opts.input ?? impulse;
+  const { inputs, outputs } = c.meta;
+  const inst = instantiateReference(c, sr, bs);
   const data = Array.from({ length: outputs }, () => new Float64Array(opts.samples));
   for (let pos = 0; pos < opts.samples; pos += bs) {
     const count = Math.min(bs, opts.samples - pos);
-    const buf = mem.buffer;
     for (let k = 0; k < inputs; k++) {
-      const a = new Arr(buf, bufAddr(k), bs);
+      const a = inst.input(k);
       for (let i = 0; i < count; i++) a[i] = input(k, pos + i);
     }
-    try {
-      ex.compute(0, count, ptrs, ptrs + 4 * inputs);
-    } catch (e) {
-      throw new ReferenceError(`compute trapped: ${(e as Error).message}`, "render");
-    }
+    inst.compute(count);
     for (let k = 0; k < outputs; k++) {
-      const a = new Arr(mem.buffer, bufAddr(inputs + k), bs);
+      const a = inst.output(k);
       const d = data[k]!;
       for (let i = 0; i < count; i++) d[pos + i] = a[i]!;
     }
