@@ -70,6 +70,31 @@ export const catalog = {
   FL003: { severity: "error", template: "bad command-line option: {detail}" },
   FL004: { severity: "error", template: "cannot write '{path}': {reason}" },
   FL005: { severity: "error", template: "internal error: {detail}" },
+  // FL1xx lexer (src/frontend/lexer.ts)
+  FL101: { severity: "error", template: "unterminated string: missing closing '\"'" },
+  FL102: { severity: "warning", template: "unterminated comment: '/*' is never closed" },
+  FL103: { severity: "error", template: "unexpected character {char}" },
+  FL104: { severity: "error", template: "unterminated documentation block: '<mdoc>' is never closed" },
+  // FL2xx parser (src/frontend/parser.ts)
+  FL201: { severity: "error", template: "syntax error: expected {expected}, found {found}" },
+  FL202: { severity: "error", template: "syntax error: unexpected {found} {where}" },
+  FL203: { severity: "error", template: "unclosed '{open}': expected '{close}', found {found}" },
+  FL204: { severity: "error", template: "nesting too deep: more than {limit} levels of brackets or nested constructs" },
+  FL205: { severity: "error", template: "expression too deep: more than {limit} levels of operators" },
+  FL206: { severity: "error", template: "too many errors in this file; stopping after {count}" },
+  // FL3xx imports and files (src/frontend/imports.ts)
+  FL301: { severity: "error", template: "cannot find imported file '{name}' (searched: {searched})" },
+  FL302: { severity: "warning", template: "import cycle: '{name}' is already being imported ({cycle}); ignored" },
+  FL303: { severity: "error", template: "cannot read imported file '{path}': {reason}" },
+  // FL560–FL589 signal IR (src/signals: constructors, text parser, verifier, evaluator)
+  FL560: { severity: "error", template: "signal IR syntax error: {detail}" },
+  FL561: { severity: "error", template: "signal IR: undefined value {name}" },
+  FL562: { severity: "error", template: "recursion group @{name} is defined twice with different bodies" },
+  FL563: { severity: "error", template: "recursion group @{name} has {expected} signals, not {actual}" },
+  FL570: { severity: "error", template: "ill-formed signal {node}: {detail}" },
+  FL571: { severity: "error", template: "signal {node} is on an instantaneous cycle: a recursion must go through a one-sample delay" },
+  FL572: { severity: "error", template: "recursion group @{name} is used but its bodies are never defined" },
+  FL573: { severity: "error", template: "cannot evaluate signal {node}: {detail}" },
   FL901: { severity: "error", template: "the reference compiler rejected the program: {message}" },
   FL902: { severity: "error", template: "the reference could not render the program: {message}" },
 } as const satisfies Record<string, CatalogEntry>;
