@@ -8,8 +8,10 @@ import { helpLines } from "./cliargs.ts";
 import type { Command, CommandIO } from "./commands/command.ts";
 import { referenceCommand } from "./commands/reference.ts";
 import { libtestsCommand } from "./commands/libtests.ts";
+import { boxesCommand } from "./commands/boxes.ts";
+import { checkCommand } from "./commands/check.ts";
 
-export const commands: readonly Command[] = [referenceCommand, libtestsCommand];
+export const commands: readonly Command[] = [referenceCommand, libtestsCommand, boxesCommand, checkCommand];
 
 const stdio: CommandIO = {
   out: (t) => void process.stdout.write(t),

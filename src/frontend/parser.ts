@@ -38,6 +38,8 @@ export interface ParsedFile {
   readonly file: SourceFile;
   /** Statements in source order: def, import and declare boxes. */
   readonly stmts: readonly Box[];
+  /** The span of each statement of `stmts` (boxes are shared, so spans are per occurrence here). */
+  readonly spans: readonly Span[];
   /** Lexer and parser diagnostics (errors and warnings). */
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -215,21 +217,23 @@ class Parser {
   // ----- statements
 
   parseFile(): ParsedFile {
-    let stmts: Box[] = [];
+    const stmts: Box[] = [];
+    const spans: Span[] = [];
     try {
-      stmts = this.statementList(false, false);
+      this.statementList(false, false, false, stmts, spans);
     } catch (e) {
       if (!(e instanceof TooManyErrors)) throw e;
     }
-    return { file: this.file, stmts, diagnostics: this.diagnostics };
+    // Lexer and parser diagnostics in source order (the sort is stable).
+    this.diagnostics.sort((a, b) => (a.span?.start ?? Infinity) - (b.span?.start ?? Infinity));
+    return { file: this.file, stmts, spans, diagnostics: this.diagnostics };
   }
 
   /**
    * Statements up to EOF (top level) or up to a `}` (nested). `defsOnly`: a
    * with/modification list, where imports and declarations are not allowed.
    */
-  private statementList(nested: boolean, defsOnly: boolean, letrec = false): Box[] {
-    const out: Box[] = [];
+  private statementList(nested: boolean, defsOnly: boolean, letrec = false, out: Box[] = [], spans?: Span[]): Box[] {
     for (;;) {
       const k = this.k();
       if (k === T.EOF) return out;
@@ -238,7 +242,10 @@ class Parser {
       const depth = this.nesting;
       try {
         const s = letrec ? this.recDefinition() : this.statement(defsOnly);
-        if (s) out.push(s);
+        if (s) {
+          out.push(s);
+          spans?.push(this.span(this.starts[before]!, this.prevEnd()));
+        }
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
         this.nesting = depth;
