@@ -1,0 +1,398 @@
+// The reference evaluator: runs a signal graph sample by sample. It is the
+// semantic ground truth that property tests of passes compare against, so it
+// favours clarity over speed.
+//
+//   evaluate(roots, { samples, inputs?, controls?, sampleRate?, foreign?, soundfiles? }) → Float64Array[]
+//
+// One array per root (an `output(i, x)` root gives the values of x).
+// Semantics (Faust's, computed in double precision):
+//   - a node of nature int (types.ts) holds a 32-bit int: + - * wrap around
+//     (`|0`, Math.imul); `/` always gives a float; `%` on ints is C's truncating
+//     remainder (x % 0 gives 0 here), on floats fmod; shifts and bitwise ops
+//     convert operands to int32; comparisons give 0 or 1;
+//   - float → int conversions (intcast, int-natured results) truncate toward zero
+//     and wrap modulo 2^32, NaN gives 0 (JavaScript's ToInt32; C leaves this undefined);
+//   - delays read the past (0 before time 0), `delay(x, n)` with n = int(n)
+//     clamped at 0; `prefix(i, x)` is i at time 0 and x[t-1] afterwards;
+//   - select2(s, a, b) is a when int(s) == 0, else b;
+//   - a table is filled at init by running its generator for `size` samples;
+//     indices are int(i) clamped to [0, size-1]; rwtable writes, then reads;
+//   - a waveform plays its values periodically;
+//   - controls take `controls[address]` (a number, or a function of the sample
+//     index) or their init value (0 for buttons and checkboxes); address is
+//     `uiAddress()` e.g. "/Main/freq"; bargraphs pass their input through;
+//   - enable(x, y) is x when y != 0 else 0; control(x, y) holds its last value while y == 0;
+//   - fconst: `foreign.consts[name]` (fSamplingFreq and SR default to the sample
+//     rate), fvar: `foreign.vars[name]`, ffun: `foreign.functions[name]` or the
+//     C math function of that name (sin, sinf, powf, …);
+//   - soundfiles: `soundfiles[address]` = { rate, parts: channels[][] }, default
+//     one silent part of one sample.
+// The graph is verified first; problems and missing foreign values are
+// DiagnosticErrors (FL57x).
+
+import { DiagnosticError, diag } from "../diagnostics.ts";
+import { instantOrder } from "./graph.ts";
+import { assertNever, uiAddress, type Sig, type SigOf } from "./signal.ts";
+import { typeOf } from "./types.ts";
+import { assertWellFormed, describe } from "./verify.ts";
+
+export interface Soundfile {
+  readonly rate: number;
+  /** parts[p][channel] = samples */
+  readonly parts: readonly (readonly ArrayLike<number>[])[];
+}
+
+export interface EvalOptions {
+  readonly samples: number;
+  readonly inputs?: readonly ArrayLike<number>[];
+  readonly controls?: Readonly<Record<string, number | ((t: number) => number)>>;
+  readonly sampleRate?: number;
+  readonly foreign?: {
+    readonly consts?: Readonly<Record<string, number>>;
+    readonly vars?: Readonly<Record<string, number>>;
+    readonly functions?: Readonly<Record<string, (...args: number[]) => number>>;
+  };
+  readonly soundfiles?: Readonly<Record<string, Soundfile>>;
+}
+
+const toInt = (v: number) => v | 0;
+const clampIndex = (i: number, size: number) => Math.max(0, Math.min(size - 1, i | 0));
+const roundHalfEven = (x: number) => {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+};
+const cRound = (x: number) => (x < 0 ? -Math.round(-x) : Math.round(x));
+
+function cmath(name: string): ((...a: number[]) => number) | undefined {
+  const base = name.replace(/[fl]$/, "");
+  const extra: Record<string, (...a: number[]) => number> = {
+    fabs: Math.abs,
+    fmod: (a, b) => a % b,
+    exp10: (a) => 10 ** a,
+    rint: roundHalfEven,
+    round: cRound,
+    remainder: (a, b) => a - b * roundHalfEven(a / b),
+    fmin: Math.min,
+    fmax: Math.max,
+  };
+  const f = extra[name] ?? extra[base] ?? (Math as unknown as Record<string, unknown>)[name] ?? (Math as unknown as Record<string, unknown>)[base];
+  return typeof f === "function" ? (f as (...a: number[]) => number) : undefined;
+}
+
+function fail(s: Sig, detail: string): never {
+  throw new DiagnosticError([diag("FL573", { node: describe(s), detail })]);
+}
+
+/** Evaluates `roots` for `opts.samples` samples; one Float64Array per root. */
+export function evaluate(roots: readonly Sig[], opts: EvalOptions): Float64Array[] {
+  assertWellFormed(roots);
+  return run(roots, opts);
+}
+
+function run(roots: readonly Sig[], opts: EvalOptions): Float64Array[] {
+  const n = opts.samples;
+  const sr = opts.sampleRate ?? 44100;
+  const sched = instantOrder(roots);
+  if ("cycle" in sched) fail(sched.cycle[0]!, "instantaneous cycle");
+  const order = sched.order;
+  const slot = new Map<Sig, number>();
+  order.forEach((s, k) => slot.set(s, k));
+  const val = new Float64Array(order.length);
+  // full histories of the nodes read in the past
+  const hist = new Map<Sig, Float64Array>();
+  const histOf = (x: Sig) => {
+    let h = hist.get(x);
+    if (!h) hist.set(x, (h = new Float64Array(n)));
+    return h;
+  };
+  const tables = new Map<Sig, Float64Array>();
+  const tableOf = (tb: Sig): Float64Array => {
+    let c = tables.get(tb);
+    if (!c) {
+      if (tb.kind !== "table" || tb.size.kind !== "int") return fail(tb, "not a table");
+      c = run([tb.gen], { ...opts, samples: tb.size.value, inputs: [] })[0]!;
+      tables.set(tb, c);
+    }
+    return c;
+  };
+  let t = 0;
+  const steps: (() => number)[] = order.map((s) => compile(s));
+
+  function compile(s: Sig): () => number {
+    const at = (c: Sig) => slot.get(c)!;
+    const isInt = typeOf(s).nature === "int";
+    switch (s.kind) {
+      case "int":
+      case "float": {
+        const v = s.value;
+        return () => v;
+      }
+      case "input": {
+        const ch = opts.inputs?.[s.index];
+        return ch ? () => Number(ch[t] ?? 0) : () => 0;
+      }
+      case "output":
+      case "attach":
+      case "hbargraph":
+      case "vbargraph": {
+        const x = at(s.x);
+        return () => val[x]!;
+      }
+      case "delay1": {
+        const h = histOf(s.x);
+        return () => (t > 0 ? h[t - 1]! : 0);
+      }
+      case "delay": {
+        const h = histOf(s.x);
+        const d = at(s.amount);
+        return () => {
+          const k = t - Math.max(0, toInt(val[d]!));
+          return k >= 0 ? h[k]! : 0;
+        };
+      }
+      case "prefix": {
+        const h = histOf(s.x);
+        const i = at(s.init);
+        return () => (t > 0 ? h[t - 1]! : val[i]!);
+      }
+      case "binop": {
+        const x = at(s.x);
+        const y = at(s.y);
+        const op = s.op;
+        switch (op) {
+          case "add":
+            return isInt ? () => (val[x]! + val[y]!) | 0 : () => val[x]! + val[y]!;
+          case "sub":
+            return isInt ? () => (val[x]! - val[y]!) | 0 : () => val[x]! - val[y]!;
+          case "mul":
+            return isInt ? () => Math.imul(val[x]!, val[y]!) : () => val[x]! * val[y]!;
+          case "div":
+            return () => val[x]! / val[y]!;
+          case "rem":
+            return isInt ? () => (val[y]! === 0 ? 0 : (val[x]! % val[y]!) | 0) : () => val[x]! % val[y]!;
+          case "shl":
+            return () => toInt(val[x]!) << toInt(val[y]!);
+          case "ashr":
+            return () => toInt(val[x]!) >> toInt(val[y]!);
+          case "lshr":
+            return () => (toInt(val[x]!) >>> toInt(val[y]!)) | 0;
+          case "and":
+            return () => toInt(val[x]!) & toInt(val[y]!);
+          case "or":
+            return () => toInt(val[x]!) | toInt(val[y]!);
+          case "xor":
+            return () => toInt(val[x]!) ^ toInt(val[y]!);
+          case "gt":
+            return () => (val[x]! > val[y]! ? 1 : 0);
+          case "lt":
+            return () => (val[x]! < val[y]! ? 1 : 0);
+          case "ge":
+            return () => (val[x]! >= val[y]! ? 1 : 0);
+          case "le":
+            return () => (val[x]! <= val[y]! ? 1 : 0);
+          case "eq":
+            return () => (val[x]! === val[y]! ? 1 : 0);
+          case "ne":
+            return () => (val[x]! !== val[y]! ? 1 : 0);
+          default:
+            return assertNever(op);
+        }
+      }
+      case "math1": {
+        const x = at(s.x);
+        const op = s.op;
+        let f: (a: number) => number;
+        switch (op) {
+          case "abs":
+            f = isInt ? (a) => Math.abs(a) | 0 : Math.abs;
+            break;
+          case "exp10":
+            f = (a) => 10 ** a;
+            break;
+          case "rint":
+            f = roundHalfEven;
+            break;
+          case "round":
+            f = cRound;
+            break;
+          case "isnan":
+            f = (a) => (Number.isNaN(a) ? 1 : 0);
+            break;
+          case "isinf":
+            f = (a) => (a === Infinity || a === -Infinity ? 1 : 0);
+            break;
+          case "acos":
+          case "asin":
+          case "atan":
+          case "ceil":
+          case "cos":
+          case "exp":
+          case "floor":
+          case "log":
+          case "log10":
+          case "sin":
+          case "sqrt":
+          case "tan":
+          case "acosh":
+          case "asinh":
+          case "atanh":
+          case "cosh":
+          case "sinh":
+          case "tanh":
+            f = Math[op];
+            break;
+          default:
+            return assertNever(op);
+        }
+        return () => f(val[x]!);
+      }
+      case "math2": {
+        const x = at(s.x);
+        const y = at(s.y);
+        const op = s.op;
+        let f: (a: number, b: number) => number;
+        switch (op) {
+          case "atan2":
+            f = Math.atan2;
+            break;
+          case "pow":
+            f = Math.pow;
+            break;
+          case "fmod":
+            f = (a, b) => a % b;
+            break;
+          case "remainder":
+            f = (a, b) => a - b * roundHalfEven(a / b);
+            break;
+          case "min":
+            f = Math.min;
+            break;
+          case "max":
+            f = Math.max;
+            break;
+          case "copysign":
+            f = (a, b) => (b < 0 || Object.is(b, -0) ? -Math.abs(a) : Math.abs(a));
+            break;
+          default:
+            return assertNever(op);
+        }
+        return () => f(val[x]!, val[y]!);
+      }
+      case "intcast": {
+        const x = at(s.x);
+        return () => toInt(val[x]!);
+      }
+      case "floatcast": {
+        const x = at(s.x);
+        return () => val[x]!;
+      }
+      case "select2": {
+        const c = at(s.sel);
+        const a = at(s.a);
+        const b = at(s.b);
+        return () => (toInt(val[c]!) === 0 ? val[a]! : val[b]!);
+      }
+      case "table":
+        return () => 0;
+      case "rdtable": {
+        const content = tableOf(s.table);
+        const i = at(s.index);
+        return () => content[clampIndex(val[i]!, content.length)]!;
+      }
+      case "rwtable": {
+        const content = Float64Array.from(tableOf(s.table));
+        const wi = at(s.windex);
+        const wv = at(s.wvalue);
+        const ri = at(s.rindex);
+        return () => {
+          content[clampIndex(val[wi]!, content.length)] = isInt ? toInt(val[wv]!) : val[wv]!;
+          return content[clampIndex(val[ri]!, content.length)]!;
+        };
+      }
+      case "waveform": {
+        const values = s.values.map((v) => (v.kind === "int" || v.kind === "float" ? v.value : 0));
+        return () => values[t % values.length]!;
+      }
+      case "fconst": {
+        const v = opts.foreign?.consts?.[s.name] ?? (s.name === "fSamplingFreq" || s.name === "SR" ? sr : undefined);
+        if (v === undefined) return fail(s, `no value for foreign constant '${s.name}'`);
+        const w = s.type === "int" ? toInt(v) : v;
+        return () => w;
+      }
+      case "fvar": {
+        const v = opts.foreign?.vars?.[s.name];
+        if (v === undefined) return fail(s, `no value for foreign variable '${s.name}'`);
+        const w = s.type === "int" ? toInt(v) : v;
+        return () => w;
+      }
+      case "ffun": {
+        const f = opts.foreign?.functions?.[s.name] ?? cmath(s.name);
+        if (!f) return fail(s, `no implementation for foreign function '${s.name}'`);
+        const args = s.args.map(at);
+        return isInt ? () => toInt(f(...args.map((a) => val[a]!))) : () => f(...args.map((a) => val[a]!));
+      }
+      case "button":
+      case "checkbox":
+        return control(s, 0);
+      case "hslider":
+      case "vslider":
+      case "nentry":
+        return control(s, s.init.kind === "int" || s.init.kind === "float" ? s.init.value : 0);
+      case "soundfile":
+        return () => 0;
+      case "sflength":
+      case "sfrate":
+      case "sfbuffer": {
+        const sf = s.sf.kind === "soundfile" ? opts.soundfiles?.[uiAddress(s.sf)] : undefined;
+        const file: Soundfile = sf ?? { rate: sr, parts: [[[0]]] };
+        const part = at(s.part);
+        const partOf = () => file.parts[clampIndex(val[part]!, file.parts.length)]!;
+        if (s.kind === "sflength") return () => partOf()[0]?.length ?? 0;
+        if (s.kind === "sfrate") return () => file.rate;
+        const chan = at(s.chan);
+        const idx = at(s.index);
+        return () => {
+          const p = partOf();
+          const ch = p[clampIndex(val[chan]!, p.length)];
+          return ch && ch.length ? Number(ch[clampIndex(val[idx]!, ch.length)]) : 0;
+        };
+      }
+      case "enable": {
+        const x = at(s.x);
+        const y = at(s.y);
+        return () => (val[y]! !== 0 ? val[x]! : 0);
+      }
+      case "control": {
+        const x = at(s.x);
+        const y = at(s.y);
+        let last = 0;
+        return () => (val[y]! !== 0 ? (last = val[x]!) : last);
+      }
+      case "rec":
+        return () => 0;
+      case "proj": {
+        const b = at(s.group.bodies[s.index]!);
+        return () => val[b]!;
+      }
+      default:
+        return assertNever(s);
+    }
+  }
+
+  function control(s: SigOf<"button" | "checkbox" | "hslider" | "vslider" | "nentry">, init: number): () => number {
+    const c = opts.controls?.[uiAddress(s)];
+    if (typeof c === "function") return () => c(t);
+    const v = c ?? init;
+    return () => v;
+  }
+
+  const out = roots.map(() => new Float64Array(n));
+  const rootSlots = roots.map((r) => slot.get(r.kind === "output" ? r.x : r)!);
+  const histSlots = [...hist.entries()].map(([s, h]) => [slot.get(s)!, h] as const);
+  for (t = 0; t < n; t++) {
+    for (let k = 0; k < steps.length; k++) val[k] = steps[k]!();
+    for (const [k, h] of histSlots) h[t] = val[k]!;
+    for (let r = 0; r < roots.length; r++) out[r]![t] = val[rootSlots[r]!]!;
+  }
+  return out;
+}

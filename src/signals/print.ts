@@ -1,0 +1,55 @@
+// The canonical text form of a signal graph (roots = the output signals).
+//
+//   printSignals(roots) → text;   parseSignals(text) (parse.ts) rebuilds the same node objects.
+//
+// Format, one statement per line, values named %0, %1, … in print order:
+//   %0 = input 0
+//   %1 = proj @y, 0                 ; a recursion's signal, named by its group (forward reference allowed)
+//   %2 = mul %0, %1                 ; binop/math1/math2 print their operator as the mnemonic
+//   rec @y(1) {                     ; a recursion group with its arity
+//     %3 = delay1 %1
+//     %4 = add %0, %3
+//     yield %4                      ; the bodies, in order
+//   }
+//   return %2                       ; the roots
+// Each other kind prints `%n = kind f1, f2, …` with its schema fields in order:
+// children as %n, lists as [..], floats always with '.'/'e' (or nan, inf, -inf),
+// ints in decimal, strings/paths/metadata as JSON. The order is `segments()`:
+// post-order from each root, with recursion groups printed as blocks after the
+// root that first reaches them. Deterministic: it depends only on the graph.
+
+import { segments } from "./graph.ts";
+import { encodeParam, fieldsOf, formatGroupName, recArity, SCHEMA, type Sig } from "./signal.ts";
+
+export function printSignals(roots: readonly Sig[]): string {
+  const names = new Map<Sig, string>();
+  const lines: string[] = [];
+  const ref = (s: Sig) => (s.kind === "rec" ? formatGroupName(s.name) : names.get(s)!);
+  const stmt = (s: Sig, indent: string) => {
+    const name = `%${names.size}`;
+    names.set(s, name);
+    const schema = SCHEMA[s.kind] as { mnemonic?: string };
+    const rec = s as unknown as Record<string, unknown>;
+    const head = schema.mnemonic ? (rec[schema.mnemonic] as string) : s.kind;
+    const args: string[] = [];
+    for (const [field, type] of fieldsOf(s.kind)) {
+      if (field === schema.mnemonic) continue;
+      const v = rec[field];
+      if (type === "sig") args.push(ref(v as Sig));
+      else if (type === "sigs") args.push(`[${(v as readonly Sig[]).map(ref).join(", ")}]`);
+      else args.push(encodeParam(type, v));
+    }
+    lines.push(`${indent}${name} = ${head}${args.length ? " " + args.join(", ") : ""}`);
+  };
+  for (const seg of segments(roots)) {
+    const g = seg.root;
+    if (g.kind === "rec") {
+      lines.push(`rec ${formatGroupName(g.name)}(${recArity(g)}) {`);
+      for (const s of seg.nodes) if (s !== g) stmt(s, "  ");
+      lines.push(`  yield ${g.bodies.map(ref).join(", ")}`);
+      lines.push("}");
+    } else for (const s of seg.nodes) stmt(s, "");
+  }
+  lines.push(`return ${roots.map(ref).join(", ")}`);
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,113 @@
+// The verifier: checks that a signal graph is well formed.
+//
+//   verifySignals(roots) → SignalProblem[]   (empty when the graph is well formed)
+//   assertWellFormed(roots)                   throws a DiagnosticError with all problems
+//
+// Checks, per node (the field checks are driven by the schema):
+//   - every field has its schema type (children are interned signals, ints are
+//     32-bit, indices natural, operators known, …) — FL570
+//   - children have the right role: a table field holds a `table`, a soundfile
+//     field a `soundfile`, a `rec` is reached only through `proj`, `output`
+//     and `table` are not used as sample values, table sizes are constant ints
+//     ≥ 1, waveform values and UI parameters are numeric constants — FL570
+//   - recursion: projections index an existing signal of their group (FL570),
+//     every group used has bodies (FL572), every cycle goes through a
+//     one-sample delay (delay1, prefix, or delay by a constant ≥ 1) — FL571.
+// Each problem names the offending node (its printed kind and id, and the node itself).
+
+import { DiagnosticError, diag, type Diagnostic } from "../diagnostics.ts";
+import { instantOrder, reachable } from "./graph.ts";
+import { fieldsOf, formatGroupName, isRecDefined, isSig, recArity, spanOf, type Sig } from "./signal.ts";
+
+export interface SignalProblem {
+  readonly node: Sig;
+  readonly diagnostic: Diagnostic;
+}
+
+/** `kind#id` (or `rec @name`) for messages. */
+export function describe(s: Sig): string {
+  return s.kind === "rec" ? `rec ${formatGroupName(s.name)}` : `${s.kind}#${s.id}`;
+}
+
+const NOT_A_VALUE = new Set(["rec", "table", "output", "soundfile"]);
+
+export function verifySignals(roots: readonly Sig[]): SignalProblem[] {
+  const problems: SignalProblem[] = [];
+  const report = (node: Sig, d: Diagnostic) => problems.push({ node, diagnostic: spanOf(node) && !d.span ? { ...d, span: spanOf(node) } : d });
+  const bad = (node: Sig, detail: string) => report(node, diag("FL570", { node: describe(node), detail }));
+  for (const r of roots) {
+    if (!isSig(r)) {
+      problems.push({ node: r, diagnostic: diag("FL570", { node: "root", detail: "is not an interned signal" }) });
+      return problems;
+    }
+    if (NOT_A_VALUE.has(r.kind) && r.kind !== "output") bad(r, "cannot be an output of the graph");
+  }
+  const nodes = reachable(roots);
+  for (const s of nodes) {
+    const rec = s as unknown as Record<string, unknown>;
+    for (const [name, type] of fieldsOf(s.kind)) {
+      const v = rec[name];
+      const role = (c: Sig) => {
+        if (c.kind === "table") {
+          if (!((s.kind === "rdtable" || s.kind === "rwtable") && name === "table")) bad(s, `field '${name}' uses a table as a signal`);
+        } else if (c.kind === "soundfile") {
+          if (!(s.kind.startsWith("sf") && name === "sf")) bad(s, `field '${name}' uses a soundfile as a signal`);
+        } else if (c.kind === "rec") {
+          if (s.kind !== "proj") bad(s, `field '${name}' uses recursion group ${formatGroupName(c.name)} directly (use proj)`);
+        } else if (c.kind === "output") bad(s, `field '${name}' uses an output as a signal`);
+      };
+      if (type === "sig" || type === "group") {
+        if (!isSig(v)) bad(s, `field '${name}' is not an interned signal`);
+        else role(v as Sig);
+      } else if (type === "sigs") {
+        if (!Array.isArray(v) || !v.every(isSig)) bad(s, `field '${name}' is not a list of interned signals`);
+        else (v as Sig[]).forEach(role);
+      }
+    }
+    switch (s.kind) {
+      case "rdtable":
+      case "rwtable":
+        if (s.table.kind !== "table") bad(s, "field 'table' is not a table");
+        break;
+      case "table":
+        if (s.size.kind !== "int" || s.size.value < 1) bad(s, "the table size is not a constant int ≥ 1");
+        break;
+      case "sflength":
+      case "sfrate":
+      case "sfbuffer":
+        if (s.sf.kind !== "soundfile") bad(s, "field 'sf' is not a soundfile");
+        break;
+      case "waveform":
+        if (s.values.length === 0) bad(s, "a waveform needs at least one value");
+        if (!s.values.every((v) => v.kind === "int" || v.kind === "float")) bad(s, "waveform values must be numeric constants");
+        break;
+      case "hslider":
+      case "vslider":
+      case "nentry":
+        for (const f of ["init", "min", "max", "step"] as const)
+          if (s[f].kind !== "int" && s[f].kind !== "float") bad(s, `the '${f}' parameter is not a numeric constant`);
+        break;
+      case "proj":
+        if (s.index >= recArity(s.group)) bad(s, `index ${s.index} is out of range for ${formatGroupName(s.group.name)} (${recArity(s.group)} signals)`);
+        break;
+      case "rec":
+        if (!isRecDefined(s)) report(s, diag("FL572", { name: s.name }));
+        else if (s.bodies.length !== recArity(s)) bad(s, `has ${s.bodies.length} bodies for ${recArity(s)} signals`);
+        break;
+      default:
+        break;
+    }
+  }
+  const sched = instantOrder(roots);
+  if ("cycle" in sched) {
+    const at = sched.cycle.find((n) => n.kind === "proj") ?? sched.cycle[0]!;
+    report(at, diag("FL571", { node: describe(at) }));
+  }
+  return problems;
+}
+
+/** Throws a DiagnosticError carrying every problem, if any. */
+export function assertWellFormed(roots: readonly Sig[]): void {
+  const p = verifySignals(roots);
+  if (p.length) throw new DiagnosticError(p.map((x) => x.diagnostic));
+}
