@@ -314,6 +314,11 @@ function freezeFields(kind: Kind, fields: Record<string, unknown>): Record<strin
 export function make<K extends Exclude<Kind, "rec">>(kind: K, fields: SigFields<K>): SigOf<K> {
   const f = fields as unknown as Record<string, unknown>;
   for (const [name, type] of FIELD_LISTS[kind]) checkField(kind, name, type, f[name]);
+  if (kind === "proj") {
+    const g = f.group as RecSig;
+    if ((f.index as number) >= recArity(g))
+      fail("FL570", { node: `proj ${formatGroupName(g.name)}`, detail: `index ${f.index as number} out of range 0..${recArity(g) - 1}` });
+  }
   const key = keyOf(kind, f);
   const found = table.get(key);
   if (found) return found as unknown as SigOf<K>;
@@ -532,10 +537,7 @@ export const sig = {
   control: (x: Sig, y: Sig) => make("control", { x, y }),
   declareRec,
   defineRec,
-  proj: (group: RecSig, index: number) => {
-    if (index >= recArity(group)) fail("FL570", { node: `proj ${formatGroupName(group.name)}`, detail: `index ${index} out of range 0..${recArity(group) - 1}` });
-    return make("proj", { group, index });
-  },
+  proj: (group: RecSig, index: number) => make("proj", { group, index }),
   /**
    * Builds a recursion group named `name` with `arity` signals: `build`
    * receives the projections (the recursive signals themselves, *without*
