@@ -95,6 +95,7 @@ export const catalog = {
   FL571: { severity: "error", template: "signal {node} is on an instantaneous cycle: a recursion must go through a one-sample delay" },
   FL572: { severity: "error", template: "recursion group @{name} is used but its bodies are never defined" },
   FL573: { severity: "error", template: "cannot evaluate signal {node}: {detail}" },
+  FL501: { severity: "error", template: "cannot propagate a '{kind}' box: {detail}" },
   FL901: { severity: "error", template: "the reference compiler rejected the program: {message}" },
   FL902: { severity: "error", template: "the reference could not render the program: {message}" },
 } as const satisfies Record<string, CatalogEntry>;

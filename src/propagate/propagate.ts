@@ -1,0 +1,414 @@
+// Propagation: from an evaluated block diagram (a box made of numbers,
+// primitives, the five composition operators, widgets, groups, foreign
+// elements, waveforms, soundfiles and routes) to the signals its outputs
+// compute, as functions of the program's inputs.
+//
+//   prop(box, path, inputs) = outputs
+//
+// is memoized by (box, UI group path, input signals) identity, so a shared
+// sub-diagram fed the same signals yields the same signal objects, and
+// hash-consing does the rest. `A ~ B` becomes a recursion group whose
+// bodies are A's outputs; B reads them through a one-sample delay, which is
+// how every recursion in the signal graph is a cycle through `delay1`.
+
+import type { Box, BoxOf } from "../boxes/box.ts";
+import { assertNever, primArity } from "../boxes/box.ts";
+import { DiagnosticError, diag } from "../diagnostics.ts";
+import { freshRecName, sig, type MetaEntry, type Nature, type Sig, type UIGroup } from "../signals/signal.ts";
+import { extractMetadata, labelPath, resolvePath } from "./labels.ts";
+
+export interface Arity {
+  readonly ins: number;
+  readonly outs: number;
+}
+
+export interface PropagateOptions {
+  /** Floating-point precision of the compilation: picks the ffunction variant. */
+  readonly precision?: "single" | "double" | "quad" | "fixed";
+}
+
+const arityMemo = new WeakMap<Box, Arity>();
+
+function bad(kind: string, detail: string): DiagnosticError {
+  return new DiagnosticError([diag("FL501", { kind, detail })]);
+}
+
+/** Number of inputs and outputs of an evaluated box. */
+export function arityOf(b: Box): Arity {
+  const known = arityMemo.get(b);
+  if (known) return known;
+  const a = computeArity(b);
+  arityMemo.set(b, a);
+  return a;
+}
+
+function computeArity(b: Box): Arity {
+  switch (b.kind) {
+    case "int":
+    case "real":
+    case "fconstant":
+    case "fvariable":
+    case "button":
+    case "checkbox":
+    case "hslider":
+    case "vslider":
+    case "nentry":
+      return { ins: 0, outs: 1 };
+    case "wire":
+      return { ins: 1, outs: 1 };
+    case "cut":
+      return { ins: 1, outs: 0 };
+    case "prim":
+      return { ins: primInputs(b.op), outs: 1 };
+    case "hbargraph":
+    case "vbargraph":
+      return { ins: 1, outs: 1 };
+    case "ffunction":
+      return { ins: b.argTypes.length, outs: 1 };
+    case "waveform":
+      return { ins: 0, outs: 2 };
+    case "soundfile":
+      return { ins: 2, outs: 2 + numberOf(b.chans) };
+    case "route":
+      return { ins: numberOf(b.ins), outs: numberOf(b.outs) };
+    case "hgroup":
+    case "vgroup":
+    case "tgroup":
+      return arityOf(b.body);
+    case "seq": {
+      const l = arityOf(b.left);
+      const r = arityOf(b.right);
+      return { ins: l.ins, outs: r.outs };
+    }
+    case "par": {
+      const l = arityOf(b.left);
+      const r = arityOf(b.right);
+      return { ins: l.ins + r.ins, outs: l.outs + r.outs };
+    }
+    case "split":
+    case "merge":
+      return { ins: arityOf(b.left).ins, outs: arityOf(b.right).outs };
+    case "rec": {
+      const l = arityOf(b.left);
+      const r = arityOf(b.right);
+      return { ins: Math.max(0, l.ins - r.outs), outs: l.outs };
+    }
+    case "ident":
+    case "app":
+    case "lambda":
+    case "case":
+    case "rule":
+    case "def":
+    case "with":
+    case "letrec":
+    case "environment":
+    case "access":
+    case "modif":
+    case "import":
+    case "declare":
+    case "library":
+    case "component":
+    case "iter":
+    case "inputs":
+    case "outputs":
+    case "modulate":
+    case "modEntry":
+      throw bad(b.kind, "the box is not evaluated");
+    default:
+      return assertNever(b);
+  }
+}
+
+function primInputs(op: BoxOf<"prim">["op"]): number {
+  return primArity[op];
+}
+
+function numberOf(b: Box): number {
+  if (b.kind === "int" || b.kind === "real") return b.value;
+  throw bad(b.kind, "a number was expected here");
+}
+
+/** A UI group path as a memo key. */
+function pathKey(path: readonly UIGroup[]): string {
+  return path.map((g) => `${g.orient}:${g.label.length}:${g.label}`).join("/");
+}
+
+/**
+ * Propagates the program's process box (with `ins` fresh input signals) and
+ * returns its output signals.
+ */
+export function propagateProcess(process: Box, opts: PropagateOptions = {}): Sig[] {
+  const { ins } = arityOf(process);
+  const inputs = Array.from({ length: ins }, (_, i) => sig.input(i));
+  return new Propagator(opts).prop(process, [], inputs);
+}
+
+class Propagator {
+  private memo = new Map<string, Sig[]>();
+  constructor(private readonly opts: PropagateOptions) {}
+
+  prop(b: Box, path: readonly UIGroup[], inputs: readonly Sig[]): Sig[] {
+    const pk = pathKey(path);
+    const key = `${b.id}|${pk}|${inputs.map((s) => s.id).join(",")}`;
+    const known = this.memo.get(key);
+    if (known) return known;
+    const out = this.compute(b, path, inputs);
+    this.memo.set(key, out);
+    return out;
+  }
+
+  private widget(label: string, path: readonly UIGroup[]): { label: string; path: UIGroup[]; meta: MetaEntry[] } {
+    const lp = labelPath(label);
+    const full = resolvePath(path, lp.steps).map((g) => {
+      const m = extractMetadata(g.label);
+      return { orient: g.orient, label: m.label };
+    });
+    const { label: name, meta } = extractMetadata(lp.name);
+    return { label: name, path: full, meta };
+  }
+
+  private compute(b: Box, path: readonly UIGroup[], inputs: readonly Sig[]): Sig[] {
+    const need = (n: number) => {
+      if (inputs.length !== n) throw bad(b.kind, `expected ${n} inputs, got ${inputs.length}`);
+    };
+    switch (b.kind) {
+      case "int":
+        return [sig.int(b.value)];
+      case "real":
+        return [sig.float(b.value)];
+      case "wire":
+        need(1);
+        return [inputs[0]!];
+      case "cut":
+        need(1);
+        return [];
+      case "prim":
+        need(primInputs(b.op));
+        return [this.prim(b.op, inputs)];
+      case "seq": {
+        const mid = this.prop(b.left, path, inputs);
+        return this.prop(b.right, path, mid);
+      }
+      case "par": {
+        const l = arityOf(b.left);
+        return [...this.prop(b.left, path, inputs.slice(0, l.ins)), ...this.prop(b.right, path, inputs.slice(l.ins))];
+      }
+      case "split": {
+        const mid = this.prop(b.left, path, inputs);
+        const r = arityOf(b.right);
+        if (mid.length === 0 && r.ins > 0) throw bad("split", "nothing to split");
+        const fanned = Array.from({ length: r.ins }, (_, i) => mid[i % mid.length]!);
+        return this.prop(b.right, path, fanned);
+      }
+      case "merge": {
+        const mid = this.prop(b.left, path, inputs);
+        const r = arityOf(b.right);
+        const sums: Sig[] = [];
+        for (let i = 0; i < r.ins; i++) {
+          let acc: Sig | undefined;
+          for (let j = i; j < mid.length; j += r.ins) acc = acc ? sig.add(acc, mid[j]!) : mid[j]!;
+          sums.push(acc ?? sig.int(0));
+        }
+        return this.prop(b.right, path, sums);
+      }
+      case "rec": {
+        const l = arityOf(b.left);
+        const r = arityOf(b.right);
+        const group = sig.group(freshRecName("r"), l.outs);
+        const projs = Array.from({ length: l.outs }, (_, i) => sig.proj(group, i));
+        const fed = this.prop(
+          b.right,
+          path,
+          projs.slice(0, r.ins).map((p) => sig.delay1(p)),
+        );
+        const bodies = this.prop(b.left, path, [...fed, ...inputs]);
+        sig.defineRec(group, bodies);
+        return projs;
+      }
+      case "hgroup":
+      case "vgroup":
+      case "tgroup": {
+        const { label, meta } = extractMetadata(b.label);
+        void meta;
+        const orient = b.kind === "hgroup" ? "h" : b.kind === "vgroup" ? "v" : "t";
+        return this.prop(b.body, [...path, { orient, label }], inputs);
+      }
+      case "button":
+      case "checkbox": {
+        const w = this.widget(b.label, path);
+        return [sig[b.kind](w.label, { path: w.path, meta: w.meta })];
+      }
+      case "hslider":
+      case "vslider":
+      case "nentry": {
+        const w = this.widget(b.label, path);
+        const [init, min, max, step] = [b.init, b.min, b.max, b.step].map((x) => this.constant(x));
+        return [sig[b.kind](w.label, init!, min!, max!, step!, { path: w.path, meta: w.meta })];
+      }
+      case "hbargraph":
+      case "vbargraph": {
+        need(1);
+        const w = this.widget(b.label, path);
+        return [sig[b.kind](w.label, this.constant(b.min), this.constant(b.max), inputs[0]!, { path: w.path, meta: w.meta })];
+      }
+      case "soundfile": {
+        need(2);
+        const w = this.widget(b.label, path);
+        const sf = sig.soundfile(w.label, { path: w.path, meta: w.meta });
+        const [part, index] = inputs as [Sig, Sig];
+        const chans = numberOf(b.chans);
+        return [sig.sflength(sf, part), sig.sfrate(sf, part), ...Array.from({ length: chans }, (_, c) => sig.sfbuffer(sf, sig.int(c), part, index))];
+      }
+      case "ffunction": {
+        need(b.argTypes.length);
+        const variant = { single: 0, double: 1, quad: 2, fixed: 3 }[this.opts.precision ?? "single"];
+        const name = b.names[Math.min(variant, b.names.length - 1)]!;
+        const params: Nature[] = b.argTypes.map((t) => (t === "int" ? "int" : "float"));
+        return [sig.ffun(name, b.type, params, inputs, b.include, b.library)];
+      }
+      case "fconstant":
+        return [sig.fconst(b.type, b.name, b.include)];
+      case "fvariable":
+        return [sig.fvar(b.type, b.name, b.include)];
+      case "waveform": {
+        const values = b.values.map((v) => this.constant(v));
+        return [sig.int(values.length), sig.waveform(values)];
+      }
+      case "route": {
+        const ins = numberOf(b.ins);
+        const outs = numberOf(b.outs);
+        need(ins);
+        const pairs = b.spec ? this.numbers(b.spec) : Array.from({ length: 2 * Math.min(ins, outs) }, (_, i) => (i >> 1) + 1);
+        const acc: (Sig | undefined)[] = Array.from({ length: outs }, () => undefined);
+        for (let k = 0; k + 1 < pairs.length; k += 2) {
+          const src = pairs[k]!;
+          const dst = pairs[k + 1]!;
+          if (src >= 1 && src <= ins && dst >= 1 && dst <= outs) {
+            const s = inputs[src - 1]!;
+            acc[dst - 1] = acc[dst - 1] ? sig.add(acc[dst - 1]!, s) : s;
+          }
+        }
+        return acc.map((s) => s ?? sig.int(0));
+      }
+      case "ident":
+      case "app":
+      case "lambda":
+      case "case":
+      case "rule":
+      case "def":
+      case "with":
+      case "letrec":
+      case "environment":
+      case "access":
+      case "modif":
+      case "import":
+      case "declare":
+      case "library":
+      case "component":
+      case "iter":
+      case "inputs":
+      case "outputs":
+      case "modulate":
+      case "modEntry":
+        throw bad(b.kind, "the box is not evaluated");
+      default:
+        return assertNever(b);
+    }
+  }
+
+  /** A numeric box (widget parameter, waveform value) as a constant signal. */
+  private constant(b: Box): Sig {
+    if (b.kind === "int") return sig.int(b.value);
+    if (b.kind === "real") return sig.float(b.value);
+    const out = this.prop(b, [], []);
+    if (out.length !== 1) throw bad(b.kind, "a single constant was expected");
+    return out[0]!;
+  }
+
+  /** The numbers of a parallel composition of numbers (route specifications). */
+  private numbers(b: Box): number[] {
+    if (b.kind === "par") return [...this.numbers(b.left), ...this.numbers(b.right)];
+    return [numberOf(b)];
+  }
+
+  private prim(op: BoxOf<"prim">["op"], a: readonly Sig[]): Sig {
+    const [x, y, z, w, v] = a as Sig[];
+    switch (op) {
+      case "add":
+      case "sub":
+      case "mul":
+      case "div":
+      case "rem":
+      case "and":
+      case "or":
+      case "xor":
+      case "lt":
+      case "le":
+      case "gt":
+      case "ge":
+      case "eq":
+      case "ne":
+        return sig.binop(op, x!, y!);
+      case "lsh":
+        return sig.shl(x!, y!);
+      case "rsh":
+        return sig.ashr(x!, y!);
+      case "pow":
+        return sig.math2("pow", x!, y!);
+      case "delay":
+        return sig.delay(x!, y!);
+      case "mem":
+        return sig.delay1(x!);
+      case "prefix":
+        return sig.prefix(x!, y!);
+      case "int":
+        return sig.intcast(x!);
+      case "float":
+        return sig.floatcast(x!);
+      case "rdtable":
+        return sig.rdtable(sig.table(x!, y!), z!);
+      case "rwtable":
+        return sig.rwtable(sig.table(x!, y!), z!, w!, v!);
+      case "select2":
+        return sig.select2(x!, y!, z!);
+      case "select3":
+        return sig.select3(x!, y!, z!, w!);
+      case "attach":
+        return sig.attach(x!, y!);
+      case "enable":
+        return sig.enable(x!, y!);
+      case "control":
+        return sig.control(x!, y!);
+      case "assertbounds":
+        // assertbounds(lo, hi, x) is x, with an interval promise the typing stage checks.
+        return z!;
+      case "lowest":
+      case "highest":
+        throw bad("prim", `'${op}' needs interval analysis, which propagation does not do yet`);
+      case "acos":
+      case "asin":
+      case "atan":
+      case "cos":
+      case "sin":
+      case "tan":
+      case "exp":
+      case "log":
+      case "log10":
+      case "sqrt":
+      case "abs":
+      case "floor":
+      case "ceil":
+      case "rint":
+      case "round":
+        return sig.math1(op, x!);
+      case "atan2":
+      case "min":
+      case "max":
+      case "fmod":
+      case "remainder":
+        return sig.math2(op, x!, y!);
+      default:
+        return assertNever(op);
+    }
+  }
+}
