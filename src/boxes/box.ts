@@ -120,6 +120,10 @@ export interface BoxFields {
   /** Widget modulation `["label" : circuit -> body]`; entries are modEntry boxes. */
   modulate: { readonly entries: readonly Box[]; readonly body: Box };
   modEntry: { readonly label: string; readonly circuit: Box | undefined };
+  /** Evaluator output: a placeholder signal (0 inputs, 1 output) bound by the enclosing `symbolic`. */
+  slot: { readonly index: number };
+  /** Evaluator output: a lambda kept as a block diagram; its first input feeds `slot` (arity 1 + ins(body) → outs(body)). */
+  symbolic: { readonly slot: Box; readonly body: Box };
 }
 
 export type Kind = keyof BoxFields;
@@ -188,6 +192,8 @@ export const schema: { readonly [K in Kind]: FieldSpec<BoxFields[K]> } = {
   fvariable: { type: "string", name: "string", include: "string" },
   modulate: { entries: "boxes", body: "box" },
   modEntry: { label: "string", circuit: "box?" },
+  slot: { index: "number" },
+  symbolic: { slot: "box", body: "box" },
 };
 
 export const kinds = Object.keys(schema) as Kind[];
@@ -272,7 +278,9 @@ function depthOf(kind: Kind, fields: Record<string, unknown>): number {
 
 /** The one constructor: returns the unique box with this kind and these fields. */
 export function mk<K extends Kind>(kind: K, fields: BoxFields[K]): BoxOf<K> {
-  const f = fields as unknown as Record<string, unknown>;
+  let f = fields as unknown as Record<string, unknown>;
+  // Integers have no negative zero (Faust's int literals are C ints).
+  if (kind === "int" && Object.is(f.value, -0)) f = { value: 0 };
   const key = keyOf(kind, f);
   const found = table.get(key);
   if (found) return found as BoxOf<K>;
