@@ -284,3 +284,23 @@ describe("faustlab reference (CLI)", () => {
     expect(r.stderr).toContain("no such file");
   });
 });
+
+describe("imports from the program's folder", () => {
+  it("sees libraries changed or added since the previous compilation in the same process", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "faustlab-mirror-"));
+    try {
+      fs.writeFileSync(path.join(dir, "k.lib"), "k = 1;\n");
+      const prog = 'k = library("k.lib").k; process = k;';
+      const first = await compileReference(prog, "m", { sourceDir: dir });
+      expect(out(renderReference(first, { samples: 1 }), 0)).toEqual([1]);
+      fs.writeFileSync(path.join(dir, "k.lib"), "k = 2;\n// longer, so the size changes too\n");
+      const second = await compileReference(prog, "m", { sourceDir: dir });
+      expect(out(renderReference(second, { samples: 1 }), 0)).toEqual([2]);
+      fs.writeFileSync(path.join(dir, "j.lib"), "j = 3;\n");
+      const third = await compileReference('process = library("j.lib").j;', "m", { sourceDir: dir });
+      expect(out(renderReference(third, { samples: 1 }), 0)).toEqual([3]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -100,14 +100,26 @@ export async function referenceVersion(): Promise<string> {
 }
 
 let mirrorCount = 0;
-const mirrored = new Map<string, string>();
+/** Host folder → its virtual folder and the stamp (mtime, size) of each file copied. */
+const mirrored = new Map<string, { vdir: string; stamps: Map<string, string> }>();
+/** Bounds of the mirror, so that a program sitting in a big folder stays cheap. */
+const MIRROR_DEPTH = 2;
+const MIRROR_MAX_FILES = 2000;
 
-/** Copies a host folder's .lib/.dsp files into libfaust's virtual file system; returns the virtual path. */
+/**
+ * Mirrors a host folder's .lib/.dsp files into libfaust's virtual file system
+ * and returns the virtual path. Called before every compilation: files added
+ * or changed since the last call (by modification time and size) are copied
+ * again, so a long-running process never compiles against stale libraries.
+ */
 function mirrorDir(module: FaustModule, hostDir: string): string {
   const abs = path.resolve(hostDir);
-  const known = mirrored.get(abs);
-  if (known) return known;
-  const vdir = `/faustlab-include/${mirrorCount++}`;
+  let entry = mirrored.get(abs);
+  if (!entry) {
+    entry = { vdir: `/faustlab-include/${mirrorCount++}`, stamps: new Map() };
+    mirrored.set(abs, entry);
+  }
+  const { vdir, stamps } = entry;
   const FS = module.FS;
   const mkdirs = (p: string) => {
     let cur = "";
@@ -120,6 +132,7 @@ function mirrorDir(module: FaustModule, hostDir: string): string {
       }
     }
   };
+  let files = 0;
   const walk = (host: string, virt: string, depth: number) => {
     mkdirs(virt);
     let entries: fs.Dirent[];
@@ -129,14 +142,26 @@ function mirrorDir(module: FaustModule, hostDir: string): string {
       return;
     }
     for (const e of entries) {
+      if (files >= MIRROR_MAX_FILES) return;
       if (e.name.startsWith(".") || e.name === "node_modules") continue;
       const h = path.join(host, e.name);
-      if (e.isDirectory() && depth < 3) walk(h, `${virt}/${e.name}`, depth + 1);
-      else if (e.isFile() && /\.(lib|dsp)$/.test(e.name)) FS.writeFile(`${virt}/${e.name}`, fs.readFileSync(h));
+      if (e.isDirectory() && depth < MIRROR_DEPTH) walk(h, `${virt}/${e.name}`, depth + 1);
+      else if (e.isFile() && /\.(lib|dsp)$/.test(e.name)) {
+        files++;
+        let stamp: string;
+        try {
+          const st = fs.statSync(h);
+          stamp = `${st.mtimeMs}:${st.size}`;
+        } catch {
+          continue;
+        }
+        if (stamps.get(h) === stamp) continue;
+        FS.writeFile(`${virt}/${e.name}`, fs.readFileSync(h));
+        stamps.set(h, stamp);
+      }
     }
   };
   walk(abs, vdir, 0);
-  mirrored.set(abs, vdir);
   return vdir;
 }
 
