@@ -145,9 +145,12 @@ function run(roots: readonly Sig[], opts: EvalOptions): Float64Array[] {
       case "delay": {
         const h = histOf(s.x);
         const d = at(s.amount);
+        const xs = at(s.x);
         return () => {
-          const k = t - Math.max(0, toInt(val[d]!));
-          return k >= 0 ? h[k]! : 0;
+          const m = Math.max(0, toInt(val[d]!));
+          // a zero delay reads x of this sample (an instantaneous edge, so x is computed already)
+          if (m === 0) return val[xs]!;
+          return t - m >= 0 ? h[t - m]! : 0;
         };
       }
       case "prefix": {
