@@ -113,6 +113,8 @@ function computeArity(b: Box): Arity {
     case "outputs":
     case "modulate":
     case "modEntry":
+    case "slot":
+    case "symbolic":
       throw bad(b.kind, "the box is not evaluated");
     default:
       return assertNever(b);
@@ -310,6 +312,8 @@ class Propagator {
       case "outputs":
       case "modulate":
       case "modEntry":
+      case "slot":
+      case "symbolic":
         throw bad(b.kind, "the box is not evaluated");
       default:
         return assertNever(b);

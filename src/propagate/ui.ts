@@ -14,7 +14,15 @@ import { evaluate } from "../signals/evaluate.ts";
 import { reachable } from "../signals/graph.ts";
 import type { Sig, SigOf, UIGroup } from "../signals/signal.ts";
 
-export type WidgetSig = SigOf<"button" | "checkbox" | "hslider" | "vslider" | "nentry" | "hbargraph" | "vbargraph" | "soundfile">;
+export type WidgetSig =
+  | SigOf<"button">
+  | SigOf<"checkbox">
+  | SigOf<"hslider">
+  | SigOf<"vslider">
+  | SigOf<"nentry">
+  | SigOf<"hbargraph">
+  | SigOf<"vbargraph">
+  | SigOf<"soundfile">;
 
 export interface UIWidget {
   readonly type: WidgetSig["kind"];
@@ -43,7 +51,7 @@ export function isWidget(s: Sig): s is WidgetSig {
 
 /** The widgets the outputs depend on, in depth-first order of first use. */
 export function collectWidgets(outputs: readonly Sig[]): WidgetSig[] {
-  return reachable(outputs).filter(isWidget);
+  return reachable(outputs).filter((s): s is WidgetSig => isWidget(s));
 }
 
 /** One address segment: Faust replaces these characters of a label by `_`. */
