@@ -72,7 +72,7 @@ export class Compilation {
   /** The folders searched for a name imported from `fromFile`, for messages. */
   searched(fromFile: string | undefined): string[] {
     const dirs = fromFile ? [path.dirname(path.resolve(fromFile))] : [];
-    return [...dirs, ...this.includeDirs, stdlibDir()];
+    return [...new Set([...dirs, ...this.includeDirs.map((d) => path.resolve(d)), stdlibDir()])];
   }
 
   /** Loads a program from a file: parse it, then follow its imports. */

@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../cli.ts";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "faustlab-check-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+function write(rel: string, text: string): string {
+  const p = path.join(tmp, rel);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+  return p;
+}
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t.endsWith("\n") ? t : t + "\n") });
+  return { code, out, err };
+}
+
+describe("faustlab check", () => {
+  it("exits 0 for well-formed files and what they import", async () => {
+    const a = write("ok/a.dsp", 'import("stdfaust.lib");\nprocess = os.osc(440) : fi.lowpass(2, 1000);\n');
+    const b = write("ok/b.dsp", 'import("mine.lib");\nprocess = m;\n');
+    write("inc/mine.lib", "m = _;");
+    const r = await run("check", a, b, "-I", path.join(tmp, "inc"));
+    expect(r).toEqual({ code: 0, out: "", err: "" });
+  });
+
+  it("exits 1 with file:line:col diagnostics for malformed files", async () => {
+    const good = write("bad/good.dsp", "process = _;\n");
+    const bad = write("bad/bad.dsp", "process = (1 + ;\nx = f(1;\n");
+    const r = await run("check", good, bad);
+    expect(r.code).toBe(1);
+    const heads = r.err.split("\n").filter((l) => /: (error|warning) FL\d+:/.test(l));
+    expect(heads.length).toBe(2);
+    expect(heads[0]).toMatch(/bad\.dsp:1:16: error FL202: /);
+    expect(heads[1]).toMatch(/bad\.dsp:2:8: error FL203: /);
+    expect(r.err).toContain("note: '(' opened here");
+  });
+
+  it("exits 1 for a missing import, at the import's position", async () => {
+    const f = write("imp/m.dsp", 'process = 1;\nimport("absent.lib");\n');
+    const r = await run("check", f);
+    expect(r.code).toBe(1);
+    expect(r.err.split("\n")[0]).toMatch(/m\.dsp:2:1: error FL301: cannot find imported file 'absent\.lib'/);
+  });
+
+  it("exits 1 for a missing file, 0 with only a cycle warning", async () => {
+    expect((await run("check", path.join(tmp, "nothing.dsp"))).code).toBe(1);
+    write("cyc/a.lib", 'import("main.dsp"); a = 1;');
+    const f = write("cyc/main.dsp", 'import("a.lib"); process = a;');
+    const r = await run("check", f);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("warning FL302");
+  });
+
+  it("never crashes on pathological input", async () => {
+    const deep = write("patho/deep.dsp", `process = ${"(".repeat(100_000)}1${")".repeat(100_000)};`);
+    const long = write("patho/long.dsp", `process = ${Array(50_000).fill("_").join(" : ")};`);
+    const junk = write("patho/junk.dsp", "\u0000\uffff$#`\"unterminated");
+    for (const f of [deep, long, junk]) {
+      const r = await run("check", f);
+      expect(r.code, f).toBe(1);
+      expect(r.err).not.toContain("FL005");
+    }
+  });
+});
+
+describe("faustlab boxes", () => {
+  it("prints the definitions as canonical boxes", async () => {
+    const f = write("boxes/p.dsp", "f(x) = x+1;\nprocess = f(2)' : _ <: _,_ with { y = 1; };\n");
+    const r = await run("boxes", f);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe("f(x) = x + 1;\nprocess = f(2)' : _ <: _, _ with {\n  y = 1;\n};\n");
+  });
+
+  it("exits 1 with diagnostics on a malformed file", async () => {
+    const f = write("boxes/bad.dsp", "process = ;");
+    const r = await run("boxes", f);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/bad\.dsp:1:11: error FL202/);
+  });
+});
