@@ -8,7 +8,7 @@ function expr(text: string): Box {
   expect(r.diagnostics).toEqual([]);
   return r.box!;
 }
-const x = B.ident("x"), y = B.ident("y"), z = B.ident("z"), w = B.ident("w");
+const x = B.ident("x"), y = B.ident("y"), z = B.ident("z");
 
 describe("parser precedence (faustparser.y)", () => {
   it("composition: <: :> loosest, then :, then ',', then ~; right-assoc except ~", () => {
