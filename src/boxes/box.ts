@@ -124,6 +124,8 @@ export interface BoxFields {
   slot: { readonly index: number };
   /** Evaluator output: a lambda kept as a block diagram; its first input feeds `slot` (arity 1 + ins(body) → outs(body)). */
   symbolic: { readonly slot: Box; readonly body: Box };
+  /** Evaluator-internal: a reference to a function or environment value (never in the evaluator's output). */
+  closure: { readonly index: number };
 }
 
 export type Kind = keyof BoxFields;
@@ -194,6 +196,7 @@ export const schema: { readonly [K in Kind]: FieldSpec<BoxFields[K]> } = {
   modEntry: { label: "string", circuit: "box?" },
   slot: { index: "number" },
   symbolic: { slot: "box", body: "box" },
+  closure: { index: "number" },
 };
 
 export const kinds = Object.keys(schema) as Kind[];

@@ -223,6 +223,12 @@ class Printer {
         return `[${b.entries.map((e) => this.raw(e)).join(", ")} -> ${this.expr(b.body, L_WITH)}]`;
       case "modEntry":
         return b.circuit ? `${str(b.label)} : ${this.arg(b.circuit)}` : str(b.label);
+      case "slot": // evaluator output only; printed as a lambda parameter
+        return `slot${b.index}`;
+      case "symbolic":
+        return `\\(${this.raw(b.slot)}).(${this.expr(b.body, L_WITH)})`;
+      case "closure": // evaluator-internal value
+        return `closure${b.index}`;
       default:
         return assertNever(b);
     }
