@@ -95,3 +95,16 @@ describe("labels", () => {
     expect(extractMetadata("x[open")).toEqual({ label: "x[open", meta: [] });
   });
 });
+
+describe("abstractions kept as diagrams", () => {
+  it("binds a symbolic box's first input to its slot: \\(x).(x * x + x)", () => {
+    const slot = mk("slot", { index: 7 });
+    const body = B.seq(B.par(B.seq(B.par(slot, slot), B.prim("mul")), slot), B.prim("add"));
+    const b = mk("symbolic", { slot, body });
+    expect(arityOf(b)).toEqual({ ins: 1, outs: 1 });
+    expect(run(b, 1, [[3]])).toEqual([[12]]);
+    // Two uses on different inputs do not share the slot's binding.
+    const two = B.par(b, b);
+    expect(run(two, 1, [[2], [5]])).toEqual([[6], [30]]);
+  });
+});

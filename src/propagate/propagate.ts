@@ -3,9 +3,10 @@
 // elements, waveforms, soundfiles and routes) to the signals its outputs
 // compute, as functions of the program's inputs.
 //
-//   prop(box, path, inputs) = outputs
+//   prop(box, context, inputs) = outputs
 //
-// is memoized by (box, UI group path, input signals) identity, so a shared
+// is memoized by (box, context, input signals) identity, the context being
+// the UI group path and the signals bound to abstraction slots, so a shared
 // sub-diagram fed the same signals yields the same signal objects, and
 // hash-consing does the rest. `A ~ B` becomes a recursion group whose
 // bodies are A's outputs; B reads them through a one-sample delay, which is
@@ -111,10 +112,15 @@ function computeArity(b: Box): Arity {
     case "iter":
     case "inputs":
     case "outputs":
+    case "slot":
+      return { ins: 0, outs: 1 };
+    case "symbolic": {
+      const body = arityOf(b.body);
+      return { ins: 1 + body.ins, outs: body.outs };
+    }
     case "modulate":
     case "modEntry":
-    case "slot":
-    case "symbolic":
+    case "closure":
       throw bad(b.kind, "the box is not evaluated");
     default:
       return assertNever(b);
@@ -130,10 +136,24 @@ function numberOf(b: Box): number {
   throw bad(b.kind, "a number was expected here");
 }
 
-/** A UI group path as a memo key. */
-function pathKey(path: readonly UIGroup[]): string {
-  return path.map((g) => `${g.orient}:${g.label.length}:${g.label}`).join("/");
+/**
+ * Where a box is propagated: its UI group path and the signals bound to the
+ * slots of enclosing `symbolic` boxes (abstractions kept as diagrams). `key`
+ * identifies the context in memo keys.
+ */
+interface Ctx {
+  readonly path: readonly UIGroup[];
+  readonly slots: ReadonlyMap<number, Sig>;
+  readonly key: string;
 }
+
+function makeCtx(path: readonly UIGroup[], slots: ReadonlyMap<number, Sig>): Ctx {
+  const p = path.map((g) => `${g.orient}:${g.label.length}:${g.label}`).join("/");
+  const sl = [...slots].map(([k, v]) => `${k}=${v.id}`).join(",");
+  return { path, slots, key: `${p}|${sl}` };
+}
+
+const topCtx = makeCtx([], new Map());
 
 /**
  * Propagates the program's process box (with `ins` fresh input signals) and
@@ -142,19 +162,18 @@ function pathKey(path: readonly UIGroup[]): string {
 export function propagateProcess(process: Box, opts: PropagateOptions = {}): Sig[] {
   const { ins } = arityOf(process);
   const inputs = Array.from({ length: ins }, (_, i) => sig.input(i));
-  return new Propagator(opts).prop(process, [], inputs);
+  return new Propagator(opts).prop(process, topCtx, inputs);
 }
 
 class Propagator {
   private memo = new Map<string, Sig[]>();
   constructor(private readonly opts: PropagateOptions) {}
 
-  prop(b: Box, path: readonly UIGroup[], inputs: readonly Sig[]): Sig[] {
-    const pk = pathKey(path);
-    const key = `${b.id}|${pk}|${inputs.map((s) => s.id).join(",")}`;
+  prop(b: Box, ctx: Ctx, inputs: readonly Sig[]): Sig[] {
+    const key = `${b.id}|${ctx.key}|${inputs.map((s) => s.id).join(",")}`;
     const known = this.memo.get(key);
     if (known) return known;
-    const out = this.compute(b, path, inputs);
+    const out = this.compute(b, ctx, inputs);
     this.memo.set(key, out);
     return out;
   }
@@ -169,7 +188,8 @@ class Propagator {
     return { label: name, path: full, meta };
   }
 
-  private compute(b: Box, path: readonly UIGroup[], inputs: readonly Sig[]): Sig[] {
+  private compute(b: Box, ctx: Ctx, inputs: readonly Sig[]): Sig[] {
+    const path = ctx.path;
     const need = (n: number) => {
       if (inputs.length !== n) throw bad(b.kind, `expected ${n} inputs, got ${inputs.length}`);
     };
@@ -188,22 +208,22 @@ class Propagator {
         need(primInputs(b.op));
         return [this.prim(b.op, inputs)];
       case "seq": {
-        const mid = this.prop(b.left, path, inputs);
-        return this.prop(b.right, path, mid);
+        const mid = this.prop(b.left, ctx, inputs);
+        return this.prop(b.right, ctx, mid);
       }
       case "par": {
         const l = arityOf(b.left);
-        return [...this.prop(b.left, path, inputs.slice(0, l.ins)), ...this.prop(b.right, path, inputs.slice(l.ins))];
+        return [...this.prop(b.left, ctx, inputs.slice(0, l.ins)), ...this.prop(b.right, ctx, inputs.slice(l.ins))];
       }
       case "split": {
-        const mid = this.prop(b.left, path, inputs);
+        const mid = this.prop(b.left, ctx, inputs);
         const r = arityOf(b.right);
         if (mid.length === 0 && r.ins > 0) throw bad("split", "nothing to split");
         const fanned = Array.from({ length: r.ins }, (_, i) => mid[i % mid.length]!);
-        return this.prop(b.right, path, fanned);
+        return this.prop(b.right, ctx, fanned);
       }
       case "merge": {
-        const mid = this.prop(b.left, path, inputs);
+        const mid = this.prop(b.left, ctx, inputs);
         const r = arityOf(b.right);
         const sums: Sig[] = [];
         for (let i = 0; i < r.ins; i++) {
@@ -211,7 +231,7 @@ class Propagator {
           for (let j = i; j < mid.length; j += r.ins) acc = acc ? sig.add(acc, mid[j]!) : mid[j]!;
           sums.push(acc ?? sig.int(0));
         }
-        return this.prop(b.right, path, sums);
+        return this.prop(b.right, ctx, sums);
       }
       case "rec": {
         const l = arityOf(b.left);
@@ -220,10 +240,10 @@ class Propagator {
         const projs = Array.from({ length: l.outs }, (_, i) => sig.proj(group, i));
         const fed = this.prop(
           b.right,
-          path,
+          ctx,
           projs.slice(0, r.ins).map((p) => sig.delay1(p)),
         );
-        const bodies = this.prop(b.left, path, [...fed, ...inputs]);
+        const bodies = this.prop(b.left, ctx, [...fed, ...inputs]);
         sig.defineRec(group, bodies);
         return projs;
       }
@@ -233,7 +253,7 @@ class Propagator {
         const { label, meta } = extractMetadata(b.label);
         void meta;
         const orient = b.kind === "hgroup" ? "h" : b.kind === "vgroup" ? "v" : "t";
-        return this.prop(b.body, [...path, { orient, label }], inputs);
+        return this.prop(b.body, makeCtx([...path, { orient, label }], ctx.slots), inputs);
       }
       case "button":
       case "checkbox": {
@@ -312,9 +332,20 @@ class Propagator {
       case "outputs":
       case "modulate":
       case "modEntry":
-      case "slot":
-      case "symbolic":
+      case "closure":
         throw bad(b.kind, "the box is not evaluated");
+      case "slot": {
+        const bound = ctx.slots.get(b.index);
+        if (!bound) throw bad("slot", `slot ${b.index} is used outside its abstraction`);
+        return [bound];
+      }
+      case "symbolic": {
+        // An abstraction kept as a diagram: its first input is bound to the slot.
+        if (b.slot.kind !== "slot") throw bad("symbolic", "its first field must be a slot");
+        if (inputs.length < 1) throw bad("symbolic", "it needs at least one input");
+        const slots = new Map(ctx.slots).set(b.slot.index, inputs[0]!);
+        return this.prop(b.body, makeCtx(path, slots), inputs.slice(1));
+      }
       default:
         return assertNever(b);
     }
@@ -324,7 +355,7 @@ class Propagator {
   private constant(b: Box): Sig {
     if (b.kind === "int") return sig.int(b.value);
     if (b.kind === "real") return sig.float(b.value);
-    const out = this.prop(b, [], []);
+    const out = this.prop(b, topCtx, []);
     if (out.length !== 1) throw bad(b.kind, "a single constant was expected");
     return out[0]!;
   }
