@@ -15,116 +15,20 @@
 import type { Box, BoxOf } from "../boxes/box.ts";
 import { assertNever, primArity } from "../boxes/box.ts";
 import { DiagnosticError, diag } from "../diagnostics.ts";
+import { arity } from "../eval/arity.ts";
 import { freshRecName, sig, type MetaEntry, type Nature, type Sig, type UIGroup } from "../signals/signal.ts";
 import { extractMetadata, labelPath, resolvePath } from "./labels.ts";
 
-export interface Arity {
-  readonly ins: number;
-  readonly outs: number;
-}
+/** Number of inputs and outputs of an evaluated box (the evaluator's own arity, memoized). */
+export const arityOf = arity;
 
 export interface PropagateOptions {
   /** Floating-point precision of the compilation: picks the ffunction variant. */
   readonly precision?: "single" | "double" | "quad" | "fixed";
 }
 
-const arityMemo = new WeakMap<Box, Arity>();
-
 function bad(kind: string, detail: string): DiagnosticError {
   return new DiagnosticError([diag("FL501", { kind, detail })]);
-}
-
-/** Number of inputs and outputs of an evaluated box. */
-export function arityOf(b: Box): Arity {
-  const known = arityMemo.get(b);
-  if (known) return known;
-  const a = computeArity(b);
-  arityMemo.set(b, a);
-  return a;
-}
-
-function computeArity(b: Box): Arity {
-  switch (b.kind) {
-    case "int":
-    case "real":
-    case "fconstant":
-    case "fvariable":
-    case "button":
-    case "checkbox":
-    case "hslider":
-    case "vslider":
-    case "nentry":
-      return { ins: 0, outs: 1 };
-    case "wire":
-      return { ins: 1, outs: 1 };
-    case "cut":
-      return { ins: 1, outs: 0 };
-    case "prim":
-      return { ins: primInputs(b.op), outs: 1 };
-    case "hbargraph":
-    case "vbargraph":
-      return { ins: 1, outs: 1 };
-    case "ffunction":
-      return { ins: b.argTypes.length, outs: 1 };
-    case "waveform":
-      return { ins: 0, outs: 2 };
-    case "soundfile":
-      return { ins: 2, outs: 2 + numberOf(b.chans) };
-    case "route":
-      return { ins: numberOf(b.ins), outs: numberOf(b.outs) };
-    case "hgroup":
-    case "vgroup":
-    case "tgroup":
-      return arityOf(b.body);
-    case "seq": {
-      const l = arityOf(b.left);
-      const r = arityOf(b.right);
-      return { ins: l.ins, outs: r.outs };
-    }
-    case "par": {
-      const l = arityOf(b.left);
-      const r = arityOf(b.right);
-      return { ins: l.ins + r.ins, outs: l.outs + r.outs };
-    }
-    case "split":
-    case "merge":
-      return { ins: arityOf(b.left).ins, outs: arityOf(b.right).outs };
-    case "rec": {
-      const l = arityOf(b.left);
-      const r = arityOf(b.right);
-      return { ins: Math.max(0, l.ins - r.outs), outs: l.outs };
-    }
-    case "ident":
-    case "app":
-    case "lambda":
-    case "case":
-    case "rule":
-    case "def":
-    case "with":
-    case "letrec":
-    case "environment":
-    case "access":
-    case "modif":
-    case "import":
-    case "declare":
-    case "library":
-    case "component":
-    case "iter":
-    case "inputs":
-    case "outputs":
-    case "slot":
-      return { ins: 0, outs: 1 };
-    case "symbolic": {
-      const body = arityOf(b.body);
-      return { ins: 1 + body.ins, outs: body.outs };
-    }
-    case "modulate":
-    case "modEntry":
-    case "closure":
-      throw bad(b.kind, "the box is not evaluated");
-    default:
-      return assertNever(b);
-  }
 }
 
 function primInputs(op: BoxOf<"prim">["op"]): number {
