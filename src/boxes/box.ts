@@ -6,7 +6,7 @@
 // verification) and the printer (print.ts) are all driven by it.
 //
 // Source spans are not part of a box: they live in a side table (`spanOf`),
-// keyed by node, holding the span of the first occurrence the parser saw.
+// indexed by node id, holding the span of the first occurrence the parser saw.
 
 import type { Span } from "../diagnostics.ts";
 
@@ -279,22 +279,66 @@ function depthOf(kind: Kind, fields: Record<string, unknown>): number {
   return d + 1;
 }
 
-/** The one constructor: returns the unique box with this kind and these fields. */
-export function mk<K extends Kind>(kind: K, fields: BoxFields[K]): BoxOf<K> {
-  let f = fields as unknown as Record<string, unknown>;
-  // Integers have no negative zero (Faust's int literals are C ints).
-  if (kind === "int" && Object.is(f.value, -0)) f = { value: 0 };
-  const key = keyOf(kind, f);
+// Fast paths for the most frequent kinds, keyed without building strings:
+// binary compositions by their two child ids, identifiers and primitives by
+// name, numbers by value. Every other kind uses the generic string key.
+const binaryKinds = new Set<Kind>(["seq", "par", "split", "merge", "rec"]);
+const ID_RANGE = 2 ** 26;
+const byPair = new Map<Kind, Map<number, Box>>();
+const byName = new Map<Kind, Map<string, Box>>();
+const byValue = new Map<Kind, Map<number, Box>>();
+let negativeZeroReal: Box | undefined;
+
+function intern(kind: Kind, f: Record<string, unknown>, key: string): Box {
   const found = table.get(key);
-  if (found) return found as BoxOf<K>;
+  if (found) return found;
+  const box = create(kind, f);
+  table.set(key, box);
+  return box;
+}
+
+function create(kind: Kind, f: Record<string, unknown>): Box {
   const node: Record<string, unknown> = { kind, id: nextId++, depth: depthOf(kind, f) };
   for (const [name, type] of fieldsOf(kind)) {
     const v = f[name];
     node[name] = type === "boxes" || type === "strings" ? Object.freeze([...(v as unknown[])]) : v;
   }
-  const box = Object.freeze(node) as unknown as BoxOf<K>;
-  table.set(key, box as Box);
-  return box;
+  return Object.freeze(node) as unknown as Box;
+}
+
+/** The one constructor: returns the unique box with this kind and these fields. */
+export function mk<K extends Kind>(kind: K, fields: BoxFields[K]): BoxOf<K> {
+  let f = fields as unknown as Record<string, unknown>;
+  // Integers have no negative zero (Faust's int literals are C ints).
+  if (kind === "int" && Object.is(f.value, -0)) f = { value: 0 };
+  if (binaryKinds.has(kind)) {
+    const l = (f.left as Box).id;
+    const r = (f.right as Box).id;
+    if (l < ID_RANGE && r < ID_RANGE) {
+      let m = byPair.get(kind);
+      if (!m) byPair.set(kind, (m = new Map()));
+      const k = l * ID_RANGE + r;
+      let b = m.get(k);
+      if (!b) m.set(k, (b = intern(kind, f, keyOf(kind, f))));
+      return b as BoxOf<K>;
+    }
+  } else if (kind === "ident" || kind === "prim") {
+    let m = byName.get(kind);
+    if (!m) byName.set(kind, (m = new Map()));
+    const k = (kind === "ident" ? f.name : f.op) as string;
+    let b = m.get(k);
+    if (!b) m.set(k, (b = intern(kind, f, keyOf(kind, f))));
+    return b as BoxOf<K>;
+  } else if (kind === "int" || kind === "real") {
+    const v = f.value as number;
+    if (kind === "real" && Object.is(v, -0)) return (negativeZeroReal ??= intern(kind, f, keyOf(kind, f))) as BoxOf<K>;
+    let m = byValue.get(kind);
+    if (!m) byValue.set(kind, (m = new Map()));
+    let b = m.get(v);
+    if (!b) m.set(v, (b = intern(kind, f, keyOf(kind, f))));
+    return b as BoxOf<K>;
+  }
+  return intern(kind, f, keyOf(kind, f)) as BoxOf<K>;
 }
 
 /** Number of distinct boxes created so far (ids are 0 … count-1). */
@@ -370,15 +414,17 @@ export function verifyBox(b: Box): string[] {
 // ---------------------------------------------------------------------------
 // Spans (side table)
 
-const spans = new WeakMap<Box, Span>();
+// Indexed by box id: boxes are never freed (the hash-cons table keeps them), so
+// a dense array is both correct and much faster than a WeakMap.
+const spans: (Span | undefined)[] = [];
 
 /** Records the span of a box unless one is already known (first occurrence wins). */
 export function setSpan(b: Box, span: Span): void {
-  if (!spans.has(b)) spans.set(b, span);
+  if (spans[b.id] === undefined) spans[b.id] = span;
 }
 
 export function spanOf(b: Box): Span | undefined {
-  return spans.get(b);
+  return spans[b.id];
 }
 
 // ---------------------------------------------------------------------------

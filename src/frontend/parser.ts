@@ -380,18 +380,11 @@ class Parser {
     this.enter();
     const operands: Operand[] = [];
     const ops: number[] = []; // token kinds
-    const reduce = () => {
-      const op = ops.pop()!;
-      const b = operands.pop()!;
-      const a = operands.pop()!;
-      const box = binops.get(op)![2](a.box, b.box);
-      operands.push({ box: this.node(box, a.start, b.end), start: a.start, end: b.end });
-    };
     operands.push(this.postfix());
     for (;;) {
       const k = this.k();
       if (!argument && (k === T.WITH || k === T.LETREC)) {
-        while (ops.length) reduce();
+        while (ops.length) this.reduce(operands, ops);
         const body = operands.pop()!;
         this.p++;
         if (this.k() !== T.LBRAQ) this.expect(T.LBRAQ);
@@ -418,16 +411,24 @@ class Parser {
       const [prec] = info;
       while (ops.length) {
         const [topPrec, topRight] = binops.get(ops[ops.length - 1]!)!;
-        if (topPrec > prec || (topPrec === prec && !topRight)) reduce();
+        if (topPrec > prec || (topPrec === prec && !topRight)) this.reduce(operands, ops);
         else break;
       }
       ops.push(k);
       this.p++;
       operands.push(this.postfix());
     }
-    while (ops.length) reduce();
+    while (ops.length) this.reduce(operands, ops);
     this.leave();
     return operands[0]!.box;
+  }
+
+  private reduce(operands: Operand[], ops: number[]): void {
+    const op = ops.pop()!;
+    const b = operands.pop()!;
+    const a = operands.pop()!;
+    const box = binops.get(op)![2](a.box, b.box);
+    operands.push({ box: this.node(box, a.start, b.end), start: a.start, end: b.end });
   }
 
   /** A primary followed by postfix forms: `'`, `.name`, `(args)`, `[defs]`. */
