@@ -99,6 +99,11 @@ describe("parser errors", () => {
     expect(r.stmts.map((s) => (s.kind === "def" ? s.name : s.kind))).toEqual(["b", "d"]);
     expect(r.diagnostics[1]!.related[0]!.message).toBe("'(' opened here");
   });
+  it("resumes at a column-0 definition after an unclosed bracket", () => {
+    const r = parseText("a = f(1, 2\nb = 3;\nc = case { (0) => 1;\nd = 4;\n");
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["FL203", "FL201"]);
+    expect(r.stmts.map((s) => (s.kind === "def" ? s.name : s.kind))).toEqual(["b", "d"]);
+  });
   it("recovers inside with blocks", () => {
     const r = parseText("p = x with { a = ; b = 1; };\nq = 2;");
     expect(r.diagnostics.map((d) => d.code)).toEqual(["FL202"]);

@@ -256,16 +256,26 @@ class Parser {
   }
 
   /**
-   * Skips to just after the next `;` of this level. Brackets opened while
-   * skipping are matched; a `}` or `]` closing the enclosing list ends the skip
-   * without being consumed. Always makes progress.
+   * Skips to just after the next `;` of this level. Braces and brackets left
+   * open by the failed statement (counted from its first token) must close
+   * first, so `x = case { 0 => 1; };` resumes after the `};`. A `}` or `]`
+   * closing the enclosing list ends the skip without being consumed. At the
+   * top level, a definition, import or declaration starting in column 0 also
+   * ends the skip (the failed statement probably lacks a closer). Always makes
+   * progress.
    */
   private synchronize(nested: boolean, before: number): void {
     let depth = 0;
-    if (this.p === before && this.k() !== T.EOF && !(nested && depth === 0 && (this.k() === T.RBRAQ || this.k() === T.RCROC)) && this.k() !== T.ENDDEF) this.p++;
+    for (let i = before; i < this.p; i++) {
+      const k = this.kinds[i]!;
+      if (k === T.LBRAQ || k === T.LCROC) depth++;
+      else if ((k === T.RBRAQ || k === T.RCROC) && depth > 0) depth--;
+    }
+    if (this.p === before && this.k() !== T.EOF && this.k() !== T.ENDDEF && !(nested && (this.k() === T.RBRAQ || this.k() === T.RCROC))) this.p++;
     for (;;) {
       const k = this.k();
       if (k === T.EOF) return;
+      if (!nested && this.p > before && this.startsTopLevelStatement()) return;
       if (k === T.ENDDEF && depth === 0) {
         this.p++;
         return;
@@ -278,6 +288,17 @@ class Parser {
       }
       this.p++;
     }
+  }
+
+  /** Whether the current token begins a line and looks like the start of a top-level statement. */
+  private startsTopLevelStatement(): boolean {
+    const s = this.starts[this.p]!;
+    if (s > 0 && this.text.charCodeAt(s - 1) !== 10) return false;
+    const k = this.k();
+    if (k === T.IMPORT || k === T.DECLARE || variantBits.has(k)) return true;
+    if (k !== T.IDENT) return false;
+    const n = this.kAt(1);
+    return n === T.DEF || n === T.LPAR;
   }
 
   private statement(defsOnly: boolean): Box | undefined {
