@@ -86,6 +86,18 @@ describe("imports", () => {
     expect(prog.diagnostics.map((d) => d.code)).toEqual(["FL301"]);
   });
 
+  it("expands imports inside an environment on demand", () => {
+    write("env/inner.lib", "k = 1;");
+    const main = write("env/main.dsp", 'e = environment { import("inner.lib"); j = 2; };\nprocess = e.k;');
+    const prog = new Compilation().loadProgram(main);
+    const e = prog.stmts[0]!;
+    expect(e.kind === "def" && e.body.kind).toBe("environment");
+    if (e.kind !== "def" || e.body.kind !== "environment") return;
+    const x = new Compilation().expandStatements(e.body.stmts, main);
+    expect(x.diagnostics).toEqual([]);
+    expect(x.stmts.map((s) => (s.kind === "def" ? s.name : s.kind))).toEqual(["k", "j"]);
+  });
+
   it("loads library() references through the same cache", () => {
     const main = write("ref/main.dsp", "process = 1;");
     const c = new Compilation();

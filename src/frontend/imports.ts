@@ -9,13 +9,14 @@
 // error at the import statement's span (FL301, FL303).
 //
 // `library("…")` and `component("…")` are expressions, resolved lazily by the
-// evaluator through `loadReference`, which uses the same cache.
+// evaluator through `loadReference`, which uses the same cache; imports inside
+// `environment { … }` are expanded on demand by `expandStatements`.
 
 import fs from "node:fs";
 import path from "node:path";
 import { diag, DiagnosticError, type Diagnostic, SourceFile, type Span } from "../diagnostics.ts";
 import { resolveImport, stdlibDir } from "../stdlib.ts";
-import type { Box } from "../boxes/box.ts";
+import { spanOf, type Box } from "../boxes/box.ts";
 import { parseSource, type ParsedFile } from "./parser.ts";
 
 /** A program: its entry file and every file it imports, transitively. */
@@ -97,6 +98,18 @@ export class Compilation {
     const parsed = this.parseFile(resolved, at);
     if (!("stmts" in parsed)) return parsed;
     return this.expand(parsed);
+  }
+
+  /**
+   * Expands the imports among some statements (e.g. those of an
+   * `environment { … }`, where Faust allows `import`), resolving names from
+   * the folder of `fromFile`. Spans come from the box side table.
+   */
+  expandStatements(stmts: readonly Box[], fromFile: string): { stmts: readonly Box[]; diagnostics: readonly Diagnostic[] } {
+    const file = new SourceFile(fromFile, "");
+    const spans = stmts.map((s) => spanOf(s) ?? { file, start: 0, end: 0 });
+    const p = this.expand({ file, stmts, spans, diagnostics: [] });
+    return { stmts: p.stmts, diagnostics: p.diagnostics };
   }
 
   private expand(entry: ParsedFile): Program {
