@@ -2,7 +2,7 @@
 // definitions as box IR, in the canonical text form (valid Faust).
 
 import { parseArgs, type OptionSpec } from "../cliargs.ts";
-import { DiagnosticError, diag } from "../diagnostics.ts";
+import { DiagnosticError, diag, render } from "../diagnostics.ts";
 import { printProgram } from "../boxes/print.ts";
 import { Compilation } from "../frontend/imports.ts";
 import type { Command } from "./command.ts";
@@ -24,6 +24,7 @@ export const boxesCommand: Command = {
     const program = comp.loadProgram(args.positional[0]!);
     const errors = program.diagnostics.filter((d) => d.severity === "error");
     if (errors.length) throw new DiagnosticError(program.diagnostics);
+    for (const d of program.diagnostics) io.err(render(d));
     const files = args.flags.has("all") ? program.files : [program.entry];
     const out: string[] = [];
     for (const f of files) {
