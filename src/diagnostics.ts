@@ -118,6 +118,15 @@ export const catalog = {
   FL572: { severity: "error", template: "recursion group @{name} is used but its bodies are never defined" },
   FL573: { severity: "error", template: "cannot evaluate signal {node}: {detail}" },
   FL501: { severity: "error", template: "cannot propagate a '{kind}' box: {detail}" },
+  // FL520–FL549 normalization and interval analysis (src/normalize): Faust's folding errors and delay/table checks
+  FL520: { severity: "error", template: "division by 0 in {expr}" },
+  FL521: { severity: "error", template: "% by 0 in {expr}" },
+  FL522: { severity: "error", template: "remainder by 0 in {expr}" },
+  FL523: { severity: "error", template: "out of domain in {expr}" },
+  FL530: { severity: "error", template: "possible negative values of {amount}, used in delay expression {x}: interval {interval}" },
+  FL531: { severity: "error", template: "can't compute the min and max values of {amount}, used in delay expression {x} (probably a recursive signal)" },
+  FL532: { severity: "error", template: "delay of up to {max} samples in delay expression {x} exceeds the limit of {limit} samples" },
+  FL533: { severity: "error", template: "table size {size} should be > 0 and at most {limit}" },
   FL901: { severity: "error", template: "the reference compiler rejected the program: {message}" },
   FL902: { severity: "error", template: "the reference could not render the program: {message}" },
 } as const satisfies Record<string, CatalogEntry>;

@@ -1,0 +1,614 @@
+// Normalization of signal graphs: Faust's constant folding, algebraic
+// simplification and canonical sum-of-products / delay form.
+//
+//   normalize(outputs: Sig[]): Sig[]     the normalized outputs (same order); throws a DiagnosticError
+//                                        (FL520–FL523) for what Faust rejects while folding (a constant
+//                                        division by 0, sqrt(-1), …)
+//   simplifyNode(s)                      one bottom-up step on a node whose children are already normal
+//                                        (exported for tests; outside recursion groups only)
+//
+// The graph is rewritten bottom-up, once per node (memoized by identity).
+// Recursion groups are processed once each: a group whose bodies change is
+// rebuilt as a fresh group whose bodies read its own projections (the cycles
+// keep going through their delay1), unchanged groups are kept. Every rule is
+// listed with its identity in README.md and next to its code below.
+//
+// Invariants: every rewritten node keeps its nature (int/float, as typed by
+// src/signals/types.ts): where an identity would change it (`x & -1 → x` on a
+// float x, `x + 0.0 → x` on an int x) the result gets the cast that keeps the
+// value (`int(x)`, `float(x)`). Natures and variabilities of new nodes are
+// computed locally (not with types.ts, whose cache must not see a group
+// before its bodies are attached).
+
+import { DiagnosticError, diag } from "../diagnostics.ts";
+import { segments } from "../signals/graph.ts";
+import {
+  assertNever,
+  children,
+  declareRec,
+  defineRec,
+  freshRecName,
+  isRecDefined,
+  mapChildren,
+  nodeCount,
+  recArity,
+  sig,
+  type Nature,
+  type RecSig,
+  type Sig,
+  type SigOf,
+} from "../signals/signal.ts";
+import { typeOf, type Variability } from "../signals/types.ts";
+import { foldBinop, foldFloatcast, foldIntcast, foldMath1, foldMath2, isConstSig, satInt, zeroOf } from "./fold.ts";
+
+// ---------------------------------------------------------------------------
+// Local typing (nature and variability) that tolerates groups under construction
+
+interface LT {
+  readonly nature: Nature;
+  readonly variability: Variability;
+}
+const VAR_RANK: Record<Variability, number> = { constant: 0, block: 1, sample: 2 };
+const joinV = (...vs: Variability[]): Variability => vs.reduce((a, b) => (VAR_RANK[a] >= VAR_RANK[b] ? a : b), "constant" as Variability);
+const joinN = (...ns: Nature[]): Nature => (ns.includes("float") ? "float" : "int");
+
+class Typing {
+  private readonly memo = new Map<Sig, LT>();
+  /** Projections of groups being rebuilt: new group → the group it replaces. */
+  readonly origin = new Map<RecSig, RecSig>();
+  constructor(private readonly firstNewId: number) {}
+
+  of(s: Sig): LT {
+    const hit = this.memo.get(s);
+    if (hit) return hit;
+    let t: LT;
+    if (s.id < this.firstNewId && this.isSettled(s)) {
+      const ty = typeOf(s);
+      t = { nature: ty.nature, variability: ty.variability };
+    } else t = this.rule(s);
+    this.memo.set(s, t);
+    return t;
+  }
+
+  /** Old nodes whose groups are all defined can be typed by types.ts. */
+  private isSettled(s: Sig): boolean {
+    return s.kind !== "proj" || isRecDefined(s.group);
+  }
+
+  private rule(s: Sig): LT {
+    const T = (nature: Nature, variability: Variability): LT => ({ nature, variability });
+    const of = (c: Sig) => this.of(c);
+    switch (s.kind) {
+      case "int":
+        return T("int", "constant");
+      case "float":
+        return T("float", "constant");
+      case "input":
+        return T("float", "sample");
+      case "output":
+        return of(s.x);
+      case "delay1":
+      case "delay":
+        return T(of(s.x).nature, "sample");
+      case "prefix":
+        return T(joinN(of(s.init).nature, of(s.x).nature), "sample");
+      case "binop": {
+        const a = of(s.x);
+        const b = of(s.y);
+        const v = joinV(a.variability, b.variability);
+        switch (s.op) {
+          case "div":
+            return T("float", v);
+          case "add":
+          case "sub":
+          case "mul":
+          case "rem":
+            return T(joinN(a.nature, b.nature), v);
+          default:
+            return T("int", v);
+        }
+      }
+      case "math1": {
+        const a = of(s.x);
+        if (s.op === "abs") return a;
+        return T(s.op === "isnan" || s.op === "isinf" ? "int" : "float", a.variability);
+      }
+      case "math2": {
+        const a = of(s.x);
+        const b = of(s.y);
+        return T(s.op === "min" || s.op === "max" ? joinN(a.nature, b.nature) : "float", joinV(a.variability, b.variability));
+      }
+      case "intcast":
+        return T("int", of(s.x).variability);
+      case "floatcast":
+        return T("float", of(s.x).variability);
+      case "select2":
+        return T(joinN(of(s.a).nature, of(s.b).nature), joinV(of(s.sel).variability, of(s.a).variability, of(s.b).variability));
+      case "table":
+        return T(of(s.gen).nature, "constant");
+      case "rdtable":
+        return T(of(s.table).nature, joinV(of(s.table).variability, of(s.index).variability));
+      case "rwtable":
+        return T(
+          joinN(of(s.table).nature, of(s.wvalue).nature),
+          joinV(of(s.table).variability, of(s.windex).variability, of(s.wvalue).variability, of(s.rindex).variability),
+        );
+      case "waveform":
+        return T(joinN(...s.values.map((v) => of(v).nature)), "sample");
+      case "fconst":
+        return T(s.type, "constant");
+      case "fvar":
+        return T(s.type, "block");
+      case "ffun":
+        return s.args.length === 0 ? T(s.ret, "sample") : T(s.ret, joinV(...s.args.map((a) => of(a).variability)));
+      case "button":
+      case "checkbox":
+      case "hslider":
+      case "vslider":
+      case "nentry":
+        return T("float", "block");
+      case "hbargraph":
+      case "vbargraph":
+        return T(of(s.x).nature, joinV(of(s.x).variability, "block"));
+      case "soundfile":
+        return T("int", "block");
+      case "sflength":
+      case "sfrate":
+        return T("int", joinV("block", of(s.part).variability));
+      case "sfbuffer":
+        return T("float", "sample");
+      case "attach":
+      case "enable":
+      case "control":
+        return of(s.x);
+      case "rec":
+        return T("float", "sample");
+      case "proj": {
+        const old = this.origin.get(s.group);
+        if (old) return T(this.of(sig.proj(old, s.index)).nature, "sample");
+        // a group under construction that is not a rebuilt one: bodies unknown yet
+        return T(s.group.bodies[s.index] ? this.of(s.group.bodies[s.index]!).nature : "float", "sample");
+      }
+      default:
+        return assertNever(s);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The normalizer
+
+class Normalizer {
+  readonly ty: Typing;
+  constructor() {
+    this.ty = new Typing(nodeCount());
+  }
+  nature = (s: Sig): Nature => this.ty.of(s).nature;
+  variability = (s: Sig): Variability => this.ty.of(s).variability;
+
+  /** Keeps the nature of `orig` on its replacement `r` (adding the value-preserving cast). */
+  keep(orig: Sig, r: Sig): Sig {
+    const want = this.nature(orig);
+    if (this.nature(r) === want) return r;
+    if (isConstSig(r)) return want === "int" ? foldIntcast(r) : foldFloatcast(r);
+    return want === "int" ? sig.intcast(r) : sig.floatcast(r);
+  }
+
+  /** One rewriting step: `s` has normalized children. */
+  step(s: Sig): Sig {
+    const r = this.rules(s);
+    return r === s ? s : this.keep(s, r);
+  }
+
+  private rules(s: Sig): Sig {
+    switch (s.kind) {
+      case "binop":
+        return this.binop(s);
+      case "math1":
+        // f(c) → the double value of f at c (every primitive, C semantics)
+        return isConstSig(s.x) ? foldMath1(s.op, s.x) : s;
+      case "math2":
+        // f(c1, c2) → the double value of f (min/max of ints stay int)
+        return isConstSig(s.x) && isConstSig(s.y) ? foldMath2(s.op, s.x, s.y) : s;
+      case "intcast":
+        // int(c) → truncated, saturated constant;  int(x) → x when x is already int
+        if (isConstSig(s.x)) return foldIntcast(s.x);
+        return this.nature(s.x) === "int" ? s.x : s;
+      case "floatcast":
+        // float(c) → float constant;  float(x) → x when x is already float
+        if (isConstSig(s.x)) return foldFloatcast(s.x);
+        return this.nature(s.x) === "float" ? s.x : s;
+      case "select2":
+        // select2(c, a, b) → a when int(c) == 0, else b;  select2(s, x, x) → x
+        if (isConstSig(s.sel)) return (s.sel.kind === "int" ? s.sel.value : satInt(s.sel.value)) === 0 ? s.a : s.b;
+        return s.a === s.b ? s.a : s;
+      case "enable":
+      case "control":
+        // enable(x, 0) = control(x, 0) → 0 (of x's nature);  enable(x, 1) = control(x, 1) → x
+        if (isConstSig(s.y) && s.y.value === 0) return zeroOf(this.nature(s.x));
+        if (isConstSig(s.y) && s.y.value === 1) return s.x;
+        return s;
+      case "delay1":
+        return this.delay(s.x, 1);
+      case "delay":
+        return this.delayBy(s);
+      case "output":
+      case "int":
+      case "float":
+      case "input":
+      case "prefix":
+      case "table":
+      case "rdtable":
+      case "rwtable":
+      case "waveform":
+      case "fconst":
+      case "fvar":
+      case "ffun":
+      case "button":
+      case "checkbox":
+      case "hslider":
+      case "vslider":
+      case "nentry":
+      case "hbargraph":
+      case "vbargraph":
+      case "soundfile":
+      case "sflength":
+      case "sfrate":
+      case "sfbuffer":
+      case "attach":
+      case "rec":
+      case "proj":
+        return s;
+      default:
+        return assertNever(s);
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Binary operators
+
+  private binop(s: SigOf<"binop">): Sig {
+    const { op, x, y } = s;
+    // c1 op c2 → folded constant (Faust's int/float semantics; / and % by 0 are errors)
+    if (isConstSig(x) && isConstSig(y)) return foldBinop(op, x, y);
+    switch (op) {
+      case "add":
+      case "sub":
+      case "mul":
+      case "div":
+        // + - * / → canonical sum of products (gathers constants and like terms: x+0 → x, x*1 → x,
+        // x*0 → 0, x-x → 0, x/x → 1, k1*(k2*x) → (k1*k2)*x, 0-x → -1*x)
+        return this.sop(s);
+      default:
+        break;
+    }
+    const isZ = (c: Sig) => isConstSig(c) && c.value === 0;
+    const isM1 = (c: Sig) => isConstSig(c) && c.value === -1;
+    const isOne = (c: Sig) => isConstSig(c) && c.value === 1;
+    switch (op) {
+      case "shl":
+      case "ashr":
+      case "lshr":
+        // x << 0 → x, x >> 0 → x, x >>> 0 → x  (as int(x))
+        if (isZ(y)) return x;
+        break;
+      case "and":
+        // -1 & x → x, x & -1 → x  (as int(x));  0 & x → 0, x & 0 → 0
+        if (isM1(x)) return y;
+        if (isM1(y)) return x;
+        if (isZ(x) || isZ(y)) return sig.int(0);
+        break;
+      case "or":
+        // 0 | x → x, x | 0 → x  (as int(x));  -1 | x → -1, x | -1 → -1
+        if (isZ(x)) return y;
+        if (isZ(y)) return x;
+        if (isM1(x) || isM1(y)) return sig.int(-1);
+        break;
+      default:
+        break;
+    }
+    if (x === y) {
+      // x & x → x, x | x → x  (as int(x));  x >= x, x <= x, x == x → 1;  x > x, x < x, x != x, x % x, x ^ x → 0
+      if (op === "and" || op === "or") return x;
+      if (op === "ge" || op === "le" || op === "eq") return sig.int(1);
+      if (op === "gt" || op === "lt" || op === "ne" || op === "rem" || op === "xor") return zeroOf(this.nature(s));
+    } else if (op === "and" || op === "or") {
+      // 1 & b → b, 1 | b → 1 when b is a boolean (a comparison, or &/| of booleans)
+      if (isOne(x) && isBool(y)) return op === "and" ? y : sig.int(1);
+      if (isOne(y) && isBool(x)) return op === "and" ? x : sig.int(1);
+    }
+    return s;
+  }
+
+  // -------------------------------------------------------------------------
+  // Sums of products
+
+  private sop(s: Sig): Sig {
+    const n = this.nature(s);
+    const sum = new SumBuilder(n, this);
+    sum.add(s, 1);
+    return sum.build();
+  }
+
+  // -------------------------------------------------------------------------
+  // Delays: the canonical form is delay1(x) for one sample, delay(x, int n) for a constant n ≥ 2
+
+  private delayBy(s: SigOf<"delay">): Sig {
+    const a = s.amount;
+    if (isConstSig(a)) {
+      const n = a.kind === "int" ? a.value : satInt(a.value);
+      // x@c with c a float constant → x@int(c);  x@0 → x  (negative amounts are left to checkProgram)
+      if (n >= 0) return this.delay(s.x, n);
+      return a.kind === "int" ? s : sig.delay(s.x, sig.int(n));
+    }
+    // 0@d → 0
+    if (isConstSig(s.x) && s.x.value === 0) return s.x;
+    return this.pushOut(s.x, (inner) => sig.delay(inner, a)) ?? s;
+  }
+
+  /** x delayed by the constant n ≥ 0, in canonical form. */
+  delay(x: Sig, n: number): Sig {
+    // x@0 → x
+    if (n === 0) return x;
+    // 0@n → 0  (any other constant c@n is NOT c: it is 0 for t < n)
+    if (isConstSig(x) && x.value === 0) return x;
+    // (x@m)@n → x@(m+n), mem(x)@n → x@(n+1)  (constant m ≥ 0)
+    if (x.kind === "delay1") return this.delay(x.x, n + 1);
+    if (x.kind === "delay" && x.amount.kind === "int" && x.amount.value >= 0 && n + x.amount.value <= 0x7fffffff)
+      return this.delay(x.x, n + x.amount.value);
+    const make = (inner: Sig) => (n === 1 ? sig.delay1(inner) : sig.delay(inner, sig.int(n)));
+    return this.pushOut(x, (inner) => this.delay(inner, n)) ?? make(x);
+  }
+
+  /**
+   * (k*x)@d → k*(x@d), (x/k)@d → (x@d)/k for the constant and block-rate
+   * factors k of a product (Faust's rule: factors of order < 2 leave the
+   * delay). Returns undefined when nothing leaves.
+   */
+  private pushOut(x: Sig, delayOf: (inner: Sig) => Sig): Sig | undefined {
+    if (x.kind !== "binop" || (x.op !== "mul" && x.op !== "div")) return undefined;
+    const n = this.nature(x);
+    const m = Mono.of(x, n, this);
+    const slow = [...m.factors].filter(([f]) => VAR_RANK[this.variability(f)] <= 1);
+    const fast = [...m.factors].filter(([f]) => VAR_RANK[this.variability(f)] > 1);
+    const coefIsOne = m.coef === 1;
+    if (fast.length === 0) {
+      // all factors slow: only the coefficient leaves the delay
+      if (coefIsOne) return undefined;
+      const inner = new Mono(n, 1, new Map(m.factors)).build(this);
+      return new Mono(n, m.coef, new Map([[delayOf(inner), 1]])).build(this);
+    }
+    if (coefIsOne && slow.length === 0) return undefined;
+    const inner = new Mono(n, 1, new Map(fast)).build(this);
+    return new Mono(n, m.coef, new Map([...slow, [delayOf(inner), 1]])).build(this);
+  }
+}
+
+/** A boolean signal: a comparison, or & | of booleans (Faust's isSigBool). */
+function isBool(s: Sig): boolean {
+  if (s.kind !== "binop") return false;
+  if (["gt", "lt", "ge", "le", "eq", "ne"].includes(s.op)) return true;
+  return (s.op === "and" || s.op === "or") && isBool(s.x) && isBool(s.y);
+}
+
+// ---------------------------------------------------------------------------
+// Monomials and sums (Faust's mterm/aterm)
+
+/** Arithmetic on coefficients in a nature: ints wrap to 32 bits, floats are doubles. */
+const coefOps = (n: Nature) =>
+  n === "int"
+    ? { add: (a: number, b: number) => (a + b) | 0, mul: (a: number, b: number) => Math.imul(a, b), neg: (a: number) => -a | 0 }
+    : { add: (a: number, b: number) => a + b, mul: (a: number, b: number) => a * b, neg: (a: number) => -a };
+
+/** coef × Π factor^power (powers are non-zero; negative powers only in float monomials). */
+class Mono {
+  constructor(
+    readonly nature: Nature,
+    public coef: number,
+    readonly factors: Map<Sig, number>,
+  ) {}
+
+  /** The monomial of a term: flattens * and / through children of the same nature. */
+  static of(t: Sig, n: Nature, nz: Normalizer): Mono {
+    const m = new Mono(n, 1, new Map());
+    const ops = coefOps(n);
+    const stack: [Sig, number][] = [[t, 1]];
+    while (stack.length) {
+      const [u, p] = stack.pop()!;
+      if (isConstSig(u)) {
+        if (p > 0) m.coef = ops.mul(m.coef, u.value);
+        else {
+          // x / 0 is rejected by Faust even when x is not constant
+          if (u.value === 0) throw new DiagnosticError([diag("FL520", { expr: `… / ${u.value}` })]);
+          m.coef = m.coef / u.value;
+        }
+      } else if (u.kind === "binop" && u.op === "mul" && nz.nature(u) === n) {
+        stack.push([u.y, p], [u.x, p]);
+      } else if (u.kind === "binop" && u.op === "div" && n === "float") {
+        stack.push([u.y, -p], [u.x, p]);
+      } else {
+        const q = (m.factors.get(u) ?? 0) + p;
+        if (q === 0) m.factors.delete(u);
+        else m.factors.set(u, q);
+      }
+    }
+    return m;
+  }
+
+  /** The signature: the factors and powers, without the coefficient. */
+  key(): string {
+    return [...this.factors]
+      .sort((a, b) => a[0].id - b[0].id)
+      .map(([f, p]) => `${f.id}^${p}`)
+      .join("*");
+  }
+
+  /** The canonical tree: ((k * a) * b) / (c * d), factors ordered by (variability, id). */
+  build(nz: Normalizer): Sig {
+    const n = this.nature;
+    if (this.coef === 0 || this.factors.size === 0) return n === "int" ? sig.int(this.coef) : sig.float(this.coef);
+    const order = (f: Sig) => VAR_RANK[nz.variability(f)];
+    const sorted = [...this.factors].sort((a, b) => order(a[0]) - order(b[0]) || a[0].id - b[0].id);
+    const num: Sig[] = [];
+    const den: Sig[] = [];
+    for (const [f, p] of sorted) for (let i = 0; i < Math.abs(p); i++) (p > 0 ? num : den).push(f);
+    const mul = (a: Sig | undefined, b: Sig): Sig => {
+      if (!a) return b;
+      // a float product of two int factors must not multiply in int (it would wrap)
+      if (n === "float" && nz.nature(a) === "int" && nz.nature(b) === "int") return sig.mul(sig.floatcast(a), b);
+      return sig.mul(a, b);
+    };
+    let acc: Sig | undefined = this.coef === 1 ? undefined : n === "int" ? sig.int(this.coef) : sig.float(this.coef);
+    for (const f of num) acc = mul(acc, f);
+    if (den.length) {
+      let d: Sig | undefined;
+      for (const f of den) d = mul(d, f);
+      acc = sig.div(acc ?? sig.float(1), d!);
+    }
+    return acc!;
+  }
+}
+
+/** A sum of monomials keyed by signature (Faust's aterm). */
+class SumBuilder {
+  private readonly terms = new Map<string, Mono>();
+  private constant = 0;
+  constructor(
+    readonly nature: Nature,
+    private readonly nz: Normalizer,
+  ) {}
+
+  /** Adds sign × t, flattening + and - through children of the same nature. */
+  add(t: Sig, sign: 1 | -1): void {
+    const ops = coefOps(this.nature);
+    const stack: [Sig, 1 | -1][] = [[t, sign]];
+    while (stack.length) {
+      const [u, sg] = stack.pop()!;
+      if (u.kind === "binop" && (u.op === "add" || u.op === "sub") && this.nz.nature(u) === this.nature) {
+        stack.push([u.y, u.op === "add" ? sg : ((-sg) as 1 | -1)], [u.x, sg]);
+        continue;
+      }
+      const m = Mono.of(u, this.nature, this.nz);
+      if (sg < 0) m.coef = ops.neg(m.coef);
+      if (m.coef === 0) continue;
+      if (m.factors.size === 0) {
+        this.constant = ops.add(this.constant, m.coef);
+        continue;
+      }
+      const k = m.key();
+      const prev = this.terms.get(k);
+      if (prev) {
+        prev.coef = ops.add(prev.coef, m.coef);
+        if (prev.coef === 0) this.terms.delete(k);
+      } else this.terms.set(k, m);
+    }
+  }
+
+  /** ((t1 + t2) - t3) + c: terms by (variability, factor ids), the constant last (subtracted when negative). */
+  build(): Sig {
+    const n = this.nature;
+    const nz = this.nz;
+    const rank = (m: Mono) => Math.max(...[...m.factors.keys()].map((f) => VAR_RANK[nz.variability(f)]));
+    const ids = (m: Mono) =>
+      [...m.factors.keys()]
+        .map((f) => f.id)
+        .sort((a, b) => a - b)
+        .join(",");
+    const monos = [...this.terms.values()].sort((a, b) => rank(a) - rank(b) || (ids(a) < ids(b) ? -1 : ids(a) > ids(b) ? 1 : 0));
+    const canNegate = (c: number) => c < 0 && !(n === "int" && c === -2147483648);
+    const combine = (a: Sig, b: Sig, op: "add" | "sub"): Sig => {
+      // a float sum of two int terms must not add in int (it would wrap)
+      const a2 = n === "float" && nz.nature(a) === "int" && nz.nature(b) === "int" ? sig.floatcast(a) : a;
+      return op === "add" ? sig.add(a2, b) : sig.sub(a2, b);
+    };
+    let acc: Sig | undefined;
+    for (const m of monos) {
+      if (!acc) acc = m.build(nz);
+      else if (canNegate(m.coef)) acc = combine(acc, new Mono(n, coefOps(n).neg(m.coef), m.factors).build(nz), "sub");
+      else acc = combine(acc, m.build(nz), "add");
+    }
+    const c = this.constant;
+    if (c === 0) return acc ?? zeroOf(n);
+    const k = (v: number) => (n === "int" ? sig.int(v) : sig.float(v));
+    if (!acc) return k(c);
+    return canNegate(c) ? combine(acc, k(coefOps(n).neg(c)), "sub") : combine(acc, k(c), "add");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The driver: bottom-up over the acyclic view, recursion groups rebuilt once
+
+/** Normalizes the output signals (see the header). */
+export function normalize(outputs: readonly Sig[]): Sig[] {
+  const nz = new Normalizer();
+  const f = (s: Sig) => nz.step(s);
+  return rewriteGroups(outputs, f, nz.ty);
+}
+
+/** One step on a node whose children are normal (outside recursion). */
+export function simplifyNode(s: Sig): Sig {
+  return new Normalizer().step(s);
+}
+
+function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, ty: Typing): Sig[] {
+  const order = segments(roots).flatMap((seg) => seg.nodes);
+  // parents in the acyclic view (proj is a leaf; rec depends on its bodies)
+  const parents = new Map<Sig, Sig[]>();
+  const projsOf = new Map<RecSig, Sig[]>();
+  for (const s of order) {
+    if (s.kind === "proj") {
+      let l = projsOf.get(s.group);
+      if (!l) projsOf.set(s.group, (l = []));
+      l.push(s);
+      continue;
+    }
+    for (const c of children(s)) {
+      let l = parents.get(c);
+      if (!l) parents.set(c, (l = []));
+      l.push(s);
+    }
+  }
+  const memo = new Map<Sig, Sig>();
+  const renamed = new Map<RecSig, RecSig>();
+  const pending = new Map<RecSig, readonly Sig[]>();
+  const invalidate = (g: RecSig) => {
+    const stack: Sig[] = [g, ...(projsOf.get(g) ?? [])];
+    const seen = new Set<Sig>(stack);
+    while (stack.length) {
+      const s = stack.pop()!;
+      memo.delete(s);
+      for (const p of parents.get(s) ?? []) if (!seen.has(p)) (seen.add(p), stack.push(p));
+    }
+  };
+  // Each group is renamed at most once, so this loop restarts at most once per group.
+  for (let restart = true; restart; ) {
+    restart = false;
+    for (const s of order) {
+      if (memo.has(s)) continue;
+      if (s.kind === "rec") {
+        const bodies = s.bodies.map((b) => memo.get(b)!);
+        const target = renamed.get(s);
+        if (target) {
+          pending.set(target, bodies);
+          memo.set(s, target);
+        } else if (bodies.every((b, i) => b === s.bodies[i])) {
+          memo.set(s, s);
+        } else {
+          const g2 = declareRec(freshRecName(s.name), recArity(s));
+          renamed.set(s, g2);
+          ty.origin.set(g2, s);
+          invalidate(s);
+          restart = true;
+          break;
+        }
+      } else if (s.kind === "proj") {
+        const target = renamed.get(s.group);
+        memo.set(s, target ? sig.proj(target, s.index) : s);
+      } else {
+        memo.set(s, f(mapChildren(s, (c) => memo.get(c)!)));
+      }
+    }
+  }
+  for (const [g2, bodies] of pending) defineRec(g2, bodies);
+  return roots.map((r) => memo.get(r)!);
+}
