@@ -10,8 +10,9 @@ import { referenceCommand } from "./commands/reference.ts";
 import { libtestsCommand } from "./commands/libtests.ts";
 import { boxesCommand } from "./commands/boxes.ts";
 import { checkCommand } from "./commands/check.ts";
+import { evalCommand } from "./commands/eval.ts";
 
-export const commands: readonly Command[] = [referenceCommand, libtestsCommand, boxesCommand, checkCommand];
+export const commands: readonly Command[] = [referenceCommand, libtestsCommand, boxesCommand, checkCommand, evalCommand];
 
 const stdio: CommandIO = {
   out: (t) => void process.stdout.write(t),
