@@ -4,6 +4,7 @@
 import { parseArgs, type OptionSpec } from "../cliargs.ts";
 import { DiagnosticError, diag, render } from "../diagnostics.ts";
 import { printBox } from "../boxes/print.ts";
+import { children, type Box } from "../boxes/box.ts";
 import { evaluateProgram, type Precision } from "../eval/eval.ts";
 import type { Command } from "./command.ts";
 
@@ -30,8 +31,35 @@ export const evalCommand: Command = {
     if (args.flags.has("meta")) {
       for (const m of r.metadata) lines.push(`// declare ${m.target ? m.target + " " : ""}${m.key} ${JSON.stringify(m.value)} (${m.file})`);
     }
-    lines.push(`process = ${printBox(r.process)};`);
+    const size = treeSize(r.process, PRINT_LIMIT);
+    if (size > PRINT_LIMIT) lines.push(`// the evaluated box is a DAG whose text form has more than ${PRINT_LIMIT} nodes; not printed`);
+    else lines.push(`process = ${printBox(r.process)};`);
     io.out(lines.join("\n") + "\n");
     return 0;
   },
 };
+
+/** Largest tree (text) size printed; shared sub-boxes are printed once per use. */
+const PRINT_LIMIT = 1_000_000;
+
+/** Number of nodes of the box as a tree (shared sub-boxes counted per use), capped just above `cap`. */
+function treeSize(root: Box, cap: number): number {
+  const memo = new Map<Box, number>();
+  const stack: Box[] = [root];
+  while (stack.length) {
+    const b = stack[stack.length - 1]!;
+    if (memo.has(b)) {
+      stack.pop();
+      continue;
+    }
+    const kids = children(b);
+    const pending = kids.filter((k) => !memo.has(k));
+    if (pending.length) {
+      stack.push(...pending);
+      continue;
+    }
+    memo.set(b, Math.min(cap + 1, 1 + kids.reduce((n, k) => n + memo.get(k)!, 0)));
+    stack.pop();
+  }
+  return memo.get(root)!;
+}

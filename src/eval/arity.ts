@@ -204,3 +204,25 @@ export function arity(root: Box): Arity {
   }
   return memo.get(root)!;
 }
+
+/** The kinds an evaluated process may contain. */
+export const evaluatedKinds: ReadonlySet<string> = new Set([
+  "int", "real", "wire", "cut", "prim", "seq", "par", "split", "merge", "rec",
+  "button", "checkbox", "hslider", "vslider", "nentry", "hbargraph", "vbargraph",
+  "hgroup", "vgroup", "tgroup", "ffunction", "fconstant", "fvariable", "waveform", "soundfile", "route",
+  "slot", "symbolic",
+]);
+
+/** Checks that a box is fully evaluated; returns the first offending kind, or undefined. */
+export function checkEvaluated(root: Box): string | undefined {
+  const seen = new Set<Box>();
+  const stack: Box[] = [root];
+  while (stack.length) {
+    const b = stack.pop()!;
+    if (seen.has(b)) continue;
+    seen.add(b);
+    if (!evaluatedKinds.has(b.kind)) return b.kind;
+    stack.push(...compositeChildren(b));
+  }
+  return undefined;
+}

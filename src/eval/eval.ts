@@ -22,7 +22,7 @@ import { printBox } from "../boxes/print.ts";
 import { diag, type Code, type Diagnostic, type RelatedInfo, type Span } from "../diagnostics.ts";
 import { Compilation, type Program } from "../frontend/imports.ts";
 import type { ParsedFile } from "../frontend/parser.ts";
-import { arity, ArityError, setEvalSpan, type Arity } from "./arity.ts";
+import { arity, ArityError, evalSpanOf, setEvalSpan, type Arity } from "./arity.ts";
 import { constantOf, constantsOf, ConstDivZero, type Const } from "./constant.ts";
 
 export type Precision = "single" | "double" | "quad" | "fixed";
@@ -528,7 +528,7 @@ export class Evaluator {
         return this.evalIter(b, env);
       case "inputs":
       case "outputs": {
-        const v = this.toBox(this.eval(b.body, env));
+        const v = this.toBox(this.eval(b.body, env), spanOf(b));
         const a = this.arityAt(v, spanOf(b));
         return B.int(b.kind === "inputs" ? a.ins : a.outs);
       }
@@ -557,7 +557,7 @@ export class Evaluator {
       case "hgroup":
       case "vgroup":
       case "tgroup": {
-        const v = mk(b.kind, { label: this.label(b.label, env, b), body: this.toBox(this.eval(b.body, env)) });
+        const v = mk(b.kind, { label: this.label(b.label, env, b), body: this.toBox(this.eval(b.body, env), spanOf(b)) });
         setEvalSpan(v, spanOf(b));
         return v;
       }
@@ -623,7 +623,7 @@ export class Evaluator {
     const span = spanOf(b);
     const n = this.evalInt(b.count, env, span);
     if (n < 0) fail("FL420", { count: n, op: b.op }, span);
-    const item = (i: number) => this.toBox(this.eval(b.body, this.pushValue(env, b.variable, B.int(i))));
+    const item = (i: number) => this.toBox(this.eval(b.body, this.pushValue(env, b.variable, B.int(i))), span);
     let r: Box;
     switch (b.op) {
       case "par":
@@ -739,9 +739,9 @@ export class Evaluator {
   }
 
   private applyBox(f: Box, args: readonly Box[], span: Span | undefined): Box {
-    const fb = this.toBox(f);
+    const fb = this.toBox(f, span);
     const fa = this.arityAt(fb, span);
-    const boxes = args.map((a) => this.toBox(a));
+    const boxes = args.map((a) => this.toBox(a, span));
     let outs = 0;
     for (const a of boxes) outs += this.arityAt(a, span).outs;
     if (outs > fa.ins) {
@@ -861,33 +861,34 @@ export class Evaluator {
   // ----- closures to boxes (a2sb)
 
   /** Turns every closure inside a value into a block diagram (symbolic boxes over slots). */
-  toBox(v: Box): Box {
+  toBox(v: Box, span?: Span): Box {
     if (!this.hasClosure(v)) return v;
     const known = this.toBoxMemo.get(v.id);
     if (known) return known;
     let r: Box;
     const c = this.closureOf(v);
-    if (c) r = this.closureToBox(c, v);
+    const at = evalSpanOf(v) ?? span;
+    if (c) r = this.closureToBox(c, v, span);
     else if (isComposite(v)) {
-      r = mk(v.kind, { left: this.toBox(v.left), right: this.toBox(v.right) });
-      setEvalSpan(r, undefined);
-    } else if (v.kind === "hgroup" || v.kind === "vgroup" || v.kind === "tgroup") r = mk(v.kind, { label: v.label, body: this.toBox(v.body) });
-    else if (v.kind === "symbolic") r = mk("symbolic", { slot: v.slot, body: this.toBox(v.body) });
+      r = mk(v.kind, { left: this.toBox(v.left, at), right: this.toBox(v.right, at) });
+      setEvalSpan(r, evalSpanOf(v));
+    } else if (v.kind === "hgroup" || v.kind === "vgroup" || v.kind === "tgroup") r = mk(v.kind, { label: v.label, body: this.toBox(v.body, at) });
+    else if (v.kind === "symbolic") r = mk("symbolic", { slot: v.slot, body: this.toBox(v.body, at) });
     else r = v;
     this.toBoxMemo.set(v.id, r);
     return r;
   }
 
-  private closureToBox(c: Closure, v: Box): Box {
+  private closureToBox(c: Closure, v: Box, span: Span | undefined): Box {
     switch (c.kind) {
       case "susp":
-        return this.toBox(this.eval(c.box, c.env));
+        return this.toBox(this.eval(c.box, c.env), span);
       case "env":
-        return fail("FL418", { what: "a block diagram" }, undefined);
+        return fail("FL418", { what: "a block diagram" }, span);
       case "abs":
       case "pm": {
         const slot = mk("slot", { index: nextSlot++ });
-        const body = this.toBox(this.applyList(v, [slot], undefined));
+        const body = this.toBox(this.applyList(v, [slot], span), span);
         return mk("symbolic", { slot, body });
       }
       default:
@@ -915,7 +916,7 @@ export class Evaluator {
   /** The constant number an expression denotes (Faust's eval2double). */
   evalConst(e: Box, env: Env, span: Span | undefined): Const {
     const at = spanOf(e) ?? span;
-    const v = this.toBox(this.eval(e, env));
+    const v = this.toBox(this.eval(e, env), at);
     const a = this.arityAt(v, at);
     if (a.ins !== 0 || a.outs !== 1) fail("FL405", { detail: `'${printBox(e).slice(0, 60)}' has type (${a.ins}->${a.outs})` }, at);
     let c: Const | undefined;
@@ -1027,8 +1028,9 @@ export function evaluateProgram(source: ProgramSource, opts: EvalOptions = {}): 
   const ev = new Evaluator(comp, opts);
   try {
     const env = ev.programEnv(program);
-    const entrySpan = program.spans.find((s) => s.file === program.entry.file);
-    const v = ev.toBox(ev.applyList(lookupProcess(ev, env, entrySpan), [], undefined));
+    const procIndex = program.stmts.findIndex((s) => s.kind === "def" && s.name === "process");
+    const procSpan = procIndex >= 0 ? program.spans[procIndex] : undefined;
+    const v = ev.toBox(ev.eval(B.ident("process"), env), procSpan);
     const a = arity(v);
     return { process: v, arity: a, metadata, diagnostics };
   } catch (e) {
@@ -1037,14 +1039,6 @@ export function evaluateProgram(source: ProgramSource, opts: EvalOptions = {}): 
     diagnostics.push(d);
     return { process: undefined, arity: undefined, metadata, diagnostics };
   }
-}
-
-function lookupProcess(ev: Evaluator, env: Env, span: Span | undefined): Box {
-  return ev.eval(B.ident("process"), envWithSpan(env, span));
-}
-
-function envWithSpan(env: Env, _span: Span | undefined): Env {
-  return env;
 }
 
 function toDiagnostic(e: unknown): Diagnostic | undefined {
