@@ -45,8 +45,12 @@ export interface Segment {
   readonly nodes: readonly Sig[];
 }
 
-/** The canonical acyclic order (see the header). Deterministic: depends only on the roots and children order. */
-export function segments(roots: readonly Sig[]): Segment[] {
+/**
+ * The canonical acyclic order (see the header). Deterministic: depends only on
+ * the roots and children order. Nodes for which `skip` holds are treated as
+ * already visited (neither listed nor walked through).
+ */
+export function segments(roots: readonly Sig[], skip?: (s: Sig) => boolean): Segment[] {
   const done = new Set<Sig>();
   const queued = new Set<RecSig>();
   const out: Segment[] = [];
@@ -64,6 +68,10 @@ export function segments(roots: readonly Sig[]): Segment[] {
         continue;
       }
       if (done.has(s)) continue;
+      if (skip?.(s)) {
+        done.add(s);
+        continue;
+      }
       if (s.kind === "proj") {
         done.add(s);
         nodes.push(s);

@@ -174,9 +174,7 @@ const cache = new WeakMap<Sig, SigType>();
 export function typeOf(s: Sig): SigType {
   const hit = cache.get(s);
   if (hit) return hit;
-  const order = segments([s])
-    .flatMap((seg) => seg.nodes)
-    .filter((n) => !cache.has(n));
+  const order = segments([s], (n) => cache.has(n)).flatMap((seg) => seg.nodes);
   const local = new Map<Sig, SigType>();
   const approx = new Map<string, SigType>(); // key `${group id}:${i}`
   const projTy = (g: RecSig, i: number): SigType => {
