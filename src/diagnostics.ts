@@ -108,6 +108,7 @@ export const catalog = {
   FL419: { severity: "error", template: "unsupported construct in evaluation: {detail}" },
   FL420: { severity: "error", template: "invalid iteration count {count} in {op}(): must be a non-negative integer" },
   FL421: { severity: "error", template: "invalid label '{label}': {detail}" },
+  FL422: { severity: "error", template: "invalid modulation circuit, should have no more than 2 inputs and exactly 1 output: '{circuit}' has type ({ins}->{outs})" },
   // FL560–FL589 signal IR (src/signals: constructors, text parser, verifier, evaluator)
   FL560: { severity: "error", template: "signal IR syntax error: {detail}" },
   FL561: { severity: "error", template: "signal IR: undefined value {name}" },
@@ -118,6 +119,7 @@ export const catalog = {
   FL572: { severity: "error", template: "recursion group @{name} is used but its bodies are never defined" },
   FL573: { severity: "error", template: "cannot evaluate signal {node}: {detail}" },
   FL501: { severity: "error", template: "cannot propagate a '{kind}' box: {detail}" },
+  FL502: { severity: "error", template: "the program has no output signal" },
   // FL520–FL549 normalization and interval analysis (src/normalize): Faust's folding errors and delay/table checks
   FL520: { severity: "error", template: "division by 0 in {expr}" },
   FL521: { severity: "error", template: "% by 0 in {expr}" },

@@ -199,6 +199,31 @@ describe("iterations, route, labels, numbers", () => {
   });
 });
 
+describe("widget modulation", () => {
+  // arities checked against the reference compiler (Faust 2.88)
+  it("multiplies by a new input by default, and adds one input per two-input circuit", () => {
+    expect(ok('process = ["freq" -> hslider("freq", 100, 0, 1000, 1)];').box).toBe('\\(s0).(hslider("freq", 100.0, 0.0, 1000.0, 1.0) * s0)');
+    expect(ok('process = ["freq": +, "gain" -> hslider("freq", 100, 0, 1000, 1), hslider("gain", 3, 0, 10, 1)];').io).toBe("2->2");
+    expect(ok('process = ["freq" -> _ + hslider("freq", 100, 0, 1000, 1)];').io).toBe("2->1");
+    // an unmatched label still adds the input
+    expect(ok('process = ["nope" -> hslider("freq", 100, 0, 1000, 1)];').io).toBe("1->1");
+  });
+
+  it("composes a one-input circuit after the widget", () => {
+    expect(ok('process = ["freq": *(2) : +(1) -> hslider("freq", 100, 0, 1000, 1)];').box).toBe('hslider("freq", 100.0, 0.0, 1000.0, 1.0) : _ * 2 : _ + 1');
+  });
+
+  it("matches names without metadata and group paths", () => {
+    expect(ok('process = ["g/freq" -> hgroup("g", hslider("freq[unit:Hz]", 100, 0, 1000, 1))];').box).toBe(
+      '\\(s0).(hgroup("g", hslider("freq[unit:Hz]", 100.0, 0.0, 1000.0, 1.0) * s0))',
+    );
+  });
+
+  it("rejects circuits with more than two inputs (FL422)", () => {
+    expect(err('process = ["freq": (_,_,_ :> _) -> hslider("freq", 100, 0, 1000, 1)];').code).toBe("FL422");
+  });
+});
+
 describe("arity checks", () => {
   it("reports each composition error with Faust's text, the composition's span and notes at A and B", () => {
     const seq = err("process = (_, _) : (_, _, _);");

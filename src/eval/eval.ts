@@ -562,7 +562,7 @@ export class Evaluator {
         return v;
       }
       case "modulate":
-        return fail("FL419", { detail: "widget modulation ['label' -> …] is not supported yet" }, spanOf(b));
+        return this.evalModulate(b, env);
       case "rule":
       case "def":
       case "import":
@@ -572,6 +572,73 @@ export class Evaluator {
       default:
         return assertNeverBox(b);
     }
+  }
+
+  /**
+   * Widget modulation `["label" : circuit -> body]`: every input widget of
+   * body whose name (or path of group names ending with it) is `label` is
+   * replaced by `widget : circuit` when the circuit has one input, or by
+   * `(widget, m) : circuit` where `m` is a new first input of the whole
+   * expression when it has two (the default circuit is `*`). An entry list
+   * `["a", "b" -> e]` is `["a" -> ["b" -> e]]`.
+   */
+  private evalModulate(b: BoxOf<"modulate">, env: Env): Box {
+    const span = spanOf(b);
+    let body = this.toBox(this.eval(b.body, env), span);
+    for (let k = b.entries.length - 1; k >= 0; k--) {
+      const entry = b.entries[k]!;
+      if (entry.kind !== "modEntry") fail("FL419", { detail: "a modulation entry must be a label" }, span);
+      const circuit = entry.circuit ? this.toBox(this.eval(entry.circuit, env), span) : B.prim("mul");
+      const ca = this.arityAt(circuit, span);
+      if (ca.ins > 2 || ca.outs !== 1) fail("FL422", { circuit: printBox(circuit).slice(0, 60), ins: ca.ins, outs: ca.outs }, spanOf(entry.circuit ?? entry) ?? span);
+      const target = widgetName(entry.label);
+      const slot = ca.ins === 2 ? mk("slot", { index: nextSlot++ }) : undefined;
+      const replace = (w: Box): Box => (slot ? B.seq(B.par(w, slot), circuit) : ca.ins === 1 ? B.seq(w, circuit) : circuit);
+      const memo = new Map<string, Box>();
+      const walk = (x: Box, path: string): Box => {
+        const key = `${x.id}:${path}`;
+        const known = memo.get(key);
+        if (known) return known;
+        let r: Box;
+        switch (x.kind) {
+          case "button":
+          case "checkbox":
+          case "hslider":
+          case "vslider":
+          case "nentry": {
+            const name = widgetName(x.label);
+            const full = path ? `${path}/${name}` : name;
+            r = name === target || full === target || full.endsWith(`/${target}`) ? replace(x) : x;
+            break;
+          }
+          case "hgroup":
+          case "vgroup":
+          case "tgroup": {
+            const name = widgetName(x.label);
+            r = mk(x.kind, { label: x.label, body: walk(x.body, path ? `${path}/${name}` : name) });
+            break;
+          }
+          case "symbolic":
+            r = mk("symbolic", { slot: x.slot, body: walk(x.body, path) });
+            break;
+          case "seq":
+          case "par":
+          case "split":
+          case "merge":
+          case "rec":
+            r = mk(x.kind, { left: walk(x.left, path), right: walk(x.right, path) });
+            setEvalSpan(r, evalSpanOf(x));
+            break;
+          default:
+            r = x;
+        }
+        memo.set(key, r);
+        return r;
+      };
+      body = walk(body, "");
+      if (slot) body = mk("symbolic", { slot, body });
+    }
+    return body;
   }
 
   private lookupIn(name: string, env: Env, span: Span | undefined): Box {
@@ -972,6 +1039,11 @@ export class Evaluator {
     }
     return out;
   }
+}
+
+/** A widget or group label without its `[key:value]` metadata, trimmed. */
+function widgetName(label: string): string {
+  return label.replace(/\[[^\]]*\]/g, "").trim();
 }
 
 function assertNeverBox(x: never): never {

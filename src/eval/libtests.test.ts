@@ -52,4 +52,18 @@ describe("library tests through the evaluator", () => {
     expect(total).toBe(manifest.tests.filter((t) => t.accepted).length);
     expect(agree).toBeGreaterThanOrEqual(AGREEMENT_FLOOR);
   }, 120_000);
+
+  it("rejects the tests the reference rejects at evaluation (missing files, undefined symbols)", () => {
+    const byId = new Map(manifest.tests.map((t) => [t.id, t]));
+    let checked = 0;
+    for (const t of extractLibraryTests()) {
+      const m = byId.get(t.id) as (ManifestTest & { error?: string }) | undefined;
+      if (!m || m.accepted || !/unable to open file|undefined symbol/.test(m.error ?? "")) continue;
+      const r = evaluateProgram({ text: t.source, path: `${t.id}.dsp` });
+      expect(r.process, t.id).toBeUndefined();
+      expect(r.diagnostics.some((d) => d.code === "FL301" || d.code === "FL401"), t.id).toBe(true);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
 });
