@@ -26,9 +26,9 @@ describe("printer", () => {
       [
         `%0 = proj @${name}, 0`,
         "%1 = output 0, %0",
+        "%2 = input 0",
+        "%3 = float 0.9",
         `rec @${name}(1) {`,
-        "  %2 = input 0",
-        "  %3 = float 0.9",
         "  %4 = delay1 %0",
         "  %5 = mul %3, %4",
         "  %6 = add %2, %5",

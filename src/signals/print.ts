@@ -16,9 +16,11 @@
 // children as %n, lists as [..], floats always with '.'/'e' (or nan, inf, -inf),
 // ints in decimal, strings/paths/metadata as JSON. The order is `segments()`:
 // post-order from each root, with recursion groups printed as blocks after the
-// root that first reaches them. Deterministic: it depends only on the graph.
+// root that first reaches them; a block holds the nodes on the group's cycles
+// (`groupMembers`) first reached from it, the other nodes it needs are printed
+// just before it. Deterministic: it depends only on the graph.
 
-import { segments } from "./graph.ts";
+import { groupMembers, segments } from "./graph.ts";
 import { encodeParam, fieldsOf, formatGroupName, recArity, SCHEMA, type Sig } from "./signal.ts";
 
 export function printSignals(roots: readonly Sig[]): string {
@@ -44,8 +46,11 @@ export function printSignals(roots: readonly Sig[]): string {
   for (const seg of segments(roots)) {
     const g = seg.root;
     if (g.kind === "rec") {
+      // nodes off the group's cycles go before the block (they never depend on its members)
+      const members = new Set(groupMembers(g));
+      for (const s of seg.nodes) if (!members.has(s)) stmt(s, "");
       lines.push(`rec ${formatGroupName(g.name)}(${recArity(g)}) {`);
-      for (const s of seg.nodes) if (s !== g) stmt(s, "  ");
+      for (const s of seg.nodes) if (s !== g && members.has(s)) stmt(s, "  ");
       lines.push(`  yield ${g.bodies.map(ref).join(", ")}`);
       lines.push("}");
     } else for (const s of seg.nodes) stmt(s, "");
