@@ -56,23 +56,52 @@ class Typing {
   private readonly memo = new Map<Sig, LT>();
   /** Projections of groups being rebuilt: new group → the group it replaces. */
   readonly origin = new Map<RecSig, RecSig>();
-  constructor(private readonly firstNewId: number) {}
+  /**
+   * @param firstNewId nodes below this id existed before normalization (typed by types.ts)
+   * @param projAsInt  "own" typing: every projection counts as int (the start of the
+   *                   recursion fixpoint), so a float result is float by itself
+   */
+  constructor(
+    private readonly firstNewId: number,
+    private readonly projAsInt = false,
+  ) {}
 
   of(s: Sig): LT {
     const hit = this.memo.get(s);
     if (hit) return hit;
-    let t: LT;
-    if (s.id < this.firstNewId && this.isSettled(s)) {
-      const ty = typeOf(s);
-      t = { nature: ty.nature, variability: ty.variability };
-    } else t = this.rule(s);
-    this.memo.set(s, t);
-    return t;
+    // iterative post-order: children first (graphs may be deep)
+    const stack: Sig[] = [s];
+    while (stack.length) {
+      const t = stack[stack.length - 1]!;
+      if (this.memo.has(t)) {
+        stack.pop();
+        continue;
+      }
+      if (!this.projAsInt && t.id < this.firstNewId && (t.kind !== "proj" || isRecDefined(t.group))) {
+        const ty = typeOf(t);
+        this.memo.set(t, { nature: ty.nature, variability: ty.variability });
+        stack.pop();
+        continue;
+      }
+      const pending = this.deps(t).filter((c) => !this.memo.has(c));
+      if (pending.length) {
+        stack.push(...pending);
+        continue;
+      }
+      this.memo.set(t, this.rule(t));
+      stack.pop();
+    }
+    return this.memo.get(s)!;
   }
 
-  /** Old nodes whose groups are all defined can be typed by types.ts. */
-  private isSettled(s: Sig): boolean {
-    return s.kind !== "proj" || isRecDefined(s.group);
+  /** What the rule of `s` reads (never through a recursion: proj reads at most the projection it replaces). */
+  private deps(s: Sig): Sig[] {
+    if (s.kind === "rec") return [];
+    if (s.kind === "proj") {
+      const old = this.origin.get(s.group);
+      return !this.projAsInt && old ? [sig.proj(old, s.index)] : [];
+    }
+    return [...children(s)];
   }
 
   private rule(s: Sig): LT {
@@ -164,10 +193,10 @@ class Typing {
       case "rec":
         return T("float", "sample");
       case "proj": {
+        if (this.projAsInt) return T("int", "sample");
         const old = this.origin.get(s.group);
-        if (old) return T(this.of(sig.proj(old, s.index)).nature, "sample");
-        // a group under construction that is not a rebuilt one: bodies unknown yet
-        return T(s.group.bodies[s.index] ? this.of(s.group.bodies[s.index]!).nature : "float", "sample");
+        // a rebuilt group keeps the natures of the group it replaces
+        return T(old ? this.of(sig.proj(old, s.index)).nature : "float", "sample");
       }
       default:
         return assertNever(s);
@@ -180,8 +209,10 @@ class Typing {
 
 class Normalizer {
   readonly ty: Typing;
+  readonly own: Typing;
   constructor() {
     this.ty = new Typing(nodeCount());
+    this.own = new Typing(0, true);
   }
   nature = (s: Sig): Nature => this.ty.of(s).nature;
   variability = (s: Sig): Variability => this.ty.of(s).variability;
@@ -215,9 +246,10 @@ class Normalizer {
         if (isConstSig(s.x)) return foldIntcast(s.x);
         return this.nature(s.x) === "int" ? s.x : s;
       case "floatcast":
-        // float(c) → float constant;  float(x) → x when x is already float
+        // float(c) → float constant;  float(x) → x when x is float by itself (not only through a
+        // recursive projection: removing the cast could turn a float recursion into an int one)
         if (isConstSig(s.x)) return foldFloatcast(s.x);
-        return this.nature(s.x) === "float" ? s.x : s;
+        return this.own.of(s.x).nature === "float" ? s.x : s;
       case "select2":
         // select2(c, a, b) → a when int(c) == 0, else b;  select2(s, x, x) → x
         if (isConstSig(s.sel)) return (s.sel.kind === "int" ? s.sel.value : satInt(s.sel.value)) === 0 ? s.a : s.b;
@@ -427,9 +459,11 @@ class Mono {
       } else if (u.kind === "binop" && u.op === "div" && n === "float") {
         stack.push([u.y, -p], [u.x, p]);
       } else {
-        const q = (m.factors.get(u) ?? 0) + p;
-        if (q === 0) m.factors.delete(u);
-        else m.factors.set(u, q);
+        // an int factor of a float product is converted first: it must not multiply in int (it would wrap)
+        const f = n === "float" && nz.nature(u) === "int" ? sig.floatcast(u) : u;
+        const q = (m.factors.get(f) ?? 0) + p;
+        if (q === 0) m.factors.delete(f);
+        else m.factors.set(f, q);
       }
     }
     return m;
@@ -452,12 +486,7 @@ class Mono {
     const num: Sig[] = [];
     const den: Sig[] = [];
     for (const [f, p] of sorted) for (let i = 0; i < Math.abs(p); i++) (p > 0 ? num : den).push(f);
-    const mul = (a: Sig | undefined, b: Sig): Sig => {
-      if (!a) return b;
-      // a float product of two int factors must not multiply in int (it would wrap)
-      if (n === "float" && nz.nature(a) === "int" && nz.nature(b) === "int") return sig.mul(sig.floatcast(a), b);
-      return sig.mul(a, b);
-    };
+    const mul = (a: Sig | undefined, b: Sig): Sig => (a ? sig.mul(a, b) : b);
     let acc: Sig | undefined = this.coef === 1 ? undefined : n === "int" ? sig.int(this.coef) : sig.float(this.coef);
     for (const f of num) acc = mul(acc, f);
     if (den.length) {
@@ -516,11 +545,7 @@ class SumBuilder {
         .join(",");
     const monos = [...this.terms.values()].sort((a, b) => rank(a) - rank(b) || (ids(a) < ids(b) ? -1 : ids(a) > ids(b) ? 1 : 0));
     const canNegate = (c: number) => c < 0 && !(n === "int" && c === -2147483648);
-    const combine = (a: Sig, b: Sig, op: "add" | "sub"): Sig => {
-      // a float sum of two int terms must not add in int (it would wrap)
-      const a2 = n === "float" && nz.nature(a) === "int" && nz.nature(b) === "int" ? sig.floatcast(a) : a;
-      return op === "add" ? sig.add(a2, b) : sig.sub(a2, b);
-    };
+    const combine = (a: Sig, b: Sig, op: "add" | "sub"): Sig => (op === "add" ? sig.add(a, b) : sig.sub(a, b));
     let acc: Sig | undefined;
     for (const m of monos) {
       if (!acc) acc = m.build(nz);
@@ -542,7 +567,11 @@ class SumBuilder {
 export function normalize(outputs: readonly Sig[]): Sig[] {
   const nz = new Normalizer();
   const f = (s: Sig) => nz.step(s);
-  return rewriteGroups(outputs, f, nz.ty);
+  // a rebuilt float recursion whose body is no longer float by itself (y = 0.5*y' + 0.5*y' → y')
+  // would be typed int by the recursion fixpoint: its body keeps a float() cast
+  const fixBody = (old: RecSig, i: number, body: Sig): Sig =>
+    nz.nature(sig.proj(old, i)) === "float" && nz.own.of(body).nature === "int" ? sig.floatcast(body) : body;
+  return rewriteGroups(outputs, f, nz.ty, fixBody);
 }
 
 /** One step on a node whose children are normal (outside recursion). */
@@ -550,7 +579,7 @@ export function simplifyNode(s: Sig): Sig {
   return new Normalizer().step(s);
 }
 
-function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, ty: Typing): Sig[] {
+function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, ty: Typing, fixBody: (old: RecSig, i: number, body: Sig) => Sig): Sig[] {
   const order = segments(roots).flatMap((seg) => seg.nodes);
   // parents in the acyclic view (proj is a leaf; rec depends on its bodies)
   const parents = new Map<Sig, Sig[]>();
@@ -589,7 +618,10 @@ function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, ty: Typing): S
         const bodies = s.bodies.map((b) => memo.get(b)!);
         const target = renamed.get(s);
         if (target) {
-          pending.set(target, bodies);
+          pending.set(
+            target,
+            bodies.map((b, i) => fixBody(s, i, b)),
+          );
           memo.set(s, target);
         } else if (bodies.every((b, i) => b === s.bodies[i])) {
           memo.set(s, s);
