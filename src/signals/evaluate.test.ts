@@ -83,7 +83,7 @@ describe("reference evaluator", () => {
   it("implements enable and control", () => {
     const c = sig.input(1);
     expect(run([sig.enable(x, c), sig.control(x, c)], 4, [[1, 2, 3, 4], [1, 0, 0, 1]])).toEqual([
-      [1, 0, 0, 4],
+      [1, 1, 1, 4],
       [1, 1, 1, 4],
     ]);
   });

@@ -21,7 +21,9 @@
 //   - controls take `controls[address]` (a number, or a function of the sample
 //     index) or their init value (0 for buttons and checkboxes); address is
 //     `uiAddress()` e.g. "/Main/freq"; bargraphs pass their input through;
-//   - enable(x, y) is x when y != 0 else 0; control(x, y) holds its last value while y == 0;
+//   - enable(x, y) and control(x, y) are x when y != 0, else they hold their last
+//     value (0 initially), as the reference compiler does; unlike Faust, the
+//     state inside x keeps running while y == 0;
 //   - fconst: `foreign.consts[name]` (fSamplingFreq and SR default to the sample
 //     rate), fvar: `foreign.vars[name]`, ffun: `foreign.functions[name]` or the
 //     C math function of that name (sin, sinf, powf, …);
@@ -360,11 +362,7 @@ function run(roots: readonly Sig[], opts: EvalOptions): Float64Array[] {
           return ch && ch.length ? Number(ch[clampIndex(val[idx]!, ch.length)]) : 0;
         };
       }
-      case "enable": {
-        const x = at(s.x);
-        const y = at(s.y);
-        return () => (val[y]! !== 0 ? val[x]! : 0);
-      }
+      case "enable":
       case "control": {
         const x = at(s.x);
         const y = at(s.y);

@@ -102,9 +102,9 @@ export const SCHEMA = {
   sfbuffer: { fields: { sf: "sig", chan: "sig", part: "sig", index: "sig" } },
   /** Value of x; y is computed too (kept alive, e.g. a bargraph). */
   attach: { fields: { x: "sig", y: "sig" } },
-  /** x when y != 0, else 0. */
+  /** x when y != 0, else the previous value (held; Faust also suspends x's computation). */
   enable: { fields: { x: "sig", y: "sig" } },
-  /** x when y != 0, else the previous value (held). */
+  /** Same semantics as enable (Faust's control). */
   control: { fields: { x: "sig", y: "sig" } },
   /** A recursion group: identified by `name`; `bodies` are attached once (not in the key). */
   rec: { fields: { name: "name", bodies: "sigs" } },

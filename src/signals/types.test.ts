@@ -48,6 +48,10 @@ describe("typing rules", () => {
     const tbl = sig.table(sig.int(4), sig.int(7));
     expect(ty(sig.rdtable(tbl, sig.intcast(x)))).toBe("int,sample,exec");
     expect(ty(sig.rwtable(tbl, sig.int(0), x, sig.int(1)))).toBe("float,sample,exec");
+    expect(ty(sig.waveform([sig.int(1), sig.float(2)]))).toBe("float,sample,compile");
+    expect(ty(sig.ffun("sinf", "float", ["float"], [sig.float(1)]))).toBe("float,constant,init");
+    expect(ty(sig.ffun("rand", "int", [], []))).toBe("int,sample,init");
+    expect(ty(sig.fvar("int", "count"))).toBe("int,block,exec");
     expect(ty(sig.hbargraph("m", sig.float(0), sig.float(1), sig.int(1)))).toBe("int,block,compile");
   });
   it("solves recursion by a fixpoint", () => {

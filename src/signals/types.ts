@@ -132,13 +132,14 @@ function typeRule(s: Sig, ty: (c: Sig) => SigType, projTy: (g: RecSig, i: number
       return withNature(t, max(NATURE, tb.nature, ty(s.wvalue).nature));
     }
     case "waveform":
-      return T(s.values.map((v) => ty(v).nature).reduce((a, b) => max(NATURE, a, b), "int" as TNature), "sample", "init");
+      return T(s.values.map((v) => ty(v).nature).reduce((a, b) => max(NATURE, a, b), "int" as TNature), "sample", "compile");
     case "fconst":
       return T(s.type, "constant", "init");
     case "fvar":
       return T(s.type, "block", "exec");
     case "ffun":
-      return s.args.length === 0 ? T(s.ret, "sample", "exec") : withNature(join(...s.args.map(ty)), s.ret);
+      // no earlier than init; without arguments it is like rand(): varies at each call
+      return s.args.length === 0 ? T(s.ret, "sample", "init") : withNature(join(T("int", "constant", "init"), ...s.args.map(ty)), s.ret);
     case "button":
     case "checkbox":
     case "hslider":
