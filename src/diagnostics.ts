@@ -89,7 +89,7 @@ export const catalog = {
   // FL4xx evaluation (src/eval: environments, application, pattern matching, constants, arity)
   FL401: { severity: "error", template: "undefined symbol : {name}{hint}" },
   FL402: { severity: "error", template: "endless evaluation cycle: the value of '{name}' depends on itself (use '~' or letrec for a recursive signal)" },
-  FL403: { severity: "error", template: "evaluation too deep: more than {limit} nested evaluations (endless recursion?)" },
+  FL403: { severity: "error", template: "evaluation too deep: {detail} (endless recursion?)" },
   FL404: { severity: "error", template: "evaluation too long: more than {limit} evaluation steps" },
   FL405: { severity: "error", template: "not a constant expression of type (0->1): {detail}" },
   FL406: { severity: "error", template: "division by 0 in {expr}" },

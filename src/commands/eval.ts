@@ -4,8 +4,8 @@
 import { parseArgs, type OptionSpec } from "../cliargs.ts";
 import { DiagnosticError, diag, render } from "../diagnostics.ts";
 import { printBox } from "../boxes/print.ts";
-import { children, type Box } from "../boxes/box.ts";
 import { evaluateProgram, type Precision } from "../eval/eval.ts";
+import { treeSize } from "../eval/arity.ts";
 import type { Command } from "./command.ts";
 
 const options: OptionSpec[] = [
@@ -41,25 +41,3 @@ export const evalCommand: Command = {
 
 /** Largest tree (text) size printed; shared sub-boxes are printed once per use. */
 const PRINT_LIMIT = 1_000_000;
-
-/** Number of nodes of the box as a tree (shared sub-boxes counted per use), capped just above `cap`. */
-function treeSize(root: Box, cap: number): number {
-  const memo = new Map<Box, number>();
-  const stack: Box[] = [root];
-  while (stack.length) {
-    const b = stack[stack.length - 1]!;
-    if (memo.has(b)) {
-      stack.pop();
-      continue;
-    }
-    const kids = children(b);
-    const pending = kids.filter((k) => !memo.has(k));
-    if (pending.length) {
-      stack.push(...pending);
-      continue;
-    }
-    memo.set(b, Math.min(cap + 1, 1 + kids.reduce((n, k) => n + memo.get(k)!, 0)));
-    stack.pop();
-  }
-  return memo.get(root)!;
-}

@@ -4,7 +4,7 @@
 // A composition whose sides do not fit throws an ArityError carrying an
 // FL412–FL415 diagnostic at the composition's span, with notes at A and B.
 
-import { assertNever, primArity, type Box } from "../boxes/box.ts";
+import { assertNever, children, primArity, type Box } from "../boxes/box.ts";
 import { diag, type Diagnostic, type RelatedInfo, type Span } from "../diagnostics.ts";
 
 export interface Arity {
@@ -225,4 +225,26 @@ export function checkEvaluated(root: Box): string | undefined {
     stack.push(...compositeChildren(b));
   }
   return undefined;
+}
+
+/** Number of nodes of the box as a tree (shared sub-boxes counted per use), capped just above `cap`. */
+export function treeSize(root: Box, cap: number): number {
+  const memo = new Map<Box, number>();
+  const stack: Box[] = [root];
+  while (stack.length) {
+    const b = stack[stack.length - 1]!;
+    if (memo.has(b)) {
+      stack.pop();
+      continue;
+    }
+    const kids = children(b);
+    const pending = kids.filter((k) => !memo.has(k));
+    if (pending.length) {
+      stack.push(...pending);
+      continue;
+    }
+    memo.set(b, Math.min(cap + 1, 1 + kids.reduce((n, k) => n + memo.get(k)!, 0)));
+    stack.pop();
+  }
+  return memo.get(root)!;
 }

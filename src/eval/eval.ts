@@ -22,7 +22,7 @@ import { printBox } from "../boxes/print.ts";
 import { diag, type Code, type Diagnostic, type RelatedInfo, type Span } from "../diagnostics.ts";
 import { Compilation, type Program } from "../frontend/imports.ts";
 import type { ParsedFile } from "../frontend/parser.ts";
-import { arity, ArityError, evalSpanOf, setEvalSpan, type Arity } from "./arity.ts";
+import { arity, ArityError, evalSpanOf, setEvalSpan, treeSize, type Arity } from "./arity.ts";
 import { constantOf, constantsOf, ConstDivZero, type Const } from "./constant.ts";
 
 export type Precision = "single" | "double" | "quad" | "fixed";
@@ -54,7 +54,12 @@ export interface EvalResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export const DEFAULT_MAX_DEPTH = 1200;
+/**
+ * The depth guard. Past it, or when the JavaScript stack runs out first
+ * (a RangeError, caught and reported the same way), evaluation stops with
+ * FL403; about 4 units are used per level of a recursive user function.
+ */
+export const DEFAULT_MAX_DEPTH = 10_000;
 export const DEFAULT_MAX_STEPS = 20_000_000;
 
 const precisionBit: Record<Precision, number> = { single: 1, double: 2, quad: 4, fixed: 8 };
@@ -412,7 +417,7 @@ export class Evaluator {
     if (++this.steps > this.maxSteps) fail("FL404", { limit: this.maxSteps }, spanOf(b));
     if (++this.depth > this.maxDepth) {
       this.depth--;
-      fail("FL403", { limit: this.maxDepth }, spanOf(b));
+      fail("FL403", { detail: `more than ${this.maxDepth} nested evaluations` }, spanOf(b));
     }
     let r: Box;
     try {
@@ -501,7 +506,7 @@ export class Evaluator {
         const v = this.eval(b.body, env);
         const c = this.closureOf(v);
         if (!c || (c.kind !== "env" && c.kind !== "susp")) {
-          fail("FL417", { what: `'${printBox(b.body).slice(0, 60)}'` }, spanOf(b));
+          fail("FL417", { what: `'${brief(b.body, 60)}'` }, spanOf(b));
         }
         return this.lookupIn(b.name, c.env, spanOf(b));
       }
@@ -509,7 +514,7 @@ export class Evaluator {
         const v = this.eval(b.body, env);
         const c = this.closureOf(v);
         if (!c || (c.kind !== "env" && c.kind !== "susp")) {
-          fail("FL417", { what: `'${printBox(b.body).slice(0, 60)}'` }, spanOf(b));
+          fail("FL417", { what: `'${brief(b.body, 60)}'` }, spanOf(b));
         }
         const copy = this.intern(`M${c.env.id}:${b.id}:${env.id}`, () => this.copyReplace(c.env, b.defs, env));
         if (c.kind === "env") return this.closure(`E${copy.id}`, () => ({ kind: "env", env: copy }));
@@ -590,7 +595,7 @@ export class Evaluator {
       if (entry.kind !== "modEntry") fail("FL419", { detail: "a modulation entry must be a label" }, span);
       const circuit = entry.circuit ? this.toBox(this.eval(entry.circuit, env), span) : B.prim("mul");
       const ca = this.arityAt(circuit, span);
-      if (ca.ins > 2 || ca.outs !== 1) fail("FL422", { circuit: printBox(circuit).slice(0, 60), ins: ca.ins, outs: ca.outs }, spanOf(entry.circuit ?? entry) ?? span);
+      if (ca.ins > 2 || ca.outs !== 1) fail("FL422", { circuit: brief(circuit, 60), ins: ca.ins, outs: ca.outs }, spanOf(entry.circuit ?? entry) ?? span);
       const target = widgetName(entry.label);
       const slot = ca.ins === 2 ? mk("slot", { index: nextSlot++ }) : undefined;
       const replace = (w: Box): Box => (slot ? B.seq(B.par(w, slot), circuit) : ca.ins === 1 ? B.seq(w, circuit) : circuit);
@@ -734,7 +739,7 @@ export class Evaluator {
         if (err instanceof ArityError) c = undefined;
         else throw this.convert(err, span);
       }
-      if (!c) fail("FL416", { detail: `${what} '${printBox(e).slice(0, 60)}' is not a constant number` }, span);
+      if (!c) fail("FL416", { detail: `${what} '${brief(e, 60)}' is not a constant number` }, span);
       return Math.trunc(c.v);
     };
     const ins = num(b.ins, "the number of inputs");
@@ -749,7 +754,7 @@ export class Evaluator {
       throw this.convert(err, span);
     }
     const nums = consts.map((c, k) => {
-      if (!c) fail("FL416", { detail: `output ${k + 1} of the route pairs '${printBox(b.spec!).slice(0, 60)}' is not a constant number` }, span);
+      if (!c) fail("FL416", { detail: `output ${k + 1} of the route pairs '${brief(b.spec!, 60)}' is not a constant number` }, span);
       return B.int(Math.trunc(c.v));
     });
     return mk("route", { ins: B.int(ins), outs: B.int(outs), spec: nums.length ? parList(nums) : undefined });
@@ -796,7 +801,7 @@ export class Evaluator {
   private evalCall(body: Box, env: Env, span: Span | undefined): Box {
     if (++this.depth > this.maxDepth) {
       this.depth--;
-      fail("FL403", { limit: this.maxDepth }, span ?? spanOf(body));
+      fail("FL403", { detail: `more than ${this.maxDepth} nested evaluations` }, span ?? spanOf(body));
     }
     try {
       return this.eval(body, env);
@@ -812,7 +817,7 @@ export class Evaluator {
     let outs = 0;
     for (const a of boxes) outs += this.arityAt(a, span).outs;
     if (outs > fa.ins) {
-      fail("FL407", { given: outs, expected: fa.ins, fn: printBox(fb).slice(0, 80) }, span);
+      fail("FL407", { given: outs, expected: fa.ins, fn: brief(fb, 80) }, span);
     }
     const wires = Array.from({ length: fa.ins - outs }, () => B.wire());
     const special = fb.kind === "prim" && primArity[fb.op] === 2 && fb.op !== "prefix" && outs === 1;
@@ -836,7 +841,7 @@ export class Evaluator {
       for (const [name, v] of bind) env = this.pushValue(env, name, v);
       return this.evalCall(base.rules[k]!.body, env, span);
     }
-    return fail("FL408", { name: base.name, args: args.map((a) => printBox(this.toBox(a)).slice(0, 40)).join(", ") }, span);
+    return fail("FL408", { name: base.name, args: args.map((a) => (this.hasClosure(a) ? "<function>" : brief(a, 40))).join(", ") }, span);
   }
 
   /** Patterns: identifiers are pattern variables, compositions are structural, the rest is evaluated. */
@@ -985,14 +990,14 @@ export class Evaluator {
     const at = spanOf(e) ?? span;
     const v = this.toBox(this.eval(e, env), at);
     const a = this.arityAt(v, at);
-    if (a.ins !== 0 || a.outs !== 1) fail("FL405", { detail: `'${printBox(e).slice(0, 60)}' has type (${a.ins}->${a.outs})` }, at);
+    if (a.ins !== 0 || a.outs !== 1) fail("FL405", { detail: `'${brief(e, 60)}' has type (${a.ins}->${a.outs})` }, at);
     let c: Const | undefined;
     try {
       c = constantOf(v);
     } catch (err) {
       throw this.convert(err, at);
     }
-    if (!c) fail("FL405", { detail: `'${printBox(e).slice(0, 60)}' is not a compile-time number` }, at);
+    if (!c) fail("FL405", { detail: `'${brief(e, 60)}' is not a compile-time number` }, at);
     return c;
   }
 
@@ -1039,6 +1044,13 @@ export class Evaluator {
     }
     return out;
   }
+}
+
+/** The canonical text of a box for a message, cut to `max` characters (never prints a huge tree). */
+function brief(b: Box, max: number): string {
+  if (treeSize(b, 4 * max) > 4 * max) return "<a block diagram too large to print>";
+  const t = printBox(b);
+  return t.length > max ? t.slice(0, max - 3) + "..." : t;
 }
 
 /** A widget or group label without its `[key:value]` metadata, trimmed. */
@@ -1117,6 +1129,6 @@ function toDiagnostic(e: unknown): Diagnostic | undefined {
   if (e instanceof EvalError) return e.diagnostic;
   if (e instanceof ArityError) return e.diagnostic;
   if (e instanceof ConstDivZero) return diag("FL406", { expr: e.expr });
-  if (e instanceof RangeError && /call stack/i.test(e.message)) return diag("FL403", { limit: "the JavaScript stack's" });
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return diag("FL403", { detail: "the JavaScript stack is exhausted" });
   return undefined;
 }
