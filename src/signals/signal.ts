@@ -9,7 +9,7 @@
 //   sig.table(size, gen), sig.rdtable(tbl, i), sig.rwtable(tbl, wi, ws, ri), sig.waveform([...])
 //   sig.fconst/fvar/ffun, sig.button/checkbox/hslider/vslider/nentry/hbargraph/vbargraph/soundfile
 //   sig.attach(x, y), sig.enable(x, y), sig.control(x, y)
-//   recursion:  const [y] = sig.recursion("y", 1, ([y]) => [sig.add(sig.int(1), sig.delay1(y))]);
+//   recursion:  const [y] = sig.recursion("y", 1, ([y]) => [sig.add(sig.int(1), sig.delay1(y))]);  (alias sig.rec)
 //               (or sig.declareRec(name, arity) + sig.proj(g, i) + sig.defineRec(g, bodies)).
 //   schema-driven helpers: children(s), mapChildren(s, f), nodeById(id), SCHEMA.
 //
@@ -549,6 +549,10 @@ export const sig = {
     const projs = Array.from({ length: arity }, (_, i) => sig.proj(g, i));
     defineRec(g, build(projs));
     return projs;
+  },
+  /** Alias of `recursion`. */
+  rec(name: string, arity: number, build: (projs: readonly ProjSig[]) => readonly Sig[]): readonly ProjSig[] {
+    return sig.recursion(name, arity, build);
   },
   /** The group of `recursion`, by name. */
   group: (name: string, arity: number) => declareRec(name, arity),
