@@ -86,7 +86,14 @@ export function parseSignals(text: string, path = "<signals>"): ParsedSignals {
     if (t.text !== text) error(t, `expected '${text}', found '${t.text}'`);
     return t;
   };
-  const groupName = (t: Tok): string => (t.text[1] === '"' ? (JSON.parse(t.text.slice(1)) as string) : t.text.slice(1));
+  const unquote = (t: Tok, q: string): string => {
+    try {
+      return JSON.parse(q) as string;
+    } catch {
+      return error(t, `bad string ${q}`);
+    }
+  };
+  const groupName = (t: Tok): string => (t.text[1] === '"' ? unquote(t, t.text.slice(1)) : t.text.slice(1));
 
   // Pre-scan the `rec @name(n)` headers so projections can refer forward.
   const arity = new Map<string, number>();
@@ -143,7 +150,7 @@ export function parseSignals(text: string, path = "<signals>"): ParsedSignals {
   const str = (): string => {
     const t = next();
     if (t.kind !== "string") error(t, `expected a string, found '${t.text}'`);
-    return JSON.parse(t.text) as string;
+    return unquote(t, t.text);
   };
   const nature = (): "int" | "float" => {
     const t = next();

@@ -86,6 +86,8 @@ describe("parser", () => {
     expect(parseError("%0 = input 0 $")).toMatch(/FL560.*unexpected character/);
     expect(parseError("%0 = proj @nowhere, 0\nreturn %0")).toMatch(/FL561/);
     expect(parseError("%0 = input 0\n%0 = input 1\nreturn %0")).toMatch(/defined twice/);
+    expect(parseError('%0 = fconst float, "\\x", ""\nreturn %0')).toMatch(/FL560.*bad string/);
+    expect(parseError('%0 = proj @"\\q", 0\nreturn %0')).toMatch(/FL560.*bad string/);
   });
   it("reports constructor errors at the statement", () => {
     expect(parseError("%0 = input 0\n%1 = table %0, %0\n%2 = proj @q, 3\nrec @q(1) {\nyield %1\n}\nreturn %2")).toMatch(/t.sig:3:6: error FL570/);
@@ -107,6 +109,37 @@ describe("print/parse round trip (property)", () => {
         expect(printSignals(back)).toBe(text);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("parser robustness (property)", () => {
+  const outcome = (text: string): string => {
+    try {
+      parseSignals(text);
+      return "ok";
+    } catch (e) {
+      if (e instanceof DiagnosticError) return e.diagnostics[0]!.code;
+      throw e;
+    }
+  };
+  it("answers arbitrary text with a result or a diagnostic, never a crash", () => {
+    const alphabet = fc.constantFrom("\\x", "@\"", ..."%@=,[]{}()\"\\;-.e0123456789 \nabcdrxyz_".split(""), "rec", "yield", "return", "add", "proj", "float", "int", "input", "table");
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 60 }), (parts) => {
+        expect(outcome(parts.join(""))).toMatch(/^(ok|FL5\d\d)$/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it("answers mutilated printed graphs with a result or a diagnostic", () => {
+    fc.assert(
+      fc.property(arbSignalGraph(), fc.nat(), fc.nat({ max: 20 }), fc.string({ maxLength: 4 }), (roots, at, len, ins) => {
+        const text = printSignals(roots);
+        const k = at % (text.length + 1);
+        expect(outcome(text.slice(0, k) + ins + text.slice(k + len))).toMatch(/^(ok|FL5\d\d)$/);
+      }),
+      { numRuns: 500 },
     );
   });
 });
