@@ -15,7 +15,7 @@
 //                               its instantaneous children, or the node on an instantaneous cycle
 //   rewrite(roots, f)           bottom-up rewriting that rebuilds recursion groups correctly
 
-import { children, declareRec, defineRec, fieldsOf, freshRecName, mapChildren, recArity, sig, type RecSig, type Sig } from "./signal.ts";
+import { children, declareRec, defineRec, fieldsOf, freshRecName, mapChildren, pastFields, recArity, sig, type RecSig, type Sig } from "./signal.ts";
 
 /** Every node reachable from `roots`, in DFS pre-order (children in schema order). */
 export function reachable(roots: readonly Sig[]): Sig[] {
@@ -123,19 +123,10 @@ export function groupMembers(g: RecSig): Sig[] {
   return forward.filter((s) => back.has(s));
 }
 
-/** Whether the edge from `parent` through its field `field` is read in the same sample. */
+/** Whether the edge from `parent` through its field `field` is read in the same sample (schema `past`, and constant delays ≥ 1). */
 export function isInstantEdge(parent: Sig, field: string): boolean {
-  switch (parent.kind) {
-    case "delay1":
-    case "prefix":
-      return field !== "x";
-    case "delay":
-      return !(field === "x" && parent.amount.kind === "int" && parent.amount.value >= 1);
-    case "table":
-      return false;
-    default:
-      return true;
-  }
+  if (pastFields(parent.kind).includes(field)) return false;
+  return !(parent.kind === "delay" && field === "x" && parent.amount.kind === "int" && parent.amount.value >= 1);
 }
 
 /** The children of `s` read in the same sample. */

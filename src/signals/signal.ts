@@ -63,15 +63,19 @@ export type MetaEntry = readonly [key: string, value: string];
 //   group   a recursion group (child edge; printed @name)
 //   name    the symbolic name of a recursion group
 // `mnemonic: "op"` prints the operator instead of the kind (`add %1, %2`).
+// `past: [fields]` marks edges not read within the current sample (delays read
+// earlier samples; a table's size and generator are used at init): the
+// scheduler and the cycle check cut them.
 
 export const SCHEMA = {
   int: { fields: { value: "i32" } },
   float: { fields: { value: "f64" } },
   input: { fields: { index: "nat" } },
   output: { fields: { index: "nat", x: "sig" } },
-  delay1: { fields: { x: "sig" } },
+  delay1: { fields: { x: "sig" }, past: ["x"] },
+  /** x delayed by `amount` samples; the edge to x reads the past when amount is a constant int ≥ 1. */
   delay: { fields: { x: "sig", amount: "sig" } },
-  prefix: { fields: { init: "sig", x: "sig" } },
+  prefix: { fields: { init: "sig", x: "sig" }, past: ["x"] },
   binop: { fields: { op: "binop", x: "sig", y: "sig" }, mnemonic: "op" },
   math1: { fields: { op: "math1", x: "sig" }, mnemonic: "op" },
   math2: { fields: { op: "math2", x: "sig", y: "sig" }, mnemonic: "op" },
@@ -80,7 +84,7 @@ export const SCHEMA = {
   /** `sel == 0 ? a : b` (Faust's select2(sel, a, b)). */
   select2: { fields: { sel: "sig", a: "sig", b: "sig" } },
   /** Initial content of a table: `gen` run for `size` samples at init time. */
-  table: { fields: { size: "sig", gen: "sig" } },
+  table: { fields: { size: "sig", gen: "sig" }, past: ["size", "gen"] },
   rdtable: { fields: { table: "sig", index: "sig" } },
   /** Each sample: table[windex] := wvalue, then read table[rindex]. */
   rwtable: { fields: { table: "sig", windex: "sig", wvalue: "sig", rindex: "sig" } },
@@ -142,6 +146,11 @@ export type SigOf<K extends Kind> = { readonly kind: K; readonly id: number } & 
 export type Sig = { [K in Kind]: SigOf<K> }[Kind];
 export type RecSig = SigOf<"rec">;
 export type ProjSig = SigOf<"proj">;
+
+/** The fields of a kind whose edges are not read within the current sample (schema `past`). */
+export function pastFields(kind: Kind): readonly string[] {
+  return (SCHEMA[kind] as { past?: readonly string[] }).past ?? [];
+}
 
 /** Field names and types of a kind, in schema order. */
 export function fieldsOf(kind: Kind): readonly (readonly [string, FieldType])[] {

@@ -17,7 +17,7 @@
 
 import { DiagnosticError, diag, type Diagnostic } from "../diagnostics.ts";
 import { instantOrder, reachable } from "./graph.ts";
-import { fieldsOf, formatGroupName, isRecDefined, isSig, recArity, spanOf, type Sig } from "./signal.ts";
+import { assertNever, fieldsOf, formatGroupName, isRecDefined, isSig, recArity, spanOf, type Sig } from "./signal.ts";
 
 export interface SignalProblem {
   readonly node: Sig;
@@ -94,8 +94,33 @@ export function verifySignals(roots: readonly Sig[]): SignalProblem[] {
         if (!isRecDefined(s)) report(s, diag("FL572", { name: s.name }));
         else if (s.bodies.length !== recArity(s)) bad(s, `has ${s.bodies.length} bodies for ${recArity(s)} signals`);
         break;
+      case "int":
+      case "float":
+      case "input":
+      case "output":
+      case "delay1":
+      case "delay":
+      case "prefix":
+      case "binop":
+      case "math1":
+      case "math2":
+      case "intcast":
+      case "floatcast":
+      case "select2":
+      case "fconst":
+      case "fvar":
+      case "ffun":
+      case "button":
+      case "checkbox":
+      case "hbargraph":
+      case "vbargraph":
+      case "soundfile":
+      case "attach":
+      case "enable":
+      case "control":
+        break; // the schema's field checks suffice
       default:
-        break;
+        assertNever(s);
     }
   }
   const sched = instantOrder(roots);
