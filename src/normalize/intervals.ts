@@ -189,17 +189,21 @@ function math1(op: string, a: Interval, isIntResult: boolean): Interval {
     case "sinh":
     case "asinh":
     case "tanh":
+      return mono(math1Fn(op));
     case "floor":
     case "ceil":
     case "rint":
     case "round":
-      return mono(math1Fn(op));
+      // exact and monotone: no widening
+      return hull([math1Fn(op)(a.lo), math1Fn(op)(a.hi)]);
     case "log":
     case "log10":
     case "sqrt": {
       if (a.hi < 0) return FULL; // only NaN
       const d = clampDom(0, Infinity);
-      return fuzz(hull([math1Fn(op)(d.lo), math1Fn(op)(d.hi)]));
+      const r = hull([math1Fn(op)(d.lo), math1Fn(op)(d.hi)]);
+      // sqrt is correctly rounded (IEEE), the logarithms get a little margin
+      return op === "sqrt" ? r : fuzz(r);
     }
     case "acos":
     case "asin": {
@@ -247,7 +251,8 @@ function pow(a: Interval, b: Interval): Interval {
     const k = b.lo;
     const m = Math.max(Math.abs(a.lo), Math.abs(a.hi)) ** k;
     if (k % 2 === 1) return fuzz(hull([a.lo ** k, a.hi ** k]));
-    return fuzz({ lo: has(a, 0) ? 0 : Math.min(Math.abs(a.lo), Math.abs(a.hi)) ** k, hi: m });
+    const r = fuzz({ lo: Math.min(Math.abs(a.lo), Math.abs(a.hi)) ** k, hi: m });
+    return has(a, 0) ? { lo: 0, hi: r.hi } : { lo: Math.max(0, r.lo), hi: r.hi };
   }
   return FULL;
 }
