@@ -131,6 +131,17 @@ describe("environments", () => {
     expect(show(r.process!)).toBe("_ * 2, _ * 3, _ * 5");
   });
 
+  it("resolves library() from the folder of the program that names it", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "faustlab-eval-"));
+    for (const [dir, k] of [["a", 1], ["b", 2]] as const) {
+      fs.mkdirSync(path.join(root, dir));
+      fs.writeFileSync(path.join(root, dir, "mylib.lib"), `k = ${k};\n`);
+      fs.writeFileSync(path.join(root, dir, "main.dsp"), 'process = library("mylib.lib").k;\n');
+    }
+    expect(show(evaluateProgram(path.join(root, "a", "main.dsp")).process!)).toBe("1");
+    expect(show(evaluateProgram(path.join(root, "b", "main.dsp")).process!)).toBe("2");
+  });
+
   it("selects precision-qualified definitions", () => {
     const src = "doubleprecision x = 2; singleprecision x = 1; process = x;";
     expect(ok(src).box).toBe("1");

@@ -104,6 +104,8 @@ class Env {
   constructor(
     readonly parent: Env | undefined,
     readonly vars: Map<string, Binding>,
+    /** The file whose top level this environment descends from: library() and import resolve from its folder. */
+    readonly file: string | undefined,
   ) {}
 }
 
@@ -220,14 +222,14 @@ export class Evaluator {
   }
 
   private pushValue(parent: Env, name: string, value: Box): Env {
-    return this.intern(`v${parent.id}:${name}:${value.id}`, () => new Env(parent, new Map([[name, { kind: "val", value }]])));
+    return this.intern(`v${parent.id}:${name}:${value.id}`, () => new Env(parent, new Map([[name, { kind: "val", value }]]), parent.file));
   }
 
   /**
    * A layer of definitions. Definitions with one name are the rules of one
    * function; precision-qualified ones are kept only in their precision.
    */
-  private makeLayer(parent: Env | undefined, stmts: readonly Box[], spans: readonly (Span | undefined)[], perOccurrence = false): Env {
+  private makeLayer(parent: Env | undefined, stmts: readonly Box[], spans: readonly (Span | undefined)[], perOccurrence = false, file = parent?.file): Env {
     const groups = new Map<string, { rules: BoxOf<"def">[]; spans: (Span | undefined)[] }>();
     stmts.forEach((s, i) => {
       if (s.kind !== "def") return;
@@ -257,11 +259,11 @@ export class Evaluator {
     });
     const vars = new Map<string, Binding>();
     for (const [name, g] of groups) vars.set(name, { kind: "def", name, rules: g.rules, spans: g.spans, env: undefined, state: 0 });
-    return new Env(parent, vars);
+    return new Env(parent, vars, file);
   }
 
   /** Statements of a block, with `import`s replaced by the imported files' statements. */
-  private blockStmts(stmts: readonly Box[], at: Box): { stmts: Box[]; spans: (Span | undefined)[] } {
+  private blockStmts(stmts: readonly Box[], at: Box, fromFile: string | undefined): { stmts: Box[]; spans: (Span | undefined)[] } {
     const out: Box[] = [];
     const spans: (Span | undefined)[] = [];
     for (const s of stmts) {
@@ -271,7 +273,7 @@ export class Evaluator {
         continue;
       }
       const where = spanOf(s) ?? spanOf(at);
-      const p = this.comp.loadReference(s.path, where?.file.path, where ?? dummySpan());
+      const p = this.comp.loadReference(s.path, fromFile, where ?? dummySpan());
       if (!("stmts" in p)) throw new EvalError(p);
       this.throwErrors(p);
       out.push(...p.stmts);
@@ -286,23 +288,23 @@ export class Evaluator {
   }
 
   /** The environment of a loaded file (top-level layer), built once per path. */
-  private fileEnv(name: string, at: Box): Env {
+  private fileEnv(name: string, at: Box, fromFile: string | undefined): Env {
     const where = spanOf(at);
-    const resolved = this.comp.resolve(name, where?.file.path);
+    const resolved = this.comp.resolve(name, fromFile);
     const key = resolved ? path.resolve(resolved) : name;
     const known = this.libraries.get(key);
     if (known) return known;
-    const p = this.comp.loadReference(name, where?.file.path, where ?? dummySpan());
+    const p = this.comp.loadReference(name, fromFile, where ?? dummySpan());
     if (!("stmts" in p)) throw new EvalError(p);
     this.throwErrors(p);
-    const env = this.makeLayer(undefined, p.stmts, p.spans, true);
+    const env = this.makeLayer(undefined, p.stmts, p.spans, true, resolved ?? p.entry.file.path);
     this.libraries.set(key, env);
     return env;
   }
 
   /** Top-level environment of a program. */
   programEnv(p: Program): Env {
-    return this.makeLayer(undefined, p.stmts, p.spans, true);
+    return this.makeLayer(undefined, p.stmts, p.spans, true, p.entry.file.path);
   }
 
   // ----- closures
@@ -497,7 +499,7 @@ export class Evaluator {
         return this.eval(this.lowerLetrec(b), env);
       case "environment": {
         const layer = this.intern(`e${b.id}:${env.id}`, () => {
-          const { stmts, spans } = this.blockStmts(b.stmts, b);
+          const { stmts, spans } = this.blockStmts(b.stmts, b, env.file);
           return this.makeLayer(env, stmts, spans);
         });
         return this.closure(`E${layer.id}`, () => ({ kind: "env", env: layer }));
@@ -521,11 +523,11 @@ export class Evaluator {
         return this.closure(`S${c.box.id}:${copy.id}`, () => ({ kind: "susp", box: c.box, env: copy }));
       }
       case "library": {
-        const fe = this.fileEnv(b.path, b);
+        const fe = this.fileEnv(b.path, b, env.file);
         return this.closure(`E${fe.id}`, () => ({ kind: "env", env: fe }));
       }
       case "component": {
-        const fe = this.fileEnv(b.path, b);
+        const fe = this.fileEnv(b.path, b, env.file);
         const proc = B.ident("process");
         return this.closure(`S${proc.id}:${fe.id}`, () => ({ kind: "susp", box: proc, env: fe }));
       }
@@ -665,7 +667,7 @@ export class Evaluator {
     for (const [name, bnd] of replacement.vars) {
       if (bnd.kind === "def") vars.set(name, { kind: "def", name, rules: bnd.rules, spans: bnd.spans, env: caller, state: 0 });
     }
-    return new Env(target.parent, vars);
+    return new Env(target.parent, vars, target.file);
   }
 
   /** `body letrec { 'x = e1; … where … }` is `body with { x = (\(x,…).(e1,…) ~ (_,…)) : select_x; …; where-defs }`. */
