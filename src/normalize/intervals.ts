@@ -193,9 +193,13 @@ function math1(op: string, a: Interval, isIntResult: boolean): Interval {
     case "floor":
     case "ceil":
     case "rint":
-    case "round":
       // exact and monotone: no widening
       return hull([math1Fn(op)(a.lo), math1Fn(op)(a.hi)]);
+    case "round": {
+      // at run time, C's round (half away from zero), not the rint Faust folds constants with
+      const cRound = (x: number) => (x < 0 ? -Math.round(-x) : Math.round(x));
+      return hull([cRound(a.lo), cRound(a.hi)]);
+    }
     case "log":
     case "log10":
     case "sqrt": {

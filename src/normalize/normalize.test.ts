@@ -13,8 +13,8 @@ import { INPUTS, SAMPLES, allFinite, codeOf, evaluateAll, hasUndefinedIntConvers
 
 const x = sig.input(0);
 const y = sig.input(1);
-const ix = sig.intcast(sig.mul(sig.float(64), x));
-const iy = sig.intcast(sig.mul(sig.float(64), y));
+const ix = sig.intcast(sig.mul(x, sig.float(64)));
+const iy = sig.intcast(sig.mul(y, sig.float(64)));
 const N = (s: Sig): Sig => normalize([s])[0]!;
 const slider = sig.hslider("g", sig.float(0.5), sig.float(0), sig.float(1), sig.float(0.01));
 
@@ -123,10 +123,10 @@ describe("algebraic simplification", () => {
     expect(N(sig.sub(sig.add(x, y), x))).toBe(y);
   });
   it("gathers constants and like terms", () => {
-    expect(N(sig.add(sig.mul(sig.float(2), x), sig.mul(x, sig.float(3))))).toBe(sig.mul(sig.float(5), x));
+    expect(N(sig.add(sig.mul(sig.float(2), x), sig.mul(x, sig.float(3))))).toBe(sig.mul(x, sig.float(5)));
     expect(N(sig.add(sig.add(x, sig.float(1)), sig.float(2)))).toBe(sig.add(x, sig.float(3)));
-    expect(N(sig.mul(sig.mul(x, sig.float(2)), sig.float(3)))).toBe(sig.mul(sig.float(6), x));
-    expect(N(sig.sub(sig.float(0), x))).toBe(sig.mul(sig.float(-1), x));
+    expect(N(sig.mul(sig.mul(x, sig.float(2)), sig.float(3)))).toBe(sig.mul(x, sig.float(6)));
+    expect(N(sig.sub(sig.float(0), x))).toBe(sig.mul(x, sig.float(-1)));
     expect(N(sig.sub(x, sig.float(1)))).toBe(sig.sub(x, sig.float(1)));
     expect(N(sig.add(x, sig.float(-1)))).toBe(sig.sub(x, sig.float(1)));
   });
@@ -139,9 +139,27 @@ describe("algebraic simplification", () => {
     const p = N(sig.mul(x, slider));
     expect(p.kind === "binop" && p.x).toBe(slider);
   });
+  it("factorizes common divisors as Faust does (gcd of greatest complexity first)", () => {
+    const z = sig.input(2);
+    // a*x + a*y → (x + y)*a
+    expect(N(sig.add(sig.mul(slider, x), sig.mul(y, slider)))).toBe(sig.mul(slider, N(sig.add(x, y))));
+    // 2*x + 2 → (x + 1)*2
+    expect(N(sig.add(sig.mul(sig.float(2), x), sig.float(2)))).toBe(sig.mul(sig.add(x, sig.float(1)), sig.float(2)));
+    // 3*x + 2*y: no common divisor
+    expect(N(sig.add(sig.mul(sig.float(3), x), sig.mul(sig.float(2), y)))).toBe(sig.add(sig.mul(x, sig.float(3)), sig.mul(y, sig.float(2))));
+    // x*y + x*z + y*z → x*(y + z) + y*z (the first pair of greatest complexity)
+    const r = N(sig.add(sig.add(sig.mul(x, y), sig.mul(x, z)), sig.mul(y, z)));
+    expect(r).toBe(N(sig.add(sig.mul(x, sig.add(y, z)), sig.mul(y, z))));
+    // int coefficients are only gathered when they divide exactly
+    expect(N(sig.add(sig.mul(ix, sig.int(4)), sig.mul(iy, sig.int(4))))).toBe(sig.mul(sig.add(ix, iy), sig.int(4)));
+  });
+  it("flattens ±1 × a sum into the enclosing sum", () => {
+    expect(N(sig.add(x, sig.mul(sig.float(-1), sig.sub(x, y))))).toBe(y);
+    expect(N(sig.sub(sig.float(0), sig.sub(x, y)))).toBe(sig.sub(y, x));
+  });
   it("wraps int coefficients", () => {
     const r = N(sig.add(sig.mul(sig.int(2147483647), ix), ix));
-    expect(r).toBe(sig.mul(sig.int(-2147483648), ix));
+    expect(r).toBe(sig.mul(ix, sig.int(-2147483648)));
     expect(N(sig.sub(ix, sig.int(-2147483648)))).toBe(sig.add(ix, sig.int(-2147483648)));
   });
   it("never adds or multiplies int terms of a float sum in int", () => {
@@ -194,11 +212,11 @@ describe("delays", () => {
     expect(N(sig.delay(sig.delay1(x), ix))).toBe(sig.delay(sig.delay1(x), ix));
   });
   it("moves constant and control-rate factors out of delays", () => {
-    expect(N(sig.delay1(sig.mul(sig.float(0.5), x)))).toBe(sig.mul(sig.float(0.5), sig.delay1(x)));
-    expect(N(sig.delay1(sig.div(x, sig.float(4))))).toBe(sig.mul(sig.float(0.25), sig.delay1(x)));
+    expect(N(sig.delay1(sig.mul(sig.float(0.5), x)))).toBe(sig.mul(sig.delay1(x), sig.float(0.5)));
+    expect(N(sig.delay1(sig.div(x, sig.float(4))))).toBe(sig.mul(sig.delay1(x), sig.float(0.25)));
     expect(N(sig.delay1(sig.mul(slider, x)))).toBe(sig.mul(slider, sig.delay1(x)));
-    expect(N(sig.delay(sig.mul(sig.float(2), slider), sig.int(3)))).toBe(sig.mul(sig.float(2), sig.delay(slider, sig.int(3))));
-    expect(N(sig.delay(sig.mul(sig.float(2), x), ix))).toBe(sig.mul(sig.float(2), sig.delay(x, ix)));
+    expect(N(sig.delay(sig.mul(sig.float(2), slider), sig.int(3)))).toBe(sig.mul(sig.delay(slider, sig.int(3)), sig.float(2)));
+    expect(N(sig.delay(sig.mul(sig.float(2), x), ix))).toBe(sig.mul(sig.delay(x, ix), sig.float(2)));
     // not through sums (the first samples would differ)
     expect(N(sig.delay1(sig.add(x, sig.float(1))))).toBe(sig.delay1(sig.add(x, sig.float(1))));
   });

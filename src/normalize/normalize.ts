@@ -477,31 +477,37 @@ class Mono {
       .join("*");
   }
 
-  /** The canonical tree: ((k * a) * b) / (c * d), factors ordered by (variability, id). */
+  /**
+   * The canonical tree: ((a * b) / (c * d)) * k, factors ordered by (variability, id),
+   * the coefficient last (k / (c * d) without numerator factors). With the
+   * coefficient last, every intermediate product is itself in normal form.
+   */
   build(nz: Normalizer): Sig {
     const n = this.nature;
-    if (this.coef === 0 || this.factors.size === 0) return n === "int" ? sig.int(this.coef) : sig.float(this.coef);
+    const k = (v: number) => (n === "int" ? sig.int(v) : sig.float(v));
+    if (this.coef === 0 || this.factors.size === 0) return k(this.coef);
     const order = (f: Sig) => VAR_RANK[nz.variability(f)];
     const sorted = [...this.factors].sort((a, b) => order(a[0]) - order(b[0]) || a[0].id - b[0].id);
     const num: Sig[] = [];
     const den: Sig[] = [];
     for (const [f, p] of sorted) for (let i = 0; i < Math.abs(p); i++) (p > 0 ? num : den).push(f);
-    const mul = (a: Sig | undefined, b: Sig): Sig => (a ? sig.mul(a, b) : b);
-    let acc: Sig | undefined = this.coef === 1 ? undefined : n === "int" ? sig.int(this.coef) : sig.float(this.coef);
-    for (const f of num) acc = mul(acc, f);
-    if (den.length) {
-      let d: Sig | undefined;
-      for (const f of den) d = mul(d, f);
-      acc = sig.div(acc ?? sig.float(1), d!);
-    }
-    return acc!;
+    const product = (fs: Sig[]) => fs.reduce((a, b) => sig.mul(a, b));
+    if (num.length === 0) return sig.div(k(this.coef), product(den));
+    let acc = product(num);
+    if (den.length) acc = sig.div(acc, product(den));
+    return this.coef === 1 ? acc : sig.mul(acc, k(this.coef));
   }
 }
 
-/** A sum of monomials keyed by signature (Faust's aterm). */
+/** Faust's order of a factor (getSigOrder): 0 constant, 1 control rate, 3 sample rate. */
+const ORDER: Record<Variability, number> = { constant: 0, block: 1, sample: 3 };
+
+/** Faust's "common quantity" of two powers: the smaller one when they have the same sign, else 0. */
+const common = (a: number, b: number) => (a > 0 && b > 0 ? Math.min(a, b) : a < 0 && b < 0 ? Math.max(a, b) : 0);
+
+/** A sum of monomials keyed by signature (Faust's aterm); the constant is the monomial of key "". */
 class SumBuilder {
   private readonly terms = new Map<string, Mono>();
-  private constant = 0;
   constructor(
     readonly nature: Nature,
     private readonly nz: Normalizer,
@@ -518,45 +524,138 @@ class SumBuilder {
         continue;
       }
       const m = Mono.of(u, this.nature, this.nz);
-      if (sg < 0) m.coef = ops.neg(m.coef);
-      if (m.coef === 0) continue;
-      if (m.factors.size === 0) {
-        this.constant = ops.add(this.constant, m.coef);
+      const [only, power] = m.factors.size === 1 ? [...m.factors][0]! : [undefined, 0];
+      if (only && power === 1 && (m.coef === 1 || m.coef === -1) && only.kind === "binop" && (only.op === "add" || only.op === "sub") && this.nz.nature(only) === this.nature) {
+        // ±1 × (a sum) is flattened too: -1*(x - y) → y - x
+        stack.push([only, (m.coef * sg) as 1 | -1]);
         continue;
       }
-      const k = m.key();
-      const prev = this.terms.get(k);
-      if (prev) {
-        prev.coef = ops.add(prev.coef, m.coef);
-        if (prev.coef === 0) this.terms.delete(k);
-      } else this.terms.set(k, m);
+      if (sg < 0) m.coef = ops.neg(m.coef);
+      this.addMono(m);
     }
   }
 
-  /** ((t1 + t2) - t3) + c: terms by (variability, factor ids), the constant last (subtracted when negative). */
-  build(): Sig {
-    const n = this.nature;
+  /** Adds a monomial, merging it with the term of the same signature (x + x → 2*x, x - x → 0). */
+  addMono(m: Mono): void {
+    if (m.coef === 0) return;
+    const k = m.key();
+    const prev = this.terms.get(k);
+    if (!prev) this.terms.set(k, new Mono(m.nature, m.coef, new Map(m.factors)));
+    else {
+      prev.coef = coefOps(this.nature).add(prev.coef, m.coef);
+      if (prev.coef === 0) this.terms.delete(k);
+    }
+  }
+
+  /** The terms in canonical order: by (variability, factor ids), the constant last. */
+  private sorted(): Mono[] {
     const nz = this.nz;
-    const rank = (m: Mono) => Math.max(...[...m.factors.keys()].map((f) => VAR_RANK[nz.variability(f)]));
+    const rank = (m: Mono) => (m.factors.size ? Math.max(...[...m.factors.keys()].map((f) => VAR_RANK[nz.variability(f)])) : 99);
     const ids = (m: Mono) =>
       [...m.factors.keys()]
         .map((f) => f.id)
         .sort((a, b) => a - b)
         .join(",");
-    const monos = [...this.terms.values()].sort((a, b) => rank(a) - rank(b) || (ids(a) < ids(b) ? -1 : ids(a) > ids(b) ? 1 : 0));
-    const canNegate = (c: number) => c < 0 && !(n === "int" && c === -2147483648);
-    const combine = (a: Sig, b: Sig, op: "add" | "sub"): Sig => (op === "add" ? sig.add(a, b) : sig.sub(a, b));
-    let acc: Sig | undefined;
-    for (const m of monos) {
-      if (!acc) acc = m.build(nz);
-      else if (canNegate(m.coef)) acc = combine(acc, new Mono(n, coefOps(n).neg(m.coef), m.factors).build(nz), "sub");
-      else acc = combine(acc, m.build(nz), "add");
+    return [...this.terms.values()].sort((a, b) => rank(a) - rank(b) || (ids(a) < ids(b) ? -1 : ids(a) > ids(b) ? 1 : 0));
+  }
+
+  /** Faust's complexity of a monomial: 1 for a coefficient other than ±1, plus (1 + order) per factor power. */
+  private complexity(m: Mono): number {
+    let c = m.coef === 1 || m.coef === -1 ? 0 : 1;
+    for (const [f, p] of m.factors) c += (1 + ORDER[this.nz.variability(f)]) * Math.abs(p);
+    return c;
+  }
+
+  /** The greatest common divisor of two monomials (Faust's gcd: the coefficient only when of the same magnitude). */
+  private gcd(a: Mono, b: Mono): Mono {
+    const g = new Mono(this.nature, Math.abs(a.coef) === Math.abs(b.coef) ? a.coef : 1, new Map());
+    for (const [f, p] of a.factors) {
+      const c = common(p, b.factors.get(f) ?? 0);
+      if (c !== 0) g.factors.set(f, c);
     }
-    const c = this.constant;
-    if (c === 0) return acc ?? zeroOf(n);
-    const k = (v: number) => (n === "int" ? sig.int(v) : sig.float(v));
-    if (!acc) return k(c);
-    return canNegate(c) ? combine(acc, k(coefOps(n).neg(c)), "sub") : combine(acc, k(c), "add");
+    return g;
+  }
+
+  /**
+   * t = d × q with q a monomial of the same nature: each factor of d divides t's
+   * (same sign, no larger power), and the coefficients divide exactly (Faust only
+   * asks the same magnitude for a pure number; an inexact quotient would change
+   * the value of an int sum).
+   */
+  private divide(t: Mono, d: Mono): Mono | undefined {
+    if (d.factors.size === 0 && Math.abs(t.coef) !== Math.abs(d.coef)) return undefined;
+    for (const [f, v] of d.factors) {
+      const u = t.factors.get(f) ?? 0;
+      if (!(Math.sign(u) === Math.sign(v) && Math.abs(u) >= Math.abs(v))) return undefined;
+    }
+    const qc = this.nature === "int" ? (t.coef % d.coef === 0 ? (t.coef / d.coef) | 0 : undefined) : t.coef / d.coef;
+    if (qc === undefined || (this.nature === "float" && qc * d.coef !== t.coef)) return undefined;
+    const q = new Mono(this.nature, qc, new Map(t.factors));
+    for (const [f, v] of d.factors) {
+      const r = q.factors.get(f)! - v;
+      if (r === 0) q.factors.delete(f);
+      else q.factors.set(f, r);
+    }
+    return q;
+  }
+
+  /**
+   * Faust's factorization: while two terms have a common divisor D of positive
+   * complexity (the most complex one, first pair in canonical order on ties),
+   * the terms divisible by D become D × (their quotients, normalized as a sum):
+   * a*x + a*y → a*(x + y), 2*x + 2 → 2*(x + 1).
+   */
+  private factorize(): void {
+    for (;;) {
+      const terms = this.sorted();
+      let best: Mono | undefined;
+      let bestC = 0;
+      for (let i = 0; i < terms.length; i++)
+        for (let j = i + 1; j < terms.length; j++) {
+          const g = this.gcd(terms[i]!, terms[j]!);
+          const c = this.complexity(g);
+          if (c > bestC) (best = g), (bestC = c);
+        }
+      if (!best) return;
+      const q = new SumBuilder(this.nature, this.nz);
+      const divided: string[] = [];
+      for (const t of terms) {
+        const r = this.divide(t, best);
+        if (r) {
+          // through its tree, so that a quotient that is a sum is flattened (the sum is then normal)
+          q.add(r.build(this.nz), 1);
+          divided.push(t.key());
+        }
+      }
+      if (divided.length < 2) return; // the gcd's coefficient did not divide exactly: nothing to gather
+      for (const k of divided) this.terms.delete(k);
+      const qTree = q.build();
+      const outer = new Mono(this.nature, best.coef, new Map(best.factors));
+      // d × Q as a monomial: Q is a new factor (or a constant when the quotients cancel)
+      for (const [f, p] of Mono.of(qTree, this.nature, this.nz).factors) outer.factors.set(f, (outer.factors.get(f) ?? 0) + p);
+      outer.coef = coefOps(this.nature).mul(outer.coef, Mono.of(qTree, this.nature, this.nz).coef);
+      for (const [f, p] of [...outer.factors]) if (p === 0) outer.factors.delete(f);
+      this.addMono(outer);
+    }
+  }
+
+  /** ((t1 + t2) - t3) + c: terms by (variability, factor ids) but a positive one first, the constant last (subtracted when negative). */
+  build(): Sig {
+    this.factorize();
+    const n = this.nature;
+    const nz = this.nz;
+    const canNegate = (c: number) => c < 0 && !(n === "int" && c === -2147483648);
+    const terms = this.sorted();
+    // a sum starts with a positive term when it has one (y - x rather than x*-1 + y); the constant stays last
+    const firstPos = terms.findIndex((m) => m.factors.size > 0 && !canNegate(m.coef));
+    if (firstPos > 0 && canNegate(terms[0]!.coef)) terms.unshift(...terms.splice(firstPos, 1));
+    let acc: Sig | undefined;
+    for (const m of terms) {
+      const t = canNegate(m.coef) && acc ? new Mono(n, coefOps(n).neg(m.coef), m.factors).build(nz) : m.build(nz);
+      if (!acc) acc = t;
+      else acc = canNegate(m.coef) ? sig.sub(acc, t) : sig.add(acc, t);
+    }
+    return acc ?? zeroOf(n);
   }
 }
 
