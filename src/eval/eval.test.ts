@@ -156,6 +156,15 @@ describe("environments", () => {
     expect(err("foo = 1;").message).toContain("undefined symbol : process");
   });
 
+  it("points an undefined symbol at its use in the definition being evaluated", () => {
+    run("zz_first = 1; process = zz_undefined;");
+    const r = evaluateProgram({ text: "a = 1;\nprocess = a + zz_undefined;\n", path: "second.dsp" });
+    const span = r.diagnostics[0]!.span!;
+    expect(span.file.path).toBe("second.dsp");
+    expect(span.file.text.slice(span.start, span.end)).toBe("zz_undefined");
+    expect(span.file.position(span.start)).toEqual({ line: 1, col: 14 });
+  });
+
   it("reports duplicate definitions (FL410) and redefinitions across files (FL411)", () => {
     expect(err("x = 1; x = 2; process = x;").code).toBe("FL410");
     expect(err('import("stdfaust.lib"); ba = 3; process = ba;').code).toBe("FL411");

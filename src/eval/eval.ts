@@ -365,7 +365,24 @@ export class Evaluator {
       const bnd = e.vars.get(name);
       if (bnd) return this.bindingValue(bnd, e, span);
     }
-    fail("FL401", { name, hint: this.didYouMean(name, env) }, span);
+    fail("FL401", { name, hint: this.didYouMean(name, env) }, this.locate(name, span));
+  }
+
+  /**
+   * Source boxes are shared, so the span of an identifier is its first
+   * occurrence anywhere; when the definition being evaluated is known, the
+   * identifier is searched in its text instead.
+   */
+  private readonly context: (Span | undefined)[] = [];
+  private locate(name: string, fallback: Span | undefined): Span | undefined {
+    const ctx = this.context[this.context.length - 1];
+    if (!ctx) return fallback;
+    if (fallback && fallback.file === ctx.file && fallback.start >= ctx.start && fallback.end <= ctx.end) return fallback;
+    const text = ctx.file.text.slice(ctx.start, ctx.end);
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const m = new RegExp(`(?<![\\w.'])${escaped}(?![\\w])`).exec(text);
+    if (!m) return fallback ?? ctx;
+    return { file: ctx.file, start: ctx.start + m.index, end: ctx.start + m.index + name.length };
   }
 
   private didYouMean(name: string, env: Env): string {
@@ -391,6 +408,7 @@ export class Evaluator {
       fail("FL402", { name: bnd.name }, def ?? span, def && span ? [{ span, message: `'${bnd.name}' is used here` }] : []);
     }
     bnd.state = 1;
+    this.context.push(bnd.spans[0]);
     try {
       const env = bnd.env ?? owner;
       const rules = bnd.rules;
@@ -407,6 +425,7 @@ export class Evaluator {
       bnd.state = 2;
       return v;
     } finally {
+      this.context.pop();
       if (bnd.state === 1) bnd.state = 0;
     }
   }
@@ -805,10 +824,12 @@ export class Evaluator {
       this.depth--;
       fail("FL403", { detail: `more than ${this.maxDepth} nested evaluations` }, span ?? spanOf(body));
     }
+    this.context.push(spanOf(body));
     try {
       return this.eval(body, env);
     } finally {
       this.depth--;
+      this.context.pop();
     }
   }
 
