@@ -1,6 +1,6 @@
 // Regenerates corpus/library-manifest.json: for every library test program
 // (src/libtests.ts), whether the reference compiler accepts it, and its
-// inputs and outputs, or the first line of the reference's error.
+// inputs, outputs and UI widgets, or the first line of the reference's error.
 //
 //   node bin/run-ts.mjs corpus/make-library-manifest.ts
 //
@@ -13,12 +13,15 @@ import { extractLibraryTests } from "../src/libtests.ts";
 import { compileReference, referenceVersion } from "../src/reference.ts";
 import { writeFileAtomic } from "../src/fsutil.ts";
 import { faustwasmVersion } from "../src/stdlib.ts";
+import { referenceWidgets, type WidgetKey } from "../src/infocompare.ts";
 
 export interface LibraryManifestEntry {
   readonly id: string;
   readonly accepted: boolean;
   readonly inputs?: number;
   readonly outputs?: number;
+  /** The widgets of the reference's UI description (accepted programs). */
+  readonly widgets?: readonly WidgetKey[];
   readonly error?: string;
 }
 
@@ -42,7 +45,7 @@ export async function makeLibraryManifest(log: (s: string) => void = () => {}): 
   for (const t of tests) {
     try {
       const c = await compileReference(t.source, t.id);
-      entries.push({ id: t.id, accepted: true, inputs: c.meta.inputs, outputs: c.meta.outputs });
+      entries.push({ id: t.id, accepted: true, inputs: c.meta.inputs, outputs: c.meta.outputs, widgets: referenceWidgets(c.meta.ui) });
     } catch (e) {
       entries.push({ id: t.id, accepted: false, error: errorSummary((e as Error).message) });
     }

@@ -11,8 +11,10 @@ import { libtestsCommand } from "./commands/libtests.ts";
 import { boxesCommand } from "./commands/boxes.ts";
 import { checkCommand } from "./commands/check.ts";
 import { evalCommand } from "./commands/eval.ts";
+import { signalsCommand } from "./commands/signals.ts";
+import { infoCommand } from "./commands/info.ts";
 
-export const commands: readonly Command[] = [referenceCommand, libtestsCommand, boxesCommand, checkCommand, evalCommand];
+export const commands: readonly Command[] = [referenceCommand, libtestsCommand, boxesCommand, checkCommand, evalCommand, signalsCommand, infoCommand];
 
 const stdio: CommandIO = {
   out: (t) => void process.stdout.write(t),

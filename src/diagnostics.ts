@@ -129,6 +129,10 @@ export const catalog = {
   FL531: { severity: "error", template: "can't compute the min and max values of {amount}, used in delay expression {x} (probably a recursive signal)" },
   FL532: { severity: "error", template: "delay of up to {max} samples in delay expression {x} exceeds the limit of {limit} samples" },
   FL533: { severity: "error", template: "table size {size} should be > 0 and at most {limit}" },
+  // FL600–FL619 FIR and the backends (src/fir, src/backends)
+  FL600: { severity: "error", template: "cannot generate code for {what}: {detail}" },
+  FL601: { severity: "error", template: "ill-formed FIR in {where}: {detail}" },
+  FL602: { severity: "error", template: "unknown target language '{lang}' (expected {expected})" },
   FL901: { severity: "error", template: "the reference compiler rejected the program: {message}" },
   FL902: { severity: "error", template: "the reference could not render the program: {message}" },
 } as const satisfies Record<string, CatalogEntry>;

@@ -9,7 +9,8 @@
 // one group up; a leading `/` restarts from the root. A segment without a
 // one-letter group prefix ends the path: the rest (slashes included) is the
 // name, so `foo/bar` is one name. Metadata `[key:value]` (or `[key]`, an empty
-// value) may appear anywhere in a name; it is removed from the label.
+// value) may appear anywhere in a name, its value possibly holding nested
+// brackets; it is removed from the label.
 
 import type { MetaEntry, UIGroup } from "../signals/signal.ts";
 
@@ -68,7 +69,15 @@ export function extractMetadata(label: string): { label: string; meta: MetaEntry
   while (i < label.length) {
     const c = label[i]!;
     if (c === "[") {
-      const close = label.indexOf("]", i + 1);
+      // The matching bracket: metadata values may hold brackets of their own ("[tooltip: see [1].]").
+      let close = -1;
+      for (let j = i + 1, depth = 1; j < label.length; j++) {
+        if (label[j] === "[") depth++;
+        else if (label[j] === "]" && --depth === 0) {
+          close = j;
+          break;
+        }
+      }
       if (close < 0) {
         out += label.slice(i);
         break;

@@ -93,6 +93,10 @@ describe("labels", () => {
   it("extracts [key:value] metadata and trims the label", () => {
     expect(extractMetadata(" a  b [style:knob][unit: Hz ]")).toEqual({ label: "a  b", meta: [["style", "knob"], ["unit", "Hz"]] });
     expect(extractMetadata("x[open")).toEqual({ label: "x[open", meta: [] });
+    expect(extractMetadata("0 [unit:s][tooltip: typical [Beranek 2004]. More.]")).toEqual({
+      label: "0",
+      meta: [["unit", "s"], ["tooltip", "typical [Beranek 2004]. More."]],
+    });
   });
 });
 

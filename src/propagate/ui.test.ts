@@ -41,3 +41,27 @@ describe("the UI description", () => {
     expect(addressSegment("abs/c (x) [y]")).toBe("abs_c__x___y_");
   });
 });
+
+describe("empty labels", () => {
+  it("show as 0x00, for groups and widgets alike", () => {
+    // process = hgroup("", hslider("a",…)) + vgroup("x", hslider("",…)): as the reference prints it
+    const box = B.seq(B.par(mk("hgroup", { label: "", body: slider("a") }), mk("vgroup", { label: "x", body: slider("") })), B.prim("add"));
+    const ws = flattenUI(buildUI(propagateProcess(box), "p"));
+    expect(ws.map((w) => [w.label, w.address])).toEqual([
+      ["a", "/p/0x00/a"],
+      ["0x00", "/p/x/0x00"],
+    ]);
+  });
+});
+
+describe("labels as the reference shows them", () => {
+  it("turns line breaks into blanks and names unnamed bargraphs after their type", () => {
+    const cb = mk("checkbox", { label: "[2] Ext (Saw/Noise\n  sel)" });
+    const bar = mk("vbargraph", { label: "", min: B.int(0), max: B.int(1) });
+    const ws = flattenUI(buildUI(propagateProcess(B.par(cb, B.seq(B.int(0), bar))), "p"));
+    expect(ws.map((w) => [w.label, w.address])).toEqual([
+      ["Ext (Saw/Noise   sel)", "/p/Ext__Saw_Noise___sel_"],
+      ["vbargraph0", "/p/vbargraph0"],
+    ]);
+  });
+});

@@ -6,7 +6,7 @@
 // Widgets are collected from the output signals: a widget that no output
 // depends on is not part of the interface. The root is a vertical group named
 // after the program, unless the whole interface already sits in one group,
-// which then is the root (as Faust does). Addresses are `/root/group/…/label`
+// which then is the root (as Faust does). An empty label shows as `0x00`. Addresses are `/root/group/…/label`
 // with blanks and the characters `# * , / ? [ ] { } ( )` of each label
 // replaced by `_`.
 
@@ -65,6 +65,11 @@ function constantValue(s: Sig): number {
   return evaluate([s], { samples: 1 })[0]![0]!;
 }
 
+/** Faust shows an empty group or widget label as `0x00`, and line breaks in labels as blanks. */
+export function shownLabel(label: string): string {
+  return label === "" ? "0x00" : label.replace(/\r?\n/g, " ");
+}
+
 function groupType(g: UIGroup): UIGroupItem["type"] {
   return g.orient === "h" ? "hgroup" : g.orient === "t" ? "tgroup" : "vgroup";
 }
@@ -77,18 +82,23 @@ function sortedMeta(meta: readonly (readonly [string, string])[]): Record<string
 /** Builds the interface tree of a program whose outputs are `outputs`. */
 export function buildUI(outputs: readonly Sig[], programName: string): UIItem[] {
   const root: UIGroupItem = { type: "vgroup", label: programName, items: [] };
+  const unnamedBargraphs = { hbargraph: 0, vbargraph: 0 };
   for (const w of collectWidgets(outputs)) {
     let group = root;
     for (const g of w.path) {
       const type = groupType(g);
-      let next = group.items.find((i): i is UIGroupItem => "items" in i && i.type === type && i.label === g.label);
+      const label = shownLabel(g.label);
+      let next = group.items.find((i): i is UIGroupItem => "items" in i && i.type === type && i.label === label);
       if (!next) {
-        next = { type, label: g.label, items: [] };
+        next = { type, label, items: [] };
         group.items.push(next);
       }
       group = next;
     }
-    group.items.push(widgetItem(w));
+    // An unnamed bargraph is named after its type and a counter: vbargraph0, vbargraph1, …
+    const item = widgetItem(w);
+    if (w.label === "" && (w.kind === "hbargraph" || w.kind === "vbargraph")) group.items.push({ ...item, label: `${w.kind}${unnamedBargraphs[w.kind]++}` });
+    else group.items.push(item);
   }
   // A single top-level group is the root itself.
   const top = root.items.length === 1 && "items" in root.items[0]! ? (root.items[0] as UIGroupItem) : root;
@@ -97,7 +107,7 @@ export function buildUI(outputs: readonly Sig[], programName: string): UIItem[] 
 }
 
 function widgetItem(w: WidgetSig): UIWidget {
-  const base = { type: w.kind, label: w.label, address: "", ...(w.meta.length ? { meta: sortedMeta(w.meta) } : {}) };
+  const base = { type: w.kind, label: shownLabel(w.label), address: "", ...(w.meta.length ? { meta: sortedMeta(w.meta) } : {}) };
   switch (w.kind) {
     case "hslider":
     case "vslider":

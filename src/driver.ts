@@ -1,0 +1,65 @@
+// The compilation driver: source → boxes → evaluated block diagram → signals
+// → normalized, checked signals with their user interface. Each stage's
+// problems come back as diagnostics; `compileSignals` throws one
+// DiagnosticError holding them, so every caller (the CLI, tests, the
+// conformance runner) reports them the same way.
+
+import path from "node:path";
+import { DiagnosticError, diag, type Diagnostic } from "./diagnostics.ts";
+import { evaluateProgram, type MetadataEntry, type Precision, type ProgramSource } from "./eval/eval.ts";
+import { checkProgram, type ProgramInfo } from "./normalize/intervals.ts";
+import { normalize } from "./normalize/normalize.ts";
+import { propagateProcess } from "./propagate/propagate.ts";
+import { buildUI, type UIItem } from "./propagate/ui.ts";
+import type { Sig } from "./signals/signal.ts";
+
+export interface CompileOptions {
+  readonly includeDirs?: readonly string[];
+  readonly precision?: Precision;
+  /** Name of the program (the root UI group's label); default: the file name without extension. */
+  readonly name?: string;
+}
+
+export interface SignalProgram {
+  readonly name: string;
+  readonly inputs: number;
+  /** The normalized output signals, one per output. */
+  readonly outputs: readonly Sig[];
+  /** The output signals as propagation produced them, before normalization. */
+  readonly raw: readonly Sig[];
+  readonly ui: readonly UIItem[];
+  readonly metadata: readonly MetadataEntry[];
+  /** Delay-line and table sizes, intervals. */
+  readonly info: ProgramInfo;
+  /** Warnings and notes met on the way (errors are thrown). */
+  readonly warnings: readonly Diagnostic[];
+}
+
+/** The program name Faust derives from a file path: the base name without its extension. */
+export function programName(file: string): string {
+  return path.basename(file).replace(/\.[^.]*$/, "");
+}
+
+/** Compiles a program down to normalized, checked signals; throws a DiagnosticError on any error. */
+export function compileSignals(source: ProgramSource, opts: CompileOptions = {}): SignalProgram {
+  const file = typeof source === "string" ? source : source.path;
+  const name = opts.name ?? programName(file);
+  const r = evaluateProgram(source, { includeDirs: opts.includeDirs ?? [], precision: opts.precision ?? "single" });
+  const errors = r.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length || !r.process || !r.arity) throw new DiagnosticError(errors.length ? errors : r.diagnostics);
+  const raw = propagateProcess(r.process, { precision: opts.precision ?? "single" });
+  const outputs = normalize(raw);
+  if (outputs.length === 0) throw new DiagnosticError([diag("FL502", {})]);
+  const info = checkProgram(outputs);
+  const ui = buildUI(outputs, name);
+  return {
+    name,
+    inputs: r.arity.ins,
+    outputs,
+    raw,
+    ui,
+    metadata: r.metadata,
+    info,
+    warnings: r.diagnostics.filter((d) => d.severity !== "error"),
+  };
+}
