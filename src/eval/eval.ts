@@ -101,6 +101,10 @@ let nextEnvId = 0;
 class Env {
   readonly id = nextEnvId++;
   readonly memo = new Map<number, Box>();
+  /** Interned children binding one value: name → value id → environment. */
+  readonly pushed = new Map<string, Map<number, Env>>();
+  /** Interned abstraction closures over this environment: source box id → closure box per parameter index. */
+  readonly abstractions = new Map<number, Box[]>();
   constructor(
     readonly parent: Env | undefined,
     readonly vars: Map<string, Binding>,
@@ -121,7 +125,7 @@ interface PmBase {
 }
 
 type Closure =
-  | { readonly kind: "abs"; readonly name: string; readonly params: readonly string[]; readonly i: number; readonly body: Box; readonly env: Env }
+  | { readonly kind: "abs"; readonly src: Box; readonly name: string; readonly params: readonly string[]; readonly i: number; readonly body: Box; readonly env: Env }
   | { readonly kind: "pm"; readonly base: PmBase; readonly args: readonly Box[] }
   | { readonly kind: "env"; readonly env: Env }
   | { readonly kind: "susp"; readonly box: Box; readonly env: Env };
@@ -222,7 +226,17 @@ export class Evaluator {
   }
 
   private pushValue(parent: Env, name: string, value: Box): Env {
-    return this.intern(`v${parent.id}:${name}:${value.id}`, () => new Env(parent, new Map([[name, { kind: "val", value }]]), parent.file));
+    let byValue = parent.pushed.get(name);
+    if (!byValue) {
+      byValue = new Map();
+      parent.pushed.set(name, byValue);
+    }
+    let e = byValue.get(value.id);
+    if (!e) {
+      e = new Env(parent, new Map([[name, { kind: "val", value }]]), parent.file);
+      byValue.set(value.id, e);
+    }
+    return e;
   }
 
   /**
@@ -324,8 +338,21 @@ export class Evaluator {
     return b.kind === "closure" ? this.closures.get(b.index) : undefined;
   }
 
-  private absClosure(name: string, params: readonly string[], i: number, body: Box, env: Env): Box {
-    return this.closure(`a${body.id}:${params.join(",")}:${i}:${env.id}`, () => ({ kind: "abs", name, params, i, body, env }));
+  /** The closure of abstraction `src` (a def or lambda box) over `env`, awaiting parameter `i`. */
+  private absClosure(src: Box, name: string, params: readonly string[], i: number, body: Box, env: Env): Box {
+    let list = env.abstractions.get(src.id);
+    if (!list) {
+      list = [];
+      env.abstractions.set(src.id, list);
+    }
+    let b = list[i];
+    if (!b) {
+      const index = nextClosure++;
+      this.closures.set(index, { kind: "abs", src, name, params, i, body, env });
+      b = mk("closure", { index });
+      list[i] = b;
+    }
+    return b;
   }
 
   private pmClosure(base: PmBase, args: readonly Box[], baseKey: string): Box {
@@ -416,7 +443,7 @@ export class Evaluator {
       if (rules.length === 1 && rules[0]!.params.length === 0) v = this.eval(rules[0]!.body, env);
       else if (rules.length === 1 && rules[0]!.params.every((p) => p.kind === "ident") && new Set(rules[0]!.params.map((p) => (p as BoxOf<"ident">).name)).size === rules[0]!.params.length) {
         const r = rules[0]!;
-        v = this.absClosure(bnd.name, r.params.map((p) => (p as BoxOf<"ident">).name), 0, r.body, env);
+        v = this.absClosure(r, bnd.name, r.params.map((p) => (p as BoxOf<"ident">).name), 0, r.body, env);
       } else {
         const base: PmBase = { name: bnd.name, rules: rules.map((r) => ({ patterns: r.params, body: r.body })), env, arity: rules[0]!.params.length };
         v = this.pmClosure(base, [], this.pmKey(base));
@@ -507,7 +534,7 @@ export class Evaluator {
         return this.applyList(fn, args, spanOf(b));
       }
       case "lambda":
-        return this.absClosure("lambda", b.params, 0, b.body, env);
+        return this.absClosure(b, "lambda", b.params, 0, b.body, env);
       case "case":
         return this.caseClosure(b, env);
       case "with": {
@@ -800,7 +827,7 @@ export class Evaluator {
           const arg = this.simplify(args[i]!, span);
           i++;
           const env2 = this.pushValue(c.env, c.params[c.i]!, arg);
-          if (c.i + 1 < c.params.length) f = this.absClosure(c.name, c.params, c.i + 1, c.body, env2);
+          if (c.i + 1 < c.params.length) f = this.absClosure(c.src, c.name, c.params, c.i + 1, c.body, env2);
           else f = this.evalCall(c.body, env2, span);
           break;
         }
