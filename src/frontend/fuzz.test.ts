@@ -1,7 +1,7 @@
 // Mutation fuzzing with a fixed seed: mutated library sources give
 // diagnostics only (no exception, no crash), each parse well under a second,
 // and whatever is recovered prints back to itself. Longer runs:
-// `node bin/run-ts.mjs scripts/fuzz-frontend.ts COUNT SEED`.
+// `npm run fuzz -- COUNT SEED`.
 
 import fs from "node:fs";
 import path from "node:path";

@@ -1,7 +1,7 @@
 // Mutation fuzzing of the front end: library sources with tokens deleted,
 // duplicated or swapped, truncated, or with odd bytes inserted. The contract
 // checked: parsing returns diagnostics, never throws, and is fast. Used by
-// fuzz.test.ts (fixed seed, small count) and scripts/fuzz-frontend.ts (long runs).
+// fuzz.test.ts (fixed seed, small count) and fuzz-main.ts (npm run fuzz) (long runs).
 
 import { SourceFile } from "../diagnostics.ts";
 import { printProgram } from "../boxes/print.ts";
