@@ -8,7 +8,6 @@ import { evaluateProgram } from "./eval.ts";
 import { catalog } from "../diagnostics.ts";
 import { checkEvaluated } from "./arity.ts";
 
-const names = ["f", "g", "h", "x", "y", "n", "process"];
 
 /** Random Faust expressions over a few names, numbers and every construct the evaluator handles. */
 const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
