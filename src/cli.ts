@@ -13,8 +13,10 @@ import { checkCommand } from "./commands/check.ts";
 import { evalCommand } from "./commands/eval.ts";
 import { signalsCommand } from "./commands/signals.ts";
 import { infoCommand } from "./commands/info.ts";
+import { impulseCommand } from "./commands/impulse.ts";
+import { compileCommand } from "./commands/compile.ts";
 
-export const commands: readonly Command[] = [referenceCommand, libtestsCommand, boxesCommand, checkCommand, evalCommand, signalsCommand, infoCommand];
+export const commands: readonly Command[] = [referenceCommand, libtestsCommand, boxesCommand, checkCommand, evalCommand, signalsCommand, infoCommand, impulseCommand, compileCommand];
 
 const stdio: CommandIO = {
   out: (t) => void process.stdout.write(t),

@@ -1,0 +1,43 @@
+// The whole chain for the backends: source → signals (src/driver.ts) → FIR
+// (src/fir/generate.ts, verified) → a runnable DSP factory (the JS backend or
+// the FIR interpreter). Used by the CLI, the differential runner and the
+// benchmarks.
+
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { DiagnosticError } from "../diagnostics.ts";
+import { compileSignals, type CompileOptions } from "../driver.ts";
+import type { ProgramSource } from "../eval/eval.ts";
+import type { FirModule } from "../fir/fir.ts";
+import { generateFir, type FirOptions } from "../fir/generate.ts";
+import { interpret } from "../fir/interp.ts";
+import { verifyModule } from "../fir/verify.ts";
+import { loadJs, type DspInstance } from "./js.ts";
+
+export type Backend = "js" | "interp";
+export const BACKENDS: readonly Backend[] = ["js", "interp"];
+
+export interface FirCompileOptions extends CompileOptions, Omit<FirOptions, "precision"> {
+  readonly double?: boolean;
+}
+
+/** Source to a verified FIR module; throws DiagnosticError on any problem (including FIR verification, FL601). */
+export function compileFir(source: ProgramSource, opts: FirCompileOptions = {}): FirModule {
+  const precision = opts.double ? "double" : "single";
+  const p = compileSignals(source, { ...opts, precision });
+  const m = generateFir(p, { ...opts, precision });
+  const problems = verifyModule(m);
+  if (problems.length) throw new DiagnosticError(problems);
+  return m;
+}
+
+export function instantiate(m: FirModule, backend: Backend): () => DspInstance {
+  return backend === "js" ? loadJs(m) : interpret(m);
+}
+
+/** faustlab's version (package.json). */
+export function faustlabVersion(): string {
+  const pkg = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json");
+  return (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version: string }).version;
+}
