@@ -373,7 +373,7 @@ class Scope {
       if (isLiteral(s)) continue;
       const uses = this.uses.get(s) ?? 0;
       const lvl = this.level.get(s)!;
-      const cheap = s.kind === "input" || s.kind === "button" || s.kind === "checkbox" || s.kind === "hslider" || s.kind === "vslider" || s.kind === "nentry" || s.kind === "waveform";
+      const cheap = s.kind === "input" || s.kind === "button" || s.kind === "checkbox" || s.kind === "hslider" || s.kind === "vslider" || s.kind === "nentry" || s.kind === "waveform" || s.kind === "delay1" || (s.kind === "delay" && s.amount.kind === "int");
       let d = 1;
       for (const c of this.deps(s).now) {
         const cc = this.canon(c);
@@ -509,12 +509,12 @@ class Scope {
       }
       case "rwtable": {
         const t = this.mod.table(s.table);
-        const arr = this.mod.field(type === "int" ? "itbw" : "ftbw", t.type, t.size);
+        // the written table has the rwtable's nature (its initial content converted)
+        const arr = this.mod.field(type === "int" ? "itbw" : "ftbw", type, t.size);
         const k = this.mod.fresh("j");
-        this.clear.push(fir.for(k, fir.int(0), fir.int(t.size), [fir.storeArr(arr, fir.load(k), fir.loadArr(t.name, fir.load(k)))]));
-        list.push(fir.storeArr(arr, this.tableIndex(s.windex, t.size), this.operand(s.wvalue, t.type)));
-        const v = this.convert(fir.loadArr(arr, this.tableIndex(s.rindex, t.size)), t.type, type);
-        this.bind(s, lvl, type, v, list);
+        this.clear.push(fir.for(k, fir.int(0), fir.int(t.size), [fir.storeArr(arr, fir.load(k), this.convert(fir.loadArr(t.name, fir.load(k)), t.type, type))]));
+        list.push(fir.storeArr(arr, this.tableIndex(s.windex, t.size), this.operand(s.wvalue, type)));
+        this.bind(s, lvl, type, fir.loadArr(arr, this.tableIndex(s.rindex, t.size)), list);
         return;
       }
       default:
@@ -650,6 +650,8 @@ class Scope {
         if (s.name !== "fSamplingFreq" && s.name !== "SR") return reject(s, `unknown foreign constant '${s.name}'`);
         return this.convert(fir.load(SAMPLE_RATE), "int", type);
       case "fvar":
+        // Faust's `count`: the number of samples of the current compute call
+        if (s.name === "count" && this.isMain) return this.convert(fir.load(COUNT), "int", type);
         return reject(s, `foreign variable '${s.name}' is not supported`);
       case "ffun":
         return this.ffun(s);
