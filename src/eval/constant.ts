@@ -169,15 +169,61 @@ function prim(op: PrimOp, ins: readonly Val[]): Val {
 
 const memo0 = new WeakMap<Box, readonly Val[]>();
 
-/** Outputs of `b` fed with `ins`; `slots` binds the slots of enclosing symbolic boxes. */
-function prop(b: Box, ins: readonly Val[], slots: Map<number, Val>): readonly Val[] {
-  const cacheable = ins.length === 0 && slots.size === 0;
-  if (cacheable) {
+/** Most box visits of one folding before giving up (the box is then not a constant). */
+export const FOLD_BUDGET = 2_000_000;
+
+class OverBudget extends Error {}
+
+/**
+ * The slot bindings of enclosing symbolic boxes, interned per folding so
+ * that (context, box, inputs) keys a memo: shared sub-boxes are folded once
+ * per context, even inside symbolic bodies.
+ */
+interface Ctx {
+  readonly id: number;
+  readonly slots: ReadonlyMap<number, Val>;
+}
+
+interface Folding {
+  readonly memo: Map<string, readonly Val[]>;
+  readonly ctxs: Map<string, Ctx>;
+  visits: number;
+}
+
+function valKey(v: Val): string {
+  return v === undefined ? "u" : `${v.float ? "f" : "i"}${v.v}`;
+}
+
+function enter(f: Folding, ctx: Ctx, slot: number, v: Val): Ctx {
+  const key = `${ctx.id}:${slot}:${valKey(v)}`;
+  let c = f.ctxs.get(key);
+  if (!c) {
+    const slots = new Map(ctx.slots);
+    slots.set(slot, v);
+    c = { id: f.ctxs.size + 1, slots };
+    f.ctxs.set(key, c);
+  }
+  return c;
+}
+
+const rootCtx: Ctx = { id: 0, slots: new Map() };
+
+/** Outputs of `b` fed with `ins` in the slot context `ctx`. */
+function prop(f: Folding, b: Box, ins: readonly Val[], ctx: Ctx): readonly Val[] {
+  const global = ins.length === 0 && ctx.id === 0;
+  if (global) {
     const m = memo0.get(b);
     if (m) return m;
   }
-  const r = propUncached(b, ins, slots);
-  if (cacheable) memo0.set(b, r);
+  const key = global ? "" : `${ctx.id}|${b.id}|${ins.map(valKey).join(",")}`;
+  if (!global) {
+    const m = f.memo.get(key);
+    if (m) return m;
+  }
+  if (++f.visits > FOLD_BUDGET) throw new OverBudget();
+  const r = propUncached(f, b, ins, ctx);
+  if (global) memo0.set(b, r);
+  else f.memo.set(key, r);
   return r;
 }
 
@@ -185,7 +231,7 @@ function unknown(n: number): Val[] {
   return new Array<Val>(n).fill(undefined);
 }
 
-function propUncached(b: Box, ins: readonly Val[], slots: Map<number, Val>): readonly Val[] {
+function propUncached(f: Folding, b: Box, ins: readonly Val[], ctx: Ctx): readonly Val[] {
   switch (b.kind) {
     case "int":
       return [I(b.value)];
@@ -198,27 +244,26 @@ function propUncached(b: Box, ins: readonly Val[], slots: Map<number, Val>): rea
     case "prim":
       return [prim(b.op, ins)];
     case "slot":
-      return [slots.get(b.index)];
+      return [ctx.slots.get(b.index)];
     case "symbolic": {
-      const inner = new Map(slots);
-      inner.set((b.slot as { index: number }).index, ins[0]);
-      return prop(b.body, ins.slice(1), inner);
+      const inner = enter(f, ctx, (b.slot as { index: number }).index, ins[0]);
+      return prop(f, b.body, ins.slice(1), inner);
     }
     case "seq":
-      return prop(b.right, prop(b.left, ins, slots), slots);
+      return prop(f, b.right, prop(f, b.left, ins, ctx), ctx);
     case "par": {
       const na = arity(b.left).ins;
-      return [...prop(b.left, ins.slice(0, na), slots), ...prop(b.right, ins.slice(na), slots)];
+      return [...prop(f, b.left, ins.slice(0, na), ctx), ...prop(f, b.right, ins.slice(na), ctx)];
     }
     case "split": {
-      const a = prop(b.left, ins, slots);
+      const a = prop(f, b.left, ins, ctx);
       const n = arity(b.right).ins;
       const fan: Val[] = [];
       for (let i = 0; i < n; i++) fan.push(a[i % a.length]);
-      return prop(b.right, fan, slots);
+      return prop(f, b.right, fan, ctx);
     }
     case "merge": {
-      const a = prop(b.left, ins, slots);
+      const a = prop(f, b.left, ins, ctx);
       const n = arity(b.right).ins;
       const sums: Val[] = [];
       for (let i = 0; i < n; i++) {
@@ -232,12 +277,12 @@ function propUncached(b: Box, ins: readonly Val[], slots: Map<number, Val>): rea
         }
         sums.push(acc);
       }
-      return prop(b.right, sums, slots);
+      return prop(f, b.right, sums, ctx);
     }
     case "hgroup":
     case "vgroup":
     case "tgroup":
-      return prop(b.body, ins, slots);
+      return prop(f, b.body, ins, ctx);
     case "waveform":
       return [I(b.values.length), undefined];
     case "route": {
@@ -264,14 +309,18 @@ function propUncached(b: Box, ins: readonly Val[], slots: Map<number, Val>): rea
   }
 }
 
+function newFolding(): Folding {
+  return { memo: new Map(), ctxs: new Map(), visits: 0 };
+}
+
 /** The constants each output of a closed box (no inputs) denotes (undefined: not constant). Throws ConstDivZero. */
 export function constantsOf(b: Box): (Const | undefined)[] {
   try {
     const a = arity(b);
     if (a.ins !== 0) return unknown(a.outs);
-    return [...prop(b, [], new Map())];
+    return [...prop(newFolding(), b, [], rootCtx)];
   } catch (e) {
-    if (e instanceof RangeError) return unknown(arity(b).outs);
+    if (e instanceof RangeError || e instanceof OverBudget) return unknown(arity(b).outs);
     throw e;
   }
 }
@@ -283,9 +332,9 @@ export function constantOf(b: Box): Const | undefined {
   try {
     const a = arity(b);
     if (a.ins !== 0 || a.outs !== 1) return undefined;
-    return prop(b, [], new Map())[0];
+    return prop(newFolding(), b, [], rootCtx)[0];
   } catch (e) {
-    if (e instanceof RangeError) return undefined;
+    if (e instanceof RangeError || e instanceof OverBudget) return undefined;
     throw e;
   }
 }

@@ -286,6 +286,13 @@ describe("guards", () => {
     expect(ok(`process = ${chain};`).io).toBe("1->1");
   });
 
+  it("folds constants through shared sub-boxes of symbolic bodies once per slot binding", () => {
+    // h(60) is a symbolic box whose body is a DAG of 2^60 paths
+    const r = run("h(0) = \\(x).(x); h(n) = \\(x).(h(n-1)(x) + h(n-1)(x)); process = par(i, (1 : h(60)) * 0 + 2, _);");
+    expect(r.diagnostics).toEqual([]);
+    expect(r.arity).toEqual({ ins: 2, outs: 2 });
+  });
+
   it("memoizes by (box, environment): an exponential unfolding is evaluated in linear time", () => {
     const r = run("f(0) = 1; f(n) = f(n - 1) + f(n - 1); process = f(60);", { maxSteps: 100_000 });
     expect(r.diagnostics).toEqual([]);
