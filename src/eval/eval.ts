@@ -60,7 +60,8 @@ export interface EvalResult {
  * FL403; about 4 units are used per level of a recursive user function.
  */
 export const DEFAULT_MAX_DEPTH = 10_000;
-export const DEFAULT_MAX_STEPS = 20_000_000;
+/** The step bound: the most demanding library test needs fewer than 1,000,000 steps. */
+export const DEFAULT_MAX_STEPS = 5_000_000;
 
 const precisionBit: Record<Precision, number> = { single: 1, double: 2, quad: 4, fixed: 8 };
 
@@ -743,6 +744,7 @@ export class Evaluator {
     const span = spanOf(b);
     const n = this.evalInt(b.count, env, span);
     if (n < 0) fail("FL420", { count: n, op: b.op }, span);
+    if (n > this.maxSteps - this.steps) fail("FL404", { limit: this.maxSteps }, span);
     const item = (i: number) => this.toBox(this.eval(b.body, this.pushValue(env, b.variable, B.int(i))), span);
     let r: Box;
     switch (b.op) {
