@@ -108,6 +108,7 @@ export const catalog = {
   FL419: { severity: "error", template: "unsupported construct in evaluation: {detail}" },
   FL420: { severity: "error", template: "invalid iteration count {count} in {op}(): must be a non-negative integer" },
   FL421: { severity: "error", template: "invalid label '{label}': {detail}" },
+  FL423: { severity: "error", template: "in seq() expressions, the iterated function must have the same number of inputs and outputs: here {body} has {ins} inputs and {outs} outputs" },
   FL422: { severity: "error", template: "invalid modulation circuit, should have no more than 2 inputs and exactly 1 output: '{circuit}' has type ({ins}->{outs})" },
   // FL560–FL589 signal IR (src/signals: constructors, text parser, verifier, evaluator)
   FL560: { severity: "error", template: "signal IR syntax error: {detail}" },

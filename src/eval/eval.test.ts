@@ -183,7 +183,12 @@ describe("iterations, route, labels, numbers", () => {
     expect(ok("process = seq(i, 2, +(i));").box).toBe("_ + 0 : _ + 1");
     expect(ok("process = sum(i, 4, i);").box).toBe("0 + 1 + 2 + 3");
     expect(value("process = prod(i, 3, i + 1);")).toBe(6);
+    // empty iterations (checked against the reference): par/sum/prod give no signal, seq the identity
     expect(ok("process = par(i, 0, _), _;").io).toBe("1->1");
+    expect(ok("process = _, sum(i, 0, _), prod(i, 0, _);").io).toBe("1->1");
+    expect(ok("process = _, seq(i, 0, (_, _));").io).toBe("3->3");
+    expect(ok("process = seq(i, 0, par(j, i + 1, _));").io).toBe("1->1");
+    expect(err("process = seq(i, 0, +);").code).toBe("FL423");
     expect(err("process = par(i, -1, _);").code).toBe("FL420");
   });
 

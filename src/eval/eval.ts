@@ -750,7 +750,14 @@ export class Evaluator {
     switch (b.op) {
       case "par":
       case "seq": {
-        if (n === 0) return b.op === "par" ? emptyBox() : B.wire();
+        if (n === 0) {
+          if (b.op === "par") return emptyBox();
+          // seq(i, 0, e) is the identity on e's inputs (e taken at i = 0), which must equal its outputs
+          const e0 = item(0);
+          const a = this.arityAt(e0, span);
+          if (a.ins !== a.outs) fail("FL423", { body: brief(e0, 60), ins: a.ins, outs: a.outs }, span);
+          return a.ins === 0 ? emptyBox() : parList(Array.from({ length: a.ins }, () => B.wire()));
+        }
         r = item(n - 1);
         for (let i = n - 2; i >= 0; i--) {
           r = b.op === "par" ? B.par(item(i), r) : B.seq(item(i), r);
