@@ -14,7 +14,7 @@
 
 import { formatFloat } from "../signals/signal.ts";
 import { cCopysign, cRemainder, cRound } from "../reference.ts";
-import { assertNever, COUNT, FUNCTIONS, SAMPLE_RATE, type Expr, type FirModule, type Stmt } from "../fir/fir.ts";
+import { assertNever, COUNT, firChildren, FUNCTIONS, SAMPLE_RATE, type Expr, type FirModule, type FirNode, type Stmt } from "../fir/fir.ts";
 
 /** A running DSP instance (the interface the JS backend and the FIR interpreter both implement). */
 export interface DspInstance {
@@ -65,7 +65,13 @@ const num = (v: number): string => {
 };
 
 class JsWriter {
+  /** Names used in place of fields (compute works on local copies). */
+  alias = new Map<string, string>();
   constructor(readonly single: boolean) {}
+
+  private n(name: string): string {
+    return this.alias.get(name) ?? name;
+  }
 
   private F(s: string): string {
     return this.single ? `$fround(${s})` : s;
@@ -78,9 +84,9 @@ class JsWriter {
       case "float":
         return num(e.value);
       case "load":
-        return e.name;
+        return this.n(e.name);
       case "loadArr":
-        return `${e.name}[${this.expr(e.index)}]`;
+        return `${this.n(e.name)}[${this.expr(e.index)}]`;
       case "input":
         return `$in${e.chan}[${this.expr(e.index)}]`;
       case "binop": {
@@ -191,10 +197,10 @@ class JsWriter {
           out.push(`${indent}let ${s.name} = ${this.expr(s.value)};`);
           break;
         case "store":
-          out.push(`${indent}${s.name} = ${this.expr(s.value)};`);
+          out.push(`${indent}${this.n(s.name)} = ${this.expr(s.value)};`);
           break;
         case "storeArr":
-          out.push(`${indent}${s.name}[${this.expr(s.index)}] = ${this.expr(s.value)};`);
+          out.push(`${indent}${this.n(s.name)}[${this.expr(s.index)}] = ${this.expr(s.value)};`);
           break;
         case "output":
           out.push(`${indent}$out${s.chan}[${this.expr(s.index)}] = ${this.expr(s.value)};`);
@@ -225,6 +231,20 @@ class JsWriter {
   }
 }
 
+/** Names loaded/stored by a statement list (fields and locals alike). */
+function fieldUse(body: readonly Stmt[]): { used: Set<string>; stored: Set<string> } {
+  const used = new Set<string>();
+  const stored = new Set<string>();
+  const stack: FirNode[] = [...body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.kind === "load" || n.kind === "loadArr") used.add(n.name);
+    else if (n.kind === "store" || n.kind === "storeArr") (used.add(n.name), stored.add(n.name));
+    stack.push(...firChildren(n));
+  }
+  return { used, stored };
+}
+
 /** The body shared by the module text and the in-process loader: defines `create`. */
 function jsBody(m: FirModule): string {
   const w = new JsWriter(m.precision === "single");
@@ -248,8 +268,23 @@ function jsBody(m: FirModule): string {
       out.push(`  function compute(${COUNT}, inputs, outputs) {`);
       for (let i = 0; i < m.inputs; i++) out.push(`    const $in${i} = inputs[${i}];`);
       for (let i = 0; i < m.outputs; i++) out.push(`    const $out${i} = outputs[${i}];`);
-    } else out.push(`  function ${fn}() {`);
-    w.stmts(m.functions[fn], "    ", out);
+      // the fields compute uses, as locals (scalars written back at the end)
+      const { used, stored } = fieldUse(m.functions.compute);
+      const writeBack: string[] = [];
+      for (const f of [{ name: SAMPLE_RATE, size: undefined }, ...m.fields]) {
+        if (!used.has(f.name)) continue;
+        const local = `$l_${f.name}`;
+        w.alias.set(f.name, local);
+        out.push(`    ${f.size === undefined ? "let" : "const"} ${local} = ${f.name};`);
+        if (f.size === undefined && stored.has(f.name)) writeBack.push(`    ${f.name} = ${local};`);
+      }
+      w.stmts(m.functions[fn], "    ", out);
+      out.push(...writeBack);
+      w.alias.clear();
+    } else {
+      out.push(`  function ${fn}() {`);
+      w.stmts(m.functions[fn], "    ", out);
+    }
     out.push("  }");
   }
   const zone = (v: string) => (m.precision === "single" ? `$fround(${v})` : `+${v}`);

@@ -404,8 +404,8 @@ class Scope {
       }
       if (!ring) {
         // shift: name[j] = name[j-1] for j = d … 1
-        if (d === 1) this.end.push(fir.storeArr(name, fir.int(1), fir.loadArr(name, fir.int(0))));
-        else if (d > 1) {
+        if (d <= 8) for (let j = d; j >= 1; j--) this.end.push(fir.storeArr(name, fir.int(j), fir.loadArr(name, fir.int(j - 1))));
+        else {
           const k = this.mod.fresh("j");
           const j = fir.binop("sub", "int", fir.int(d), fir.load(k));
           this.end.push(fir.for(k, fir.int(0), fir.int(d), [fir.storeArr(name, j, fir.loadArr(name, fir.binop("sub", "int", j, fir.int(1))))]));
