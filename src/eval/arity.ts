@@ -135,7 +135,7 @@ function combine(b: Box, child: (c: Box) => Arity): Arity {
     }
     case "split": {
       const a = child(b.left), c = child(b.right);
-      if (a.outs === 0 || c.ins % a.outs !== 0) compositionError(b, "FL413", { outs: a.outs, ins: c.ins }, b.left, b.right, a, c);
+      if (a.outs === 0 || c.ins === 0 || c.ins % a.outs !== 0) compositionError(b, "FL413", { outs: a.outs, ins: c.ins }, b.left, b.right, a, c);
       return { ins: a.ins, outs: c.outs };
     }
     case "merge": {

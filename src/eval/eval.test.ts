@@ -196,6 +196,10 @@ describe("iterations, route, labels, numbers", () => {
     expect(ok("process = route(2, 2, (1,2), (2,1));").box).toBe("route(2, 2, 1, 2, 2, 1)");
     expect(ok("n = 3; process = route(n, n, par(i, n, (i+1, n-i)));").box).toBe("route(3, 3, 1, 3, 2, 2, 3, 1)");
     expect(err("n = 1 : + ~ _; process = route(n, 2, (1, 1));").code).toBe("FL416");
+    // as the reference: the pairs must be a closed list of an even number of numbers
+    expect(err("process = route(2, 2, 1);").code).toBe("FL416");
+    expect(err("process = route(2, 2, _);").code).toBe("FL416");
+    expect(err("process = route(2, 2, (!, !));").code).toBe("FL416");
   });
 
   it("substitutes %i, %2i and %name in labels; keeps %% and a lone %", () => {
@@ -258,6 +262,8 @@ describe("arity checks", () => {
     expect(seq.related.length).toBe(2);
     expect(err("process = (_, _) <: (_, _, _);").code).toBe("FL413");
     expect(err("process = ! <: _;").code).toBe("FL413");
+    expect(err("process = 1 <: 2;").code).toBe("FL413");
+    expect(ok("process = (0, 0) <: (_, _, _, _);").io).toBe("0->4");
     expect(err("process = (_, _, _) :> (_, _);").code).toBe("FL414");
     expect(err("process = + ~ (_, _, _);").message).toBe(
       "recursive composition A~B | The number of outputs [1] of A must be at least the number of inputs [3] of B. The number of inputs [2] of A must be at least the number of outputs [3] of B.",

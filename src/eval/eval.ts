@@ -801,9 +801,14 @@ export class Evaluator {
     };
     const ins = num(b.ins, "the number of inputs");
     const outs = num(b.outs, "the number of outputs");
+    if (ins < 0 || outs < 0) fail("FL416", { detail: `route(${ins}, ${outs}, …) has a negative size` }, span);
     if (!b.spec) return mk("route", { ins: B.int(ins), outs: B.int(outs), spec: undefined });
-    // the pairs are the outputs of the spec box, each a constant
-    const spec = this.toBox(this.eval(b.spec, env));
+    // the pairs are the outputs of the spec box, a closed box with an even number of constant outputs
+    const spec = this.toBox(this.eval(b.spec, env), span);
+    const sa = this.arityAt(spec, span);
+    if (sa.ins !== 0 || sa.outs % 2 !== 0) {
+      fail("FL416", { detail: `the third parameter must be a list of input/output pairs, not '${brief(b.spec, 60)}' of type (${sa.ins}->${sa.outs})` }, span);
+    }
     let consts: (Const | undefined)[];
     try {
       consts = constantsOf(spec);
