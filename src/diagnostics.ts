@@ -106,8 +106,11 @@ export const catalog = {
   FL417: { severity: "error", template: "no environment to access: {what} is not an environment" },
   FL418: { severity: "error", template: "an environment can't be used as {what}" },
   FL419: { severity: "error", template: "unsupported construct in evaluation: {detail}" },
+  // FL420 is retired (negative iteration counts are accepted, as the reference does)
   FL420: { severity: "error", template: "invalid iteration count {count} in {op}(): must be a non-negative integer" },
   FL421: { severity: "error", template: "invalid label '{label}': {detail}" },
+  FL424: { severity: "error", template: "init = {init} outside of [{min} {max}] range in '{widget}'" },
+  FL425: { severity: "error", template: "min = {min} should be less than max = {max} in '{widget}'" },
   FL423: { severity: "error", template: "in seq() expressions, the iterated function must have the same number of inputs and outputs: here {body} has {ins} inputs and {outs} outputs" },
   FL422: { severity: "error", template: "invalid modulation circuit, should have no more than 2 inputs and exactly 1 output: '{circuit}' has type ({ins}->{outs})" },
   // FL560–FL589 signal IR (src/signals: constructors, text parser, verifier, evaluator)

@@ -189,7 +189,9 @@ describe("iterations, route, labels, numbers", () => {
     expect(ok("process = _, seq(i, 0, (_, _));").io).toBe("3->3");
     expect(ok("process = seq(i, 0, par(j, i + 1, _));").io).toBe("1->1");
     expect(err("process = seq(i, 0, +);").code).toBe("FL423");
-    expect(err("process = par(i, -1, _);").code).toBe("FL420");
+    // negative counts, as the reference: par/seq give the body at i = n-1, sum/prod at i = 0
+    expect(ok("process = par(i, -2, par(j, -i, _));").io).toBe("3->3");
+    expect(ok("process = sum(i, -2, par(j, i + 1, 1));").io).toBe("0->1");
   });
 
   it("evaluates route with constant parameters", () => {
@@ -219,6 +221,12 @@ describe("iterations, route, labels, numbers", () => {
     expect(value("process = int(-7.5) + (7 % 3) + (1 << 4);")).toBe(-7 + 1 + 16);
     expect(value("process = 2147483647 + 1;")).toBe(-2147483648);
     expect(ok("process = par(i, 2.7, _);").io).toBe("2->2");
+  });
+
+  it("checks widget ranges as the reference does (FL424, FL425)", () => {
+    expect(err('process = hslider("a", 2, 0, 1, 0.1);').message).toBe(`init = 2 outside of [0 1] range in 'hslider("a", 2.0, 0.0, 1.0, 0.1)'`);
+    expect(err('process = hslider("a", 0.5, 1, 0, 0.1);').code).toBe("FL425");
+    expect(ok('process = hslider("a", 1, 0, 1, -0.1), hbargraph("b", 1, 0);').io).toBe("1->2");
   });
 
   it("reports non-constant widget parameters (FL405) and division by zero (FL406)", () => {

@@ -597,14 +597,19 @@ export class Evaluator {
         return mk(b.kind, { label: this.label(b.label, env, b) });
       case "hslider":
       case "vslider":
-      case "nentry":
-        return mk(b.kind, {
+      case "nentry": {
+        const w = mk(b.kind, {
           label: this.label(b.label, env, b),
           init: this.numBox(b.init, env, b),
           min: this.numBox(b.min, env, b),
           max: this.numBox(b.max, env, b),
           step: this.numBox(b.step, env, b),
         });
+        const [init, min, max] = [w.init, w.min, w.max].map((x) => (x as BoxOf<"real">).value) as [number, number, number];
+        if (min > max) fail("FL425", { min, max, widget: brief(w, 80) }, spanOf(b));
+        if (init < min || init > max) fail("FL424", { init, min, max, widget: brief(w, 80) }, spanOf(b));
+        return w;
+      }
       case "hbargraph":
       case "vbargraph":
         return mk(b.kind, { label: this.label(b.label, env, b), min: this.numBox(b.min, env, b), max: this.numBox(b.max, env, b) });
@@ -743,9 +748,10 @@ export class Evaluator {
   private evalIter(b: BoxOf<"iter">, env: Env): Box {
     const span = spanOf(b);
     const n = this.evalInt(b.count, env, span);
-    if (n < 0) fail("FL420", { count: n, op: b.op }, span);
     if (n > this.maxSteps - this.steps) fail("FL404", { limit: this.maxSteps }, span);
     const item = (i: number) => this.toBox(this.eval(b.body, this.pushValue(env, b.variable, B.int(i))), span);
+    // a negative count runs no loop step: par/seq give the body at i = n-1, sum/prod at i = 0 (as the reference)
+    if (n < 0) return item(b.op === "par" || b.op === "seq" ? n - 1 : 0);
     let r: Box;
     switch (b.op) {
       case "par":
