@@ -14,32 +14,8 @@
 
 import { formatFloat } from "../signals/signal.ts";
 import { cCopysign, cRemainder, cRound } from "../reference.ts";
+import { cRint, type DspInstance } from "../fir/runtime.ts";
 import { assertNever, COUNT, firChildren, FUNCTIONS, SAMPLE_RATE, type Expr, type FirModule, type FirNode, type Stmt } from "../fir/fir.ts";
-
-/** A running DSP instance (the interface the JS backend and the FIR interpreter both implement). */
-export interface DspInstance {
-  getNumInputs(): number;
-  getNumOutputs(): number;
-  getSampleRate(): number;
-  init(sampleRate: number): void;
-  instanceInit(sampleRate: number): void;
-  instanceConstants(sampleRate: number): void;
-  instanceResetUserInterface(): void;
-  instanceClear(): void;
-  compute(count: number, inputs: ArrayLike<number>[], outputs: { [i: number]: number }[]): void;
-  setParamValue(address: string, value: number): void;
-  getParamValue(address: string): number;
-  /** Addresses of the widgets. */
-  getParams(): string[];
-  /** The UI tree (Faust's JSON `ui` field). */
-  getUI(): unknown;
-}
-
-/** C's rint: round to nearest, ties to even. */
-export function cRint(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /** The runtime prelude: helper functions with C semantics, as source text. */
 function prelude(): string {
@@ -325,3 +301,5 @@ export function loadJs(m: FirModule): () => DspInstance {
   const body = jsBody(m);
   return new Function(body + "return create;")() as () => DspInstance;
 }
+
+export type { DspInstance };

@@ -209,6 +209,7 @@ class Scope {
   private readonly lines = new Map<Sig, Line>();
   private readonly value = new Map<Sig, Expr>();
   private readonly materialize = new Set<Sig>();
+  private readonly hoisted = new Map<string, Expr>();
   private iota: string | undefined;
   private first: string | undefined;
 
@@ -486,9 +487,34 @@ class Scope {
       if (!line.ring) return fir.loadArr(line.name, fir.int(d));
       return fir.loadArr(line.name, fir.binop("and", "int", fir.binop("sub", "int", fir.load(this.iota!), fir.int(d)), fir.int(line.size - 1)));
     }
-    const m = fir.call("max", "int", [d, fir.int(0)]);
-    if (!line.ring) return fir.loadArr(line.name, fir.call("min", "int", [m, fir.int(line.maxDelay)]));
-    return fir.loadArr(line.name, fir.binop("and", "int", fir.binop("sub", "int", fir.load(this.iota!), m), fir.int(line.size - 1)));
+    // d: a variable amount already clamped by delayAmount
+    if (!line.ring) return fir.loadArr(line.name, d);
+    return fir.loadArr(line.name, fir.binop("and", "int", fir.binop("sub", "int", fir.load(this.iota!), d), fir.int(line.size - 1)));
+  }
+
+  /** A variable delay amount as an index offset: max(0, int(amount)) (and at most the line's delay in a shifted array), hoisted to the amount's level. */
+  private delayAmount(amount: Sig, x: Sig): Expr {
+    const a = this.canon(amount);
+    const line = this.lines.get(this.canon(x))!;
+    let m = fir.call("max", "int", [this.operand(a, "int"), fir.int(0)]);
+    if (!line.ring) m = fir.call("min", "int", [m, fir.int(line.maxDelay)]);
+    const lvl = this.level.get(a) ?? SAMPLE;
+    if (lvl >= SAMPLE) return m;
+    const key = `${a.id}:${line.ring ? "ring" : line.maxDelay}`;
+    const hit = this.hoisted.get(key);
+    if (hit) return hit;
+    let v: Expr;
+    if (lvl <= INIT) {
+      const name = this.mod.field("iConst", "int");
+      this.init.push(fir.store(name, m));
+      v = fir.load(name);
+    } else {
+      const name = this.mod.fresh("iSlow");
+      this.block.push(fir.declare(name, "int", m));
+      v = fir.load(name);
+    }
+    this.hoisted.set(key, v);
+    return v;
   }
 
   /** Emits the computation of a materialized node at its level and records its variable. */
@@ -573,7 +599,7 @@ class Scope {
         return this.convert(this.readLine(s.x, 1), this.ty(this.canon(s.x)), type);
       case "delay": {
         const x = this.canon(s.x);
-        const d = s.amount.kind === "int" ? Math.max(0, s.amount.value) : this.operand(s.amount, "int");
+        const d = s.amount.kind === "int" ? Math.max(0, s.amount.value) : this.delayAmount(s.amount, x);
         return this.convert(this.readLine(x, d), this.ty(x), type);
       }
       case "prefix": {

@@ -6,7 +6,7 @@
 // every float operation in single precision), so both agree sample for sample.
 
 import { cCopysign, cRemainder, cRound } from "../reference.ts";
-import { cRint, type DspInstance } from "../backends/js.ts";
+import { cRint, type DspInstance } from "./runtime.ts";
 import { assertNever, COUNT, FUNCTIONS, SAMPLE_RATE, type Expr, type FirModule, type FunctionName, type Stmt } from "./fir.ts";
 
 type Num = () => number;

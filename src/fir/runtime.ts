@@ -1,0 +1,28 @@
+// What every engine running a FIR module provides (the JS backend and the
+// FIR interpreter), and the C math helpers they share beyond src/reference.ts.
+
+/** A running DSP instance (the interface the JS backend and the FIR interpreter both implement). */
+export interface DspInstance {
+  getNumInputs(): number;
+  getNumOutputs(): number;
+  getSampleRate(): number;
+  init(sampleRate: number): void;
+  instanceInit(sampleRate: number): void;
+  instanceConstants(sampleRate: number): void;
+  instanceResetUserInterface(): void;
+  instanceClear(): void;
+  compute(count: number, inputs: ArrayLike<number>[], outputs: { [i: number]: number }[]): void;
+  setParamValue(address: string, value: number): void;
+  getParamValue(address: string): number;
+  /** Addresses of the widgets. */
+  getParams(): string[];
+  /** The UI tree (Faust's JSON `ui` field). */
+  getUI(): unknown;
+}
+
+/** C's rint: round to nearest, ties to even. */
+export function cRint(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
