@@ -26,7 +26,6 @@ function prelude(): string {
     `const $remainder = ${String(cRemainder)};`,
     `const $copysign = ${String(cCopysign)};`,
     `const $rint = ${String(cRint)};`,
-    "const $fround = Math.fround;",
     "function $idiv(a, b) { return b === 0 ? 0 : (a / b) | 0; }",
     "function $irem(a, b) { return b === 0 ? 0 : (a % b) | 0; }",
   ].join("\n");
@@ -50,7 +49,7 @@ class JsWriter {
   }
 
   private F(s: string): string {
-    return this.single ? `$fround(${s})` : s;
+    return this.single ? `Math.fround(${s})` : s;
   }
 
   expr(e: Expr): string {
@@ -263,7 +262,7 @@ function jsBody(m: FirModule): string {
     }
     out.push("  }");
   }
-  const zone = (v: string) => (m.precision === "single" ? `$fround(${v})` : `+${v}`);
+  const zone = (v: string) => (m.precision === "single" ? `Math.fround(${v})` : `+${v}`);
   out.push("  const $set = {");
   for (const wd of m.widgets) out.push(`    ${JSON.stringify(wd.address)}: (v) => { ${wd.zone} = ${zone("v")}; },`);
   out.push("  };", "  const $get = {");
