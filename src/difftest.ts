@@ -1,6 +1,6 @@
 // The differential runner: compiles a program with faustlab (every backend)
 // and with the reference compiler, renders both in double precision, and
-// compares the samples.
+// compares the samples (`double: false`: both in single precision).
 //
 //   diffProgram({ text, path, name }, opts) → DiffResult
 //
@@ -27,6 +27,8 @@ export interface DiffOptions {
   readonly blockSize?: number;
   readonly tolerance?: number;
   readonly includeDirs?: readonly string[];
+  /** Compile and render both in double (default) or in single precision. */
+  readonly double?: boolean;
   /** Backends to run (default: js and interp; the first is compared with the reference, the others with the first). */
   readonly backends?: readonly Backend[];
 }
@@ -106,16 +108,17 @@ export async function diffProgram(prog: DiffProgram, opts: DiffOptions = {}): Pr
   const bs = opts.blockSize ?? 512;
   const tol = opts.tolerance ?? 1e-9;
   const backends = opts.backends ?? BACKENDS;
+  const double = opts.double ?? true;
   const name = prog.name ?? path.basename(prog.path).replace(/\.[^.]*$/, "");
   let ref;
   try {
-    ref = await compileReference(prog.text, name, { double: true, includeDirs: opts.includeDirs ?? [], sourceDir: path.dirname(prog.path) });
+    ref = await compileReference(prog.text, name, { double, includeDirs: opts.includeDirs ?? [], sourceDir: path.dirname(prog.path) });
   } catch (e) {
     return { status: "reference-failed", message: message(e) };
   }
   let m: FirModule;
   try {
-    m = compileFir({ text: prog.text, path: prog.path }, { double: true, name, includeDirs: opts.includeDirs ?? [] });
+    m = compileFir({ text: prog.text, path: prog.path }, { double, name, includeDirs: opts.includeDirs ?? [] });
   } catch (e) {
     return e instanceof DiagnosticError ? { status: "rejected", message: message(e) } : { status: "crashed", message: `compile: ${message(e)}` };
   }
@@ -134,7 +137,7 @@ export async function diffProgram(prog: DiffProgram, opts: DiffOptions = {}): Pr
     for (const backend of backends) {
       let got: Float64Array[];
       try {
-        got = renderDsp(instantiate(m, backend)(), { samples: n, sampleRate: sr, blockSize: bs, double: true, input });
+        got = renderDsp(instantiate(m, backend)(), { samples: n, sampleRate: sr, blockSize: bs, double, input });
       } catch (e) {
         return { status: "crashed", message: `${backend}: ${message(e)}` };
       }

@@ -174,6 +174,16 @@ describe("generated code computes what the evaluator computes", () => {
   });
 });
 
+describe("limits and rejections", () => {
+  it("state larger than 2^28 cells is a diagnostic, not an allocation failure", () => {
+    expect(() => compile([sig.delay(x, sig.int(2 ** 29))])).toThrow(/FL600|state needs/);
+  });
+  it("unknown foreign functions are diagnostics; C names of math functions are mapped", () => {
+    expect(() => compile([sig.ffun("cbrtf", "float", ["float"], [x], "<math.h>")])).toThrow(/unknown foreign function 'cbrtf'/);
+    check([sig.ffun("fabsf", "float", ["float"], [x], "<math.h>"), sig.ffun("powf", "float", ["float", "float"], [sig.math1("abs", x), y], "<math.h>")]);
+  });
+});
+
 describe("single precision", () => {
   it("rounds every float operation to float32; JS and the interpreter agree bit for bit", () => {
     const [r] = sig.recursion(freshRecName("sp"), 1, ([r]) => [sig.add(sig.mul(x, sig.float(0.1)), sig.mul(sig.delay1(r!), sig.float(0.7)))]);

@@ -47,6 +47,9 @@ export interface FirOptions {
 /** What generation needs of a compiled program (a subset of the driver's SignalProgram). */
 export type FirInput = Pick<SignalProgram, "name" | "inputs" | "outputs" | "ui" | "info"> & Partial<Pick<SignalProgram, "metadata">>;
 
+/** Largest state (sum of field sizes) a module may have: 2^28 cells (the reference's wasm fails well before). */
+const MAX_STATE = 2 ** 28;
+
 const LIT = 0;
 const INIT = 1;
 const BLOCK = 2;
@@ -114,6 +117,9 @@ class ModuleBuilder {
     this.makeWidgets();
     const main = new Scope(this, p.outputs, "i0", true);
     main.generate();
+    const cells = this.fields.reduce((n, f) => n + (f.size ?? 1), 0);
+    if (cells > MAX_STATE)
+      throw new DiagnosticError([diag("FL600", { what: "this program", detail: `its state needs ${cells} cells (delay lines and tables), more than the limit of ${MAX_STATE}` })]);
     const body: Stmt[] = [...main.block, fir.for("i0", fir.int(0), fir.load(COUNT), [...main.loopHead, ...main.loop, ...main.outputs, ...main.end])];
     return {
       name: p.name,
