@@ -1,6 +1,6 @@
 // The FIR itself: schema-driven children, the verifier's rules, the printer.
 import { describe, expect, it } from "vitest";
-import { fir, firChildren, FIR_KINDS, SCHEMA, type FirModule, type Stmt } from "./fir.ts";
+import { fir, firChildren, FIR_KINDS, mapFirChildren, SCHEMA, type FirModule, type Stmt } from "./fir.ts";
 import { printExpr, printModule } from "./print.ts";
 import { verifyModule } from "./verify.ts";
 
@@ -37,6 +37,21 @@ describe("FIR schema", () => {
 });
 
 describe("FIR verifier", () => {
+  it("checks node shapes against the schema before typing", () => {
+    const bad = { kind: "binop", op: "pow", type: "float", x: fir.float(1), y: { kind: "store", name: "a", value: fir.int(0) } } as unknown as ReturnType<typeof fir.float>;
+    const got = messages(mod([...loop([fir.output(0, i0, bad)]), { kind: "nope" } as unknown as Stmt]));
+    expect(got.join("\n")).toMatch(/binop: field 'op' is not a op/);
+    expect(got.join("\n")).toMatch(/binop: field 'y' is not a expr/);
+    expect(got.join("\n")).toMatch(/not a FIR node/);
+  });
+
+  it("mapFirChildren rebuilds only what changes", () => {
+    const e = fir.binop("add", "int", fir.int(1), fir.load("a"));
+    expect(mapFirChildren(e, (c) => c)).toBe(e);
+    const swapped = mapFirChildren(e, (c) => (c.kind === "load" ? fir.int(2) : c));
+    expect(printExpr(swapped as ReturnType<typeof fir.int>)).toBe("add.i(1, 2)");
+  });
+
   it("accepts a well-typed module", () => {
     const m = mod(
       loop([

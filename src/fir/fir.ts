@@ -187,3 +187,49 @@ export interface FirModule {
 
 export const SAMPLE_RATE = "fSampleRate";
 export const COUNT = "count";
+
+/** Rebuilds a node with `f` applied to each child (schema-driven; returns the node itself when nothing changed). */
+export function mapFirChildren<N extends FirNode>(n: N, f: (c: FirNode) => FirNode): N {
+  const rec = n as unknown as Record<string, unknown>;
+  let changed = false;
+  const out: Record<string, unknown> = { kind: n.kind };
+  for (const [name, type] of firFields(n.kind)) {
+    const v = rec[name];
+    if (type === "expr") {
+      const w = f(v as FirNode);
+      changed ||= w !== v;
+      out[name] = w;
+    } else if (type === "exprs" || type === "stmts") {
+      const ws = (v as FirNode[]).map(f);
+      changed ||= ws.some((w, i) => w !== (v as FirNode[])[i]);
+      out[name] = ws;
+    } else out[name] = v;
+  }
+  return changed ? (out as unknown as N) : n;
+}
+
+/** Whether a field value has the schema type `type` (expressions and statements: right category of kind). */
+export function fieldHasType(type: FieldType, v: unknown): boolean {
+  const isNode = (x: unknown, expr: boolean) =>
+    typeof x === "object" && x !== null && typeof (x as FirNode).kind === "string" && (x as FirNode).kind in SCHEMA && SCHEMA[(x as FirNode).kind].expr === expr;
+  switch (type) {
+    case "num":
+      return typeof v === "number";
+    case "str":
+      return typeof v === "string" && v.length > 0;
+    case "ty":
+      return v === "int" || v === "float";
+    case "op":
+      return (FIR_BINOPS as readonly unknown[]).includes(v);
+    case "fn":
+      return typeof v === "string" && v in MATH_FNS;
+    case "expr":
+      return isNode(v, true);
+    case "exprs":
+      return Array.isArray(v) && v.every((x) => isNode(x, true));
+    case "stmts":
+      return Array.isArray(v) && v.every((x) => isNode(x, false));
+    default:
+      return assertNever(type);
+  }
+}

@@ -12,7 +12,7 @@
 
 import { diag, type Diagnostic } from "../diagnostics.ts";
 import {
-  assertNever, COMPARISONS, COUNT, FUNCTIONS, INT_ONLY, MATH_FNS, POLY_FNS, SAMPLE_RATE,
+  assertNever, COMPARISONS, fieldHasType, firChildren, firFields, SCHEMA, type FirNode, COUNT, FUNCTIONS, INT_ONLY, MATH_FNS, POLY_FNS, SAMPLE_RATE,
   type Expr, type FieldDecl, type FirModule, type FunctionName, type Stmt, type Ty,
 } from "./fir.ts";
 import { printExpr } from "./print.ts";
@@ -39,8 +39,35 @@ export function verifyModule(m: FirModule): Diagnostic[] {
     const z = fields.get(w.zone);
     if (!z || z.array || z.type !== "float") fieldProblem(`widget ${w.address} has no float zone '${w.zone}'`);
   }
-  for (const fn of FUNCTIONS) verifyFunction(m, fn, fields, problems);
+  for (const fn of FUNCTIONS) {
+    // shape first (schema-driven): typing assumes well-shaped nodes
+    const shape = checkShapes(m.functions[fn]);
+    if (shape.length) problems.push(...shape.map((detail) => diag("FL601", { where: fn, detail })));
+    else verifyFunction(m, fn, fields, problems);
+  }
   return problems;
+}
+
+/** Every node's fields have their schema types (explicit stack: any depth). */
+function checkShapes(body: readonly Stmt[]): string[] {
+  const out: string[] = [];
+  const stack: unknown[] = [...body];
+  while (stack.length && out.length < 20) {
+    const n = stack.pop() as FirNode;
+    if (typeof n !== "object" || n === null || !(n.kind in SCHEMA)) {
+      out.push(`not a FIR node: ${JSON.stringify(n)?.slice(0, 60)}`);
+      continue;
+    }
+    const rec = n as unknown as Record<string, unknown>;
+    let ok = true;
+    for (const [name, type] of firFields(n.kind))
+      if (!fieldHasType(type, rec[name])) {
+        out.push(`${n.kind}: field '${name}' is not a ${type}`);
+        ok = false;
+      }
+    if (ok) stack.push(...firChildren(n));
+  }
+  return out;
 }
 
 function verifyFunction(m: FirModule, fn: FunctionName, fields: Map<string, Var>, problems: Diagnostic[]): void {
