@@ -4,7 +4,7 @@ import { arbSignalGraph } from "../signals/arbitrary.ts";
 import { evaluate } from "../signals/evaluate.ts";
 import { recGroups } from "../signals/graph.ts";
 import { printSignals } from "../signals/print.ts";
-import { sig, type Sig } from "../signals/signal.ts";
+import { nodeCount, sig, type Sig } from "../signals/signal.ts";
 import { typeOf } from "../signals/types.ts";
 import { verifySignals } from "../signals/verify.ts";
 import { arbArith } from "./arbitrary.ts";
@@ -189,6 +189,18 @@ describe("algebraic simplification", () => {
     expect(N(sig.and(sig.int(1), b))).toBe(b);
     expect(N(sig.or(b, sig.int(1)))).toBe(sig.int(1));
     expect(N(sig.and(sig.int(1), ix))).toBe(sig.and(sig.int(1), ix));
+  });
+});
+
+describe("cost", () => {
+  it("normalizes a long chain of additions with a constant number of new nodes per addition", () => {
+    let s: Sig = x;
+    for (let i = 2; i < 400; i++) s = sig.add(sig.add(s, sig.mul(sig.float(i), sig.delay(y, sig.int(i)))), sig.float(0.5));
+    const before = nodeCount();
+    const r = N(s);
+    expect(nodeCount() - before).toBeLessThan(10 * 400); // rebuilding every prefix would take ~80000
+    // the constants were gathered at the end: ((x + y@2*2) + …) + 199.5
+    expect(r.kind === "binop" && r.y).toBe(sig.float(0.5 * 398));
   });
 });
 

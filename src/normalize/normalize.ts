@@ -210,6 +210,19 @@ class Typing {
 class Normalizer {
   readonly ty: Typing;
   readonly own: Typing;
+  /**
+   * The terms of every sum this normalizer built, by node (what flattening the node gives), stored
+   * as a prefix sum node plus the terms after it, so that a chain of sums takes linear memory.
+   */
+  readonly sums = new Map<Sig, { readonly parent: Sig | undefined; readonly tail: readonly Mono[] }>();
+  /** For a built sum ending with a constant: the node of the sum without it. */
+  readonly sumPrefix = new Map<Sig, Sig>();
+  termsOf(node: Sig): Mono[] | undefined {
+    if (!this.sums.has(node)) return undefined;
+    const parts: (readonly Mono[])[] = [];
+    for (let n: Sig | undefined = node; n; n = this.sums.get(n)!.parent) parts.push(this.sums.get(n)!.tail);
+    return parts.reverse().flat();
+  }
   constructor() {
     this.ty = new Typing(nodeCount());
     this.own = new Typing(0, true);
@@ -471,11 +484,31 @@ class Mono {
 
   /** The signature: the factors and powers, without the coefficient. */
   key(): string {
-    return [...this.factors]
+    this.cachedKey ??= [...this.factors]
       .sort((a, b) => a[0].id - b[0].id)
       .map(([f, p]) => `${f.id}^${p}`)
       .join("*");
+    return this.cachedKey;
   }
+  private cachedKey: string | undefined;
+
+  /** The same factors (shared, never mutated once the monomial is in a sum) with another coefficient. */
+  withCoef(c: number): Mono {
+    const m = new Mono(this.nature, c, this.factors);
+    m.cachedKey = this.cachedKey;
+    m.cachedOrder = this.cachedOrder;
+    return m;
+  }
+
+  /** Sort key of a term in a sum: the largest variability of its factors (the constant last), then its factor ids. */
+  order(nz: Normalizer): { readonly rank: number; readonly ids: readonly number[] } {
+    this.cachedOrder ??= {
+      rank: this.factors.size ? Math.max(...[...this.factors.keys()].map((f) => VAR_RANK[nz.variability(f)])) : 99,
+      ids: [...this.factors.keys()].map((f) => f.id).sort((a, b) => a - b),
+    };
+    return this.cachedOrder;
+  }
+  private cachedOrder: { readonly rank: number; readonly ids: readonly number[] } | undefined;
 
   /**
    * The canonical tree: ((a * b) / (c * d)) * k, factors ordered by (variability, id),
@@ -508,6 +541,8 @@ const common = (a: number, b: number) => (a > 0 && b > 0 ? Math.min(a, b) : a < 
 /** A sum of monomials keyed by signature (Faust's aterm); the constant is the monomial of key "". */
 class SumBuilder {
   private readonly terms = new Map<string, Mono>();
+  /** Sums built before that were flattened into this one: candidates for a shared prefix. */
+  private readonly known: Sig[] = [];
   constructor(
     readonly nature: Nature,
     private readonly nz: Normalizer,
@@ -520,6 +555,13 @@ class SumBuilder {
     while (stack.length) {
       const [u, sg] = stack.pop()!;
       if (u.kind === "binop" && (u.op === "add" || u.op === "sub") && this.nz.nature(u) === this.nature) {
+        const known = this.nz.termsOf(u);
+        if (known) {
+          // a sum built before: its terms without walking it again
+          for (const m of known) this.addMono(sg < 0 ? m.withCoef(ops.neg(m.coef)) : m);
+          if (sg > 0) this.known.push(u);
+          continue;
+        }
         stack.push([u.y, u.op === "add" ? sg : ((-sg) as 1 | -1)], [u.x, sg]);
         continue;
       }
@@ -540,7 +582,7 @@ class SumBuilder {
     if (m.coef === 0) return;
     const k = m.key();
     const prev = this.terms.get(k);
-    if (!prev) this.terms.set(k, new Mono(m.nature, m.coef, new Map(m.factors)));
+    if (!prev) this.terms.set(k, m.withCoef(m.coef));
     else {
       prev.coef = coefOps(this.nature).add(prev.coef, m.coef);
       if (prev.coef === 0) this.terms.delete(k);
@@ -550,13 +592,14 @@ class SumBuilder {
   /** The terms in canonical order: by (variability, factor ids), the constant last. */
   private sorted(): Mono[] {
     const nz = this.nz;
-    const rank = (m: Mono) => (m.factors.size ? Math.max(...[...m.factors.keys()].map((f) => VAR_RANK[nz.variability(f)])) : 99);
-    const ids = (m: Mono) =>
-      [...m.factors.keys()]
-        .map((f) => f.id)
-        .sort((a, b) => a - b)
-        .join(",");
-    return [...this.terms.values()].sort((a, b) => rank(a) - rank(b) || (ids(a) < ids(b) ? -1 : ids(a) > ids(b) ? 1 : 0));
+    const cmp = (x: Mono, y: Mono) => {
+      const a = x.order(nz);
+      const b = y.order(nz);
+      if (a.rank !== b.rank) return a.rank - b.rank;
+      for (let i = 0; i < Math.min(a.ids.length, b.ids.length); i++) if (a.ids[i] !== b.ids[i]) return a.ids[i]! - b.ids[i]!;
+      return a.ids.length - b.ids.length;
+    };
+    return [...this.terms.values()].sort(cmp);
   }
 
   /** Faust's complexity of a monomial: 1 for a coefficient other than ±1, plus (1 + order) per factor power. */
@@ -608,14 +651,29 @@ class SumBuilder {
   private factorize(): void {
     for (;;) {
       const terms = this.sorted();
+      // only pairs sharing a factor or a coefficient magnitude other than 1 have a divisor of
+      // positive complexity: index them instead of trying every pair
+      const groups = new Map<unknown, number[]>();
+      const put = (k: unknown, i: number) => {
+        let l = groups.get(k);
+        if (!l) groups.set(k, (l = []));
+        l.push(i);
+      };
+      terms.forEach((t, i) => {
+        for (const f of t.factors.keys()) put(f, i);
+        if (Math.abs(t.coef) !== 1) put(`coef ${Math.abs(t.coef)}`, i);
+      });
+      const n = terms.length;
+      const pairs = new Set<number>();
+      for (const l of groups.values()) for (let a = 0; a < l.length; a++) for (let b = a + 1; b < l.length; b++) pairs.add(l[a]! * n + l[b]!);
       let best: Mono | undefined;
       let bestC = 0;
-      for (let i = 0; i < terms.length; i++)
-        for (let j = i + 1; j < terms.length; j++) {
-          const g = this.gcd(terms[i]!, terms[j]!);
-          const c = this.complexity(g);
-          if (c > bestC) (best = g), (bestC = c);
-        }
+      // the first pair of greatest complexity in canonical order, as if every pair were tried
+      for (const p of [...pairs].sort((a, b) => a - b)) {
+        const g = this.gcd(terms[Math.floor(p / n)]!, terms[p % n]!);
+        const c = this.complexity(g);
+        if (c > bestC) (best = g), (bestC = c);
+      }
       if (!best) return;
       const q = new SumBuilder(this.nature, this.nz);
       const divided: string[] = [];
@@ -649,13 +707,38 @@ class SumBuilder {
     // a sum starts with a positive term when it has one (y - x rather than x*-1 + y); the constant stays last
     const firstPos = terms.findIndex((m) => m.factors.size > 0 && !canNegate(m.coef));
     if (firstPos > 0 && canNegate(terms[0]!.coef)) terms.unshift(...terms.splice(firstPos, 1));
+    // a sum built before whose terms are a prefix of these is that prefix's node: start from it
+    // (a long chain of additions then costs one step per level, not one per term)
     let acc: Sig | undefined;
-    for (const m of terms) {
+    let from = 0;
+    const same = (a: Mono, b: Mono) => a.coef === b.coef && a.key() === b.key();
+    let prefix: Sig | undefined;
+    for (const c of this.known)
+      for (const node of [c, nz.sumPrefix.get(c)]) {
+        const ts = node && nz.termsOf(node);
+        if (!ts || ts.length <= from || ts.length > terms.length) continue;
+        if (ts.every((m, i) => same(m, terms[i]!))) (acc = prefix = node), (from = ts.length);
+      }
+    let beforeLast: Sig | undefined;
+    for (let i = from; i < terms.length; i++) {
+      const m = terms[i]!;
       const t = canNegate(m.coef) && acc ? new Mono(n, coefOps(n).neg(m.coef), m.factors).build(nz) : m.build(nz);
+      if (i === terms.length - 1) beforeLast = acc;
       if (!acc) acc = t;
       else acc = canNegate(m.coef) ? sig.sub(acc, t) : sig.add(acc, t);
     }
-    return acc ?? zeroOf(n);
+    if (!acc) return zeroOf(n);
+    if (terms.length > 1 && !nz.sums.has(acc)) {
+      const tail = terms.slice(from);
+      nz.sums.set(acc, { parent: prefix, tail });
+      // the same sum without its constant, a likely prefix of the next sums
+      const last = terms[terms.length - 1]!;
+      if (beforeLast && last.factors.size === 0 && terms.length > 2) {
+        if (!nz.sums.has(beforeLast)) nz.sums.set(beforeLast, { parent: prefix, tail: tail.slice(0, -1) });
+        nz.sumPrefix.set(acc, beforeLast);
+      }
+    }
+    return acc;
   }
 }
 
