@@ -15,7 +15,7 @@
 import { formatFloat } from "../signals/signal.ts";
 import { cCopysign, cRemainder, cRound } from "../reference.ts";
 import { cRint, type DspInstance } from "../fir/runtime.ts";
-import { assertNever, COUNT, firChildren, FUNCTIONS, SAMPLE_RATE, type Expr, type FirModule, type FirNode, type Stmt } from "../fir/fir.ts";
+import { assertNever, COUNT, firChildren, FUNCTIONS, SAMPLE_RATE, type Expr, type FirModule, type FirNode, type MathFn, type Stmt } from "../fir/fir.ts";
 
 /** The runtime prelude: helper functions with C semantics, as source text. */
 function prelude(): string {
@@ -30,6 +30,9 @@ function prelude(): string {
     "function $irem(a, b) { return b === 0 ? 0 : (a % b) | 0; }",
   ].join("\n");
 }
+
+/** Functions whose result on float32 arguments is itself a float32 (so Math.fround would be the identity). */
+const EXACT_FNS: ReadonlySet<MathFn> = new Set(["abs", "ceil", "floor", "rint", "round", "min", "max", "fmod", "remainder", "copysign"]);
 
 const num = (v: number): string => {
   if (Number.isNaN(v)) return "NaN";
@@ -78,7 +81,7 @@ class JsWriter {
           case "div":
             return int ? `$idiv(${a}, ${b})` : this.F(`(${a} / ${b})`);
           case "rem":
-            return int ? `$irem(${a}, ${b})` : this.F(`(${a} % ${b})`);
+            return int ? `$irem(${a}, ${b})` : `(${a} % ${b})`; // fmod is exact
           case "shl":
             return `(${a} << ${b})`;
           case "ashr":
@@ -156,7 +159,8 @@ class JsWriter {
           default:
             call = `Math.${e.fn}(${args.join(", ")})`;
         }
-        return this.F(call);
+        // these give a value exactly representable in the arguments' format: no rounding needed
+        return EXACT_FNS.has(e.fn) ? call : this.F(call);
       }
       case "select":
         return `(${this.expr(e.cond)} !== 0 ? ${this.expr(e.a)} : ${this.expr(e.b)})`;

@@ -187,7 +187,15 @@ describe("limits and rejections", () => {
 describe("single precision", () => {
   it("rounds every float operation to float32; JS and the interpreter agree bit for bit", () => {
     const [r] = sig.recursion(freshRecName("sp"), 1, ([r]) => [sig.add(sig.mul(x, sig.float(0.1)), sig.mul(sig.delay1(r!), sig.float(0.7)))]);
-    const outs = [r!, sig.math1("sin", sig.mul(x, sig.float(1.1))), sig.div(x, sig.float(3))];
+    const outs = [
+      r!,
+      sig.math1("sin", sig.mul(x, sig.float(1.1))),
+      sig.div(x, sig.float(3)),
+      sig.math1("floor", sig.mul(x, sig.float(3.3))),
+      sig.rem(x, sig.float(0.3)),
+      sig.math2("remainder", x, sig.float(0.3)),
+      sig.floatcast(sig.mul(sig.intcast(sig.mul(x, sig.float(1e9))), sig.int(3))),
+    ];
     const m = compile(outs, false);
     const a = run(loadJs(m)(), false);
     expect(run(interpret(m)(), false)).toEqual(a);
