@@ -429,11 +429,16 @@ class Normalizer {
   }
 }
 
-/** A boolean signal: a comparison, or & | of booleans (Faust's isSigBool). */
+/** A boolean signal: a comparison, or & | of booleans (Faust's isSigBool). Iterative. */
 function isBool(s: Sig): boolean {
-  if (s.kind !== "binop") return false;
-  if (["gt", "lt", "ge", "le", "eq", "ne"].includes(s.op)) return true;
-  return (s.op === "and" || s.op === "or") && isBool(s.x) && isBool(s.y);
+  const stack: Sig[] = [s];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (t.kind !== "binop") return false;
+    if (t.op === "and" || t.op === "or") stack.push(t.x, t.y);
+    else if (!["gt", "lt", "ge", "le", "eq", "ne"].includes(t.op)) return false;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------
