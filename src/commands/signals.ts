@@ -30,7 +30,7 @@ export const signalsCommand: Command = {
     for (const w of p.warnings) io.err(render(w));
     const roots = (args.flags.has("raw") ? p.raw : p.outputs).map((s, i) => sig.output(i, s));
     io.out(`// ${p.inputs} input${p.inputs === 1 ? "" : "s"}, ${roots.length} output${roots.length === 1 ? "" : "s"}\n`);
-    io.out(printSignals(roots));
+    io.out(printSignals(roots, { localGroupNames: true }));
     return 0;
   },
 };

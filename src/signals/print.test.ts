@@ -143,3 +143,19 @@ describe("parser robustness (property)", () => {
     );
   });
 });
+
+describe("local group names", () => {
+  it("print the same text whatever groups the process created before", () => {
+    const build = (hint: string) => {
+      const [y] = sig.recursion(freshRecName(hint), 1, ([p]) => [sig.add(sig.input(0), sig.mul(sig.float(0.5), sig.delay1(p!)))]);
+      return [sig.output(0, y!)];
+    };
+    const a = build("y");
+    const b = build("y"); // same structure, another global name
+    expect(printSignals(a)).not.toBe(printSignals(b));
+    const text = printSignals(a, { localGroupNames: true });
+    expect(printSignals(b, { localGroupNames: true })).toBe(text);
+    expect(text).toContain("rec @r0(1) {");
+    expect(text).toContain("proj @r0, 0");
+  });
+});

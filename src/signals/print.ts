@@ -21,12 +21,29 @@
 // just before it. Deterministic: it depends only on the graph.
 
 import { groupMembers, segments } from "./graph.ts";
-import { encodeParam, fieldsOf, formatGroupName, recArity, SCHEMA, type Sig } from "./signal.ts";
+import { encodeParam, fieldsOf, formatGroupName, recArity, SCHEMA, type RecSig, type Sig } from "./signal.ts";
 
-export function printSignals(roots: readonly Sig[]): string {
+export interface PrintOptions {
+  /**
+   * Print recursion groups under local names `@r0`, `@r1`, … in order of
+   * first mention, instead of their global names (which depend on what else
+   * the process created). The text is then the same in every process, as
+   * golden tests need; parsing it builds an isomorphic graph with those names.
+   */
+  readonly localGroupNames?: boolean;
+}
+
+export function printSignals(roots: readonly Sig[], opts: PrintOptions = {}): string {
   const names = new Map<Sig, string>();
   const lines: string[] = [];
-  const ref = (s: Sig) => (s.kind === "rec" ? formatGroupName(s.name) : names.get(s)!);
+  const local = new Map<RecSig, string>();
+  const groupName = (g: RecSig): string => {
+    if (!opts.localGroupNames) return formatGroupName(g.name);
+    let n = local.get(g);
+    if (n === undefined) local.set(g, (n = `@r${local.size}`));
+    return n;
+  };
+  const ref = (s: Sig) => (s.kind === "rec" ? groupName(s) : names.get(s)!);
   const stmt = (s: Sig, indent: string) => {
     const name = `%${names.size}`;
     names.set(s, name);
@@ -38,6 +55,7 @@ export function printSignals(roots: readonly Sig[]): string {
       if (field === schema.mnemonic) continue;
       const v = rec[field];
       if (type === "sig") args.push(ref(v as Sig));
+      else if (type === "group") args.push(groupName(v as RecSig));
       else if (type === "sigs") args.push(`[${(v as readonly Sig[]).map(ref).join(", ")}]`);
       else args.push(encodeParam(type, v));
     }
@@ -49,7 +67,7 @@ export function printSignals(roots: readonly Sig[]): string {
       // nodes off the group's cycles go before the block (they never depend on its members)
       const members = new Set(groupMembers(g));
       for (const s of seg.nodes) if (!members.has(s)) stmt(s, "");
-      lines.push(`rec ${formatGroupName(g.name)}(${recArity(g)}) {`);
+      lines.push(`rec ${groupName(g)}(${recArity(g)}) {`);
       for (const s of seg.nodes) if (s !== g && members.has(s)) stmt(s, "  ");
       lines.push(`  yield ${g.bodies.map(ref).join(", ")}`);
       lines.push("}");
