@@ -1,0 +1,12 @@
+// route/mix.dsp: 3 inputs, 2 outputs
+%0 = input 0
+%1 = input 1
+%2 = float 10.0
+%3 = mul %1, %2
+%4 = add %0, %3
+%5 = output 0, %4
+%6 = input 2
+%7 = float 100.0
+%8 = mul %6, %7
+%9 = output 1, %8
+return %5, %9
