@@ -400,7 +400,8 @@ class Scope {
     // delay lines
     for (const [x, d] of this.maxDelay) {
       const ring = d > this.mod.maxCopyDelay;
-      const size = ring ? 2 ** Math.ceil(Math.log2(d + 1)) : d + 1;
+      let size = d + 1;
+      if (ring) for (size = 1; size < d + 1; ) size *= 2;
       const type = this.ty(x);
       const name = this.mod.field(type === "int" ? (ring ? "iVec" : "iRec") : ring ? "fVec" : "fRec", type, size);
       this.lines.set(x, { name, size, ring, maxDelay: d });
