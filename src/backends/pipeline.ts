@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DiagnosticError } from "../diagnostics.ts";
+import { DiagnosticError, type Diagnostic } from "../diagnostics.ts";
 import { compileSignals, type CompileOptions } from "../driver.ts";
 import type { ProgramSource } from "../eval/eval.ts";
 import type { FirModule } from "../fir/fir.ts";
@@ -20,12 +20,15 @@ export const BACKENDS: readonly Backend[] = ["js", "interp"];
 
 export interface FirCompileOptions extends CompileOptions, Omit<FirOptions, "precision"> {
   readonly double?: boolean;
+  /** Receives the warnings met on the way (errors are thrown). */
+  readonly onWarning?: (d: Diagnostic) => void;
 }
 
 /** Source to a verified FIR module; throws DiagnosticError on any problem (including FIR verification, FL601). */
 export function compileFir(source: ProgramSource, opts: FirCompileOptions = {}): FirModule {
   const precision = opts.double ? "double" : "single";
   const p = compileSignals(source, { ...opts, precision });
+  for (const w of p.warnings) opts.onWarning?.(w);
   const m = generateFir(p, { ...opts, precision });
   const problems = verifyModule(m);
   if (problems.length) throw new DiagnosticError(problems);

@@ -2,7 +2,7 @@
 // or the JavaScript module of a program.
 
 import { parseArgs, type OptionSpec } from "../cliargs.ts";
-import { DiagnosticError, diag } from "../diagnostics.ts";
+import { DiagnosticError, diag, render } from "../diagnostics.ts";
 import { writeFileAtomic } from "../fsutil.ts";
 import { jsSource } from "../backends/js.ts";
 import { compileFir } from "../backends/pipeline.ts";
@@ -28,7 +28,7 @@ export const compileCommand: Command = {
     if (args.positional.length !== 1) throw new DiagnosticError([diag("FL003", { detail: "compile takes exactly one FILE.dsp" })]);
     const lang = (args.values.get("lang") as string | undefined) ?? "js";
     if (!(LANGS as readonly string[]).includes(lang)) throw new DiagnosticError([diag("FL602", { lang, expected: LANGS.join(" or ") })]);
-    const m = compileFir(args.positional[0]!, { double: args.flags.has("double"), includeDirs: args.lists.get("I") ?? [] });
+    const m = compileFir(args.positional[0]!, { double: args.flags.has("double"), includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)) });
     const text = lang === "fir" ? printModule(m) : jsSource(m);
     const out = args.values.get("o") as string | undefined;
     if (out) {

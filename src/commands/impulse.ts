@@ -2,7 +2,7 @@
 // and print the impulse response in the contract format of `faustlab reference`.
 
 import { parseArgs, type OptionSpec } from "../cliargs.ts";
-import { DiagnosticError, diag } from "../diagnostics.ts";
+import { DiagnosticError, diag, render } from "../diagnostics.ts";
 import { formatImpulse } from "../impulse.ts";
 import { BACKENDS, compileFir, faustlabVersion, instantiate, type Backend } from "../backends/pipeline.ts";
 import { renderDsp } from "../backends/render.ts";
@@ -25,7 +25,7 @@ export const impulseCommand: Command = {
     const sr = (args.values.get("sr") as number | undefined) ?? 44100;
     const bs = (args.values.get("bs") as number | undefined) ?? 512;
     const double = args.flags.has("double");
-    const m = compileFir(args.positional[0]!, { double, includeDirs: args.lists.get("I") ?? [] });
+    const m = compileFir(args.positional[0]!, { double, includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)) });
     const dsp = instantiate(m, backend as Backend)();
     const data = renderDsp(dsp, { samples: n, sampleRate: sr, blockSize: bs, double });
     io.out(formatImpulse({ engine: `faustlab ${faustlabVersion()} ${backend}`, inputs: m.inputs, outputs: m.outputs, sampleRate: sr, samples: n, double, data }));
