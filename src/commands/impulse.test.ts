@@ -69,6 +69,10 @@ describe("faustlab compile", () => {
     const dsp = create();
     dsp.init(44100);
     expect(dsp.getParams()).toEqual(["/d/g"]);
+    const calls: string[] = [];
+    const ui = new Proxy({}, { get: (_t, name) => (...args: unknown[]) => void calls.push(`${String(name)}(${args.join(", ")})`) });
+    (dsp as unknown as { buildUserInterface(ui: object): void }).buildUserInterface(ui);
+    expect(calls).toEqual(["openVerticalBox(d)", "addHorizontalSlider(g, /d/g, 0.25, 0, 1, 0.01)", "closeBox()"]);
     const ins = [new Float64Array(4)];
     ins[0]![0] = 1;
     const outs = Array.from({ length: 4 }, () => new Float64Array(4));
