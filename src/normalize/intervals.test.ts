@@ -98,7 +98,8 @@ describe("recursion: Faust's fixpoint with widening", () => {
   it("widens a counter, which then wraps over the int range", () => {
     expect(I(counter("itv.c1"))).toEqual({ lo: INT_MIN, hi: INT_MAX });
     expect(I(sig.rem(counter("itv.c2"), sig.int(10)))).toEqual({ lo: -9, hi: 9 });
-    expect(I(sig.floatcast(counter("itv.c3", sig.float(1) as Sig)))).toEqual({ lo: 0, hi: Infinity });
+    // a float counter: widened to +∞, then the descending step finds it never below 1
+    expect(I(sig.floatcast(counter("itv.c3", sig.float(1) as Sig)))).toEqual({ lo: 1, hi: Infinity });
   });
   it("keeps a recursion that stays put, and widens a filter of the input to ±∞", () => {
     const [still] = sig.recursion("itv.still", 1, ([y]) => [sig.mul(sig.float(0.5), sig.delay1(y!))]);
@@ -109,18 +110,22 @@ describe("recursion: Faust's fixpoint with widening", () => {
   it("converges further with a larger widening limit (Faust's -wi)", () => {
     const [d] = sig.recursion("itv.decay", 1, ([y]) => [sig.add(sig.float(1), sig.mul(sig.float(0.5), sig.delay1(y!)))]);
     const def = analyzeIntervals([d!]).get(d!)!;
-    expect(def).toEqual({ lo: 0, hi: Infinity });
+    expect(def).toEqual({ lo: 1, hi: Infinity });
     const wide = analyzeIntervals([d!], { wideningLimit: 200 }).get(d!)!;
-    expect(wide.lo).toBe(0);
+    expect(wide.lo).toBe(1);
     expect(wide.hi).toBeLessThanOrEqual(2);
     expect(wide.hi).toBeGreaterThan(1.99);
   });
-  it("uses the narrowed upper bound as the widening target (Faust's -ni)", () => {
-    // y = min(10, y' + 1): widened to +∞, y' + 1 may overflow, so y covers the int range; two
-    // narrowing iterations from [-∞, ∞] find hi ≤ 10, which becomes the widening target
+  it("recovers bounds with descending steps after widening, before deciding where ints may wrap", () => {
+    // y = min(10, y' + 1): widened to the int range, then y ⊆ body = [1, 10]; y' + 1 never overflows
     const [y] = sig.recursion("itv.sat", 1, ([p]) => [sig.math2("min", sig.int(10), sig.add(sig.delay1(p!), sig.int(1)))]);
-    expect(analyzeIntervals([y!]).get(y!)).toEqual({ lo: INT_MIN, hi: INT_MAX });
-    expect(analyzeIntervals([y!], { narrowingLimit: 2 }).get(y!)).toEqual({ lo: 0, hi: 10 });
+    expect(analyzeIntervals([y!]).get(y!)).toEqual({ lo: 1, hi: 10 });
+    expect(analyzeIntervals([y!], { narrowingLimit: 2 }).get(y!)).toEqual({ lo: 1, hi: 10 });
+    // without descending steps, the widened bound makes y' + 1 overflow: the int range
+    expect(analyzeIntervals([y!], { narrowingSteps: 0 }).get(y!)).toEqual({ lo: INT_MIN, hi: INT_MAX });
+    // corpus/programs/delays/variable_counter.dsp: (+(3) : %(8)) ~ _ steps 3, 6, 1, 4, …
+    const [n] = sig.recursion("itv.mod8", 1, ([p]) => [sig.rem(sig.add(sig.delay1(p!), sig.int(3)), sig.int(8))]);
+    expect(I(n!)).toEqual({ lo: 0, hi: 7 });
   });
 });
 
@@ -140,10 +145,16 @@ describe("checkProgram: Faust's rejections and delay line sizes", () => {
     expect(problems([sig.delay(x, sig.math2("min", sig.int(100), counter("chk.c2")))])[0]!.message).toContain(`[${INT_MIN}, 100]`);
     expect(problems([sig.delay(x, sig.rem(counter("chk.c3"), sig.int(10)))])[0]!.message).toContain("[-9, 9]");
   });
-  it("cannot bound a delay by a float recursion", () => {
+  it("converts a float amount with int() as Faust 2.88 does: a float recursion covers the int range", () => {
     const p = problems([sig.delay(x, counter("chk.f", sig.float(1)))]);
-    expect(p.map((d) => d.code)).toEqual(["FL531"]);
-    expect(p[0]!.message).toContain("can't compute the min and max values of");
+    expect(p.map((d) => d.code)).toEqual(["FL530"]);
+    expect(p[0]!.message).toMatch(/^possible negative values of int\(proj0\(@chk\.f[.0-9]*\)\), used in delay expression IN\[0\]: interval \[-2147483648, 2147483647\]$/);
+  });
+  it("accepts a delay by a bounded counter (corpus/programs/delays/variable_counter.dsp)", () => {
+    const [n] = sig.recursion("chk.mod8", 1, ([p]) => [sig.rem(sig.add(sig.int(3), sig.delay1(p!)), sig.int(8))]);
+    const d = sig.delay(counter("chk.ramp"), n!);
+    const [out] = normalize([d]);
+    expect(checkProgram([out!]).delays.get(out!)).toBe(7);
   });
   it("rejects a delay by a foreign constant (Faust knows nothing of it) but accepts the clamped sample rate", () => {
     const sr = sig.fconst("int", "fSamplingFreq", "<math.h>");

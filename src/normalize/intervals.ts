@@ -88,8 +88,12 @@ function fuzz(a: Interval): Interval {
 
 /** An int-natured result: the whole int range if the exact bounds may overflow (ints wrap). */
 const wrapInt = (a: Interval): Interval => (a.lo < INT_MIN || a.hi > INT_MAX ? INT_RANGE : a);
-/** Float → int conversion (truncation, saturated like Faust's). */
-export const toIntItv = (a: Interval): Interval => ({ lo: satInt(a.lo), hi: satInt(a.hi) });
+/**
+ * Float → int conversion: truncation, saturated to the int range like Faust's;
+ * an unbounded interval gives the whole int range (Faust 2.88: `int()` of a
+ * float counter covers [-2^31, 2^31-1]).
+ */
+export const toIntItv = (a: Interval): Interval => (isBounded(a) ? { lo: satInt(a.lo), hi: satInt(a.hi) } : INT_RANGE);
 
 // ---------------------------------------------------------------------------
 // Rules
@@ -274,9 +278,10 @@ function math2(op: string, a: Interval, b: Interval, isIntResult: boolean): Inte
     case "fmod":
       return rem(a, b, false);
     case "remainder": {
+      // |r| ≤ |y|/2, and r = x when |x| < |y|/2; x - y*rint(x/y) is computed with a rounding error ≤ |x|·2^-52
       const m = Math.max(Math.abs(b.lo), Math.abs(b.hi)) / 2;
       const ax = Math.max(Math.abs(a.lo), Math.abs(a.hi));
-      const r = Math.min(m, ax);
+      const r = Math.min(ax, m + ax * 2.3e-16);
       return itv(-r, r);
     }
     case "copysign": {
@@ -294,8 +299,10 @@ function math2(op: string, a: Interval, b: Interval, isIntResult: boolean): Inte
 const constItv = (s: Sig): Interval | undefined => (s.kind === "int" || s.kind === "float" ? point(s.value) : undefined);
 
 /** The interval of one node from those of its children (`I`) and of projections (`P`). */
-function rule(s: Sig, I: (c: Sig) => Interval, P: (g: RecSig, i: number) => Interval): Interval {
+function rule(s: Sig, I: (c: Sig) => Interval, P: (g: RecSig, i: number) => Interval, wraps: ReadonlySet<Sig>): Interval {
   const isInt = () => typeOf(s).nature === "int";
+  // int + - * abs: the mathematical interval, or the whole int range where an overflow was found possible
+  const intOp = (r: Interval) => (wraps.has(s) ? wrapInt(r) : r);
   switch (s.kind) {
     case "int":
     case "float":
@@ -321,11 +328,11 @@ function rule(s: Sig, I: (c: Sig) => Interval, P: (g: RecSig, i: number) => Inte
       const op = s.op;
       switch (op) {
         case "add":
-          return isInt() ? wrapInt(add(a, b)) : add(a, b);
+          return isInt() ? intOp(add(a, b)) : add(a, b);
         case "sub":
-          return isInt() ? wrapInt(sub(a, b)) : sub(a, b);
+          return isInt() ? intOp(sub(a, b)) : sub(a, b);
         case "mul":
-          return isInt() ? wrapInt(mul(a, b)) : mul(a, b);
+          return isInt() ? intOp(mul(a, b)) : mul(a, b);
         case "div":
           return div(a, b);
         case "rem":
@@ -350,7 +357,7 @@ function rule(s: Sig, I: (c: Sig) => Interval, P: (g: RecSig, i: number) => Inte
       }
     }
     case "math1":
-      return math1(s.op, I(s.x), isInt());
+      return s.op === "abs" && isInt() ? intOp(math1(s.op, I(s.x), false)) : math1(s.op, I(s.x), isInt());
     case "math2":
       return math2(s.op, I(s.x), I(s.y), isInt());
     case "intcast":
@@ -361,7 +368,7 @@ function rule(s: Sig, I: (c: Sig) => Interval, P: (g: RecSig, i: number) => Inte
       return join(I(s.a), I(s.b));
     case "table":
       // the content: the generator's values
-      return typeOf(s.gen).nature === "int" ? wrapInt(I(s.gen)) : I(s.gen);
+      return I(s.gen);
     case "rdtable":
       return I(s.table);
     case "rwtable": {
@@ -410,12 +417,48 @@ export interface IntervalOptions {
   readonly wideningLimit?: number;
   /** Iterations from [-∞, ∞] that compute the widening targets (Faust's -ni; default 0). */
   readonly narrowingLimit?: number;
+  /** Descending steps after the fixpoint (default 32). */
+  readonly narrowingSteps?: number;
 }
 
-/** Intervals of every node reachable from `roots`. */
+/** Int arithmetic whose mathematical interval leaves the int range: where a wrap-around is possible. */
+function mayOverflow(s: Sig, i: Interval): boolean {
+  if (i.lo >= INT_MIN && i.hi <= INT_MAX) return false;
+  if (typeOf(s).nature !== "int") return false;
+  return (s.kind === "binop" && (s.op === "add" || s.op === "sub" || s.op === "mul")) || (s.kind === "math1" && s.op === "abs");
+}
+
+/**
+ * Intervals of every node reachable from `roots`.
+ *
+ * Ints are first analyzed as mathematical integers; the int operations whose
+ * interval then leaves the int range are where a wrap-around is possible:
+ * they get the whole int range and the analysis is redone, until no other
+ * operation may overflow (so a counter covers the int range, while
+ * `(+(3) : %(8)) ~ _` stays in [0, 7] even though widening first sends it to
+ * +∞). Each analysis is the ascending fixpoint with widening described in
+ * the header, then up to `narrowingSteps` descending steps (each projection
+ * met with the interval of its body: sound, since the ascending result is an
+ * invariant).
+ */
 export function analyzeIntervals(roots: readonly Sig[], opts: IntervalOptions = {}): Map<Sig, Interval> {
+  const wraps = new Set<Sig>();
+  for (;;) {
+    const val = analyzeOnce(roots, opts, wraps);
+    let more = false;
+    for (const [s, i] of val)
+      if (!wraps.has(s) && mayOverflow(s, i)) {
+        wraps.add(s);
+        more = true;
+      }
+    if (!more) return val;
+  }
+}
+
+function analyzeOnce(roots: readonly Sig[], opts: IntervalOptions, wraps: ReadonlySet<Sig>): Map<Sig, Interval> {
   const wl = opts.wideningLimit ?? 0;
   const nl = opts.narrowingLimit ?? 0;
+  const steps = opts.narrowingSteps ?? 32;
   const order = segments(roots).flatMap((seg) => seg.nodes);
   const groups = order.filter((s): s is RecSig => s.kind === "rec");
   const projInt = (g: RecSig, i: number) => typeOf(g.bodies[i]!).nature === "int";
@@ -425,7 +468,7 @@ export function analyzeIntervals(roots: readonly Sig[], opts: IntervalOptions = 
     const val = new Map<Sig, Interval>();
     const I = (c: Sig) => val.get(c) ?? FULL;
     const P = (g: RecSig, i: number) => approx.get(key(g, i)) ?? point(0);
-    for (const s of order) val.set(s, rule(s, I, P));
+    for (const s of order) val.set(s, rule(s, I, P, wraps));
     return val;
   };
   const bodyOf = (val: Map<Sig, Interval>, g: RecSig, i: number) => {
@@ -446,8 +489,9 @@ export function analyzeIntervals(roots: readonly Sig[], opts: IntervalOptions = 
   const ageLo = new Map<string, number>();
   const ageHi = new Map<string, number>();
   for (const g of groups) g.bodies.forEach((_, i) => approx.set(key(g, i), point(0)));
+  let val: Map<Sig, Interval>;
   for (;;) {
-    const val = pass(approx);
+    val = pass(approx);
     let changed = false;
     for (const g of groups)
       g.bodies.forEach((_, i) => {
@@ -472,8 +516,25 @@ export function analyzeIntervals(roots: readonly Sig[], opts: IntervalOptions = 
           changed = true;
         }
       });
-    if (!changed) return val;
+    if (!changed) break;
   }
+
+  // descending steps: each projection met with its body's interval
+  for (let k = 0; k < steps && groups.length; k++) {
+    let changed = false;
+    for (const g of groups)
+      g.bodies.forEach((_, i) => {
+        const old = approx.get(key(g, i))!;
+        const next = meet(old, bodyOf(val, g, i));
+        if (!same(next, old)) {
+          approx.set(key(g, i), next);
+          changed = true;
+        }
+      });
+    if (!changed) break;
+    val = pass(approx);
+  }
+  return val;
 }
 
 const cache = new WeakMap<Sig, Interval>();
@@ -521,8 +582,11 @@ export function checkProgram(outputs: readonly Sig[], opts: CheckOptions = {}): 
   for (const [s] of intervals) {
     if (s.kind === "delay1") delays.set(s, 1);
     else if (s.kind === "delay") {
-      const a = intervals.get(s.amount)!;
-      const args = { amount: showExpr(s.amount), x: showExpr(s.x), interval: showInterval(a) };
+      // Faust 2.88 converts a float amount with int(): an unbounded one covers the int range
+      const isFloat = typeOf(s.amount).nature === "float";
+      const a = isFloat ? toIntItv(intervals.get(s.amount)!) : intervals.get(s.amount)!;
+      const amount = isFloat ? `int(${showExpr(s.amount)})` : showExpr(s.amount);
+      const args = { amount, x: showExpr(s.x), interval: showInterval(a) };
       if (!isBounded(a)) report(s, diag("FL531", args));
       else if (a.lo < 0) report(s, diag("FL530", args));
       else {
