@@ -130,6 +130,7 @@ export const catalog = {
   FL522: { severity: "error", template: "remainder by 0 in {expr}" },
   FL523: { severity: "error", template: "out of domain in {expr}" },
   FL530: { severity: "error", template: "possible negative values of {amount}, used in delay expression {x}: interval {interval}" },
+  // FL531 is Faust's main-branch message for an unbounded delay amount; not emitted: like Faust 2.88, amounts are int-cast first
   FL531: { severity: "error", template: "can't compute the min and max values of {amount}, used in delay expression {x} (probably a recursive signal)" },
   FL532: { severity: "error", template: "delay of up to {max} samples in delay expression {x} exceeds the limit of {limit} samples" },
   FL533: { severity: "error", template: "table size {size} should be > 0 and at most {limit}" },

@@ -3,31 +3,34 @@
 //   intervalOf(s): Interval                 the interval of every value s can take (memoized)
 //   analyzeIntervals(roots, opts?)          Map<Sig, Interval> for every reachable node
 //   checkProgram(outputs, opts?)            throws a DiagnosticError with every rejection
-//                                           (FL530 possibly negative delay, FL531 unbounded delay,
-//                                           FL532 delay above the limit, FL533 bad table size);
-//                                           returns { delays, tables }: the maximum delay of every
-//                                           delay node (delay line sizing) and every table's size
+//                                           (FL530 possibly negative delay, FL532 delay above the
+//                                           limit, FL533 bad table size); returns { delays, tables,
+//                                           intervals }: the maximum delay of every delay node
+//                                           (delay line sizing) and every table's size
 //   showInterval(i), showExpr(s)
 //
 // An interval is [lo, hi] with lo ≤ hi, bounds possibly ±Infinity. Like
 // Faust, a value about which nothing is known (foreign constants, variables
-// and functions) gets UNKNOWN = [-DBL_MAX, DBL_MAX], which is bounded: a delay
-// by it is rejected as "possibly negative", while a delay whose interval
-// reaches ±∞ (typically a recursive signal) is "can't compute the min and
-// max". NaN values are not tracked (an interval bounds the non-NaN values).
+// and functions) gets UNKNOWN = [-DBL_MAX, DBL_MAX]. NaN values are not
+// tracked (an interval bounds the non-NaN values).
 //
 // Assumptions (Faust's): audio inputs lie in [-1, 1]; a slider/nentry lies
 // in [min, max] (here joined with its init value), a button/checkbox in [0, 1].
-// Int-natured results that may overflow 32 bits get the whole int range
-// (ints wrap). Float → int conversions saturate, as Faust's do.
+// Float → int conversions saturate, as Faust's do (an unbounded interval gives
+// the int range).
 //
-// Recursion (Faust's scheme, typeAnnotation): every projection starts at
-// [0, 0]; all bodies are recomputed together until nothing changes; each
-// time a bound of a projection moves, its age grows, and past
-// `wideningLimit` (Faust's -wi, default 0) the bound jumps to the upper
-// bound computed by `narrowingLimit` (Faust's -ni, default 0) iterations
-// from [-∞, ∞], or to ±∞. Hence `+(1) ~ _` is [0, +∞] before int wrapping,
-// and a one-pole filter on an input is [-∞, ∞], exactly as in Faust.
+// Ints are analyzed as mathematical integers first; an int + - * abs whose
+// interval leaves the int range may wrap around: it gets the whole int range
+// and the analysis is redone (see analyzeIntervals).
+//
+// Recursion (Faust's scheme, typeAnnotation of the main branch): every
+// projection starts at [0, 0]; all bodies are recomputed together until
+// nothing changes; each time a bound of a projection moves, its age grows,
+// and past `wideningLimit` (Faust's -wi, default 0) the bound jumps to the
+// upper bound computed by `narrowingLimit` (Faust's -ni, default 0)
+// iterations from [-∞, ∞], or to ±∞. Then descending steps meet each
+// projection with its body's interval (sound: the ascending result is an
+// invariant), which recovers `min(10, y' + 1)` ⊆ [1, 10] as Faust 2.88 does.
 
 import { DiagnosticError, diag, type Diagnostic } from "../diagnostics.ts";
 import { segments } from "../signals/graph.ts";
