@@ -36,58 +36,57 @@ if (!diffOnly) await verdicts();
 await differential();
 
 async function verdicts(): Promise<void> {
-
-// Our own programs.
-const manifest = new Map(readManifest().map((e) => [e.path, e]));
-const programs = listPrograms();
-for (const rel of programs) {
-  const got = await describeProgram(rel);
-  const want = manifest.get(rel);
-  const same =
-    want !== undefined &&
-    (got.accepted && want.accepted
-      ? got.inputs === want.inputs && got.outputs === want.outputs
-      : !got.accepted && !want.accepted && got.error.includes(expectedErrors[rel] ?? want.error));
-  if (!same) disagreements.push({ program: rel, expected: want ?? "not in the manifest", got });
-}
-
-// The library tests.
-const lib = JSON.parse(fs.readFileSync(path.join(here, "library-manifest.json"), "utf8")) as LibraryManifest;
-const byId = new Map(lib.tests.map((t) => [t.id, t]));
-const tests = extractLibraryTests();
-let done = 0;
-for (const t of tests) {
-  const want = byId.get(t.id);
-  let got: { accepted: boolean; inputs?: number; outputs?: number; error?: string };
-  try {
-    const c = await compileReference(t.source, t.id);
-    got = { accepted: true, inputs: c.meta.inputs, outputs: c.meta.outputs };
-  } catch (e) {
-    got = { accepted: false, error: errorSummary((e as Error).message) };
+  // Part 1: the recorded verdicts. Our own programs.
+  const manifest = new Map(readManifest().map((e) => [e.path, e]));
+  const programs = listPrograms();
+  for (const rel of programs) {
+    const got = await describeProgram(rel);
+    const want = manifest.get(rel);
+    const same =
+      want !== undefined &&
+      (got.accepted && want.accepted
+        ? got.inputs === want.inputs && got.outputs === want.outputs
+        : !got.accepted && !want.accepted && got.error.includes(expectedErrors[rel] ?? want.error));
+    if (!same) disagreements.push({ program: rel, expected: want ?? "not in the manifest", got });
   }
-  if (!want || want.accepted !== got.accepted || want.inputs !== got.inputs || want.outputs !== got.outputs || want.error !== got.error)
-    disagreements.push({ program: `library:${t.id}`, expected: want ?? "not in the manifest", got });
-  if (++done % 100 === 0) process.stderr.write(`library tests: ${done}/${tests.length}\n`);
-}
 
-const seconds = (performance.now() - t0) / 1000;
-const summary = {
-  date: new Date().toISOString(),
-  seconds,
-  corpus: { programs: programs.length },
-  library: { programs: tests.length, accepted: lib.accepted },
-  disagreements,
-};
-writeFileAtomic(path.join(out, "conformance.json"), JSON.stringify(summary, null, 2) + "\n");
-const text = [
-  `faustlab conformance (${seconds.toFixed(0)} s)`,
-  `corpus programs: ${programs.length}; library tests: ${tests.length} (${lib.accepted} accepted by the reference)`,
-  `disagreements with the recorded reference verdicts: ${disagreements.length}`,
-  ...disagreements.map((d) => `  ${d.program}: expected ${JSON.stringify(d.expected)}, got ${JSON.stringify(d.got)}`),
-].join("\n");
-writeFileAtomic(path.join(out, "conformance.txt"), text + "\n");
-console.log(text);
-process.exitCode = disagreements.length ? 1 : 0;
+  // The library tests.
+  const lib = JSON.parse(fs.readFileSync(path.join(here, "library-manifest.json"), "utf8")) as LibraryManifest;
+  const byId = new Map(lib.tests.map((t) => [t.id, t]));
+  const tests = extractLibraryTests();
+  let done = 0;
+  for (const t of tests) {
+    const want = byId.get(t.id);
+    let got: { accepted: boolean; inputs?: number; outputs?: number; error?: string };
+    try {
+      const c = await compileReference(t.source, t.id);
+      got = { accepted: true, inputs: c.meta.inputs, outputs: c.meta.outputs };
+    } catch (e) {
+      got = { accepted: false, error: errorSummary((e as Error).message) };
+    }
+    if (!want || want.accepted !== got.accepted || want.inputs !== got.inputs || want.outputs !== got.outputs || want.error !== got.error)
+      disagreements.push({ program: `library:${t.id}`, expected: want ?? "not in the manifest", got });
+    if (++done % 100 === 0) process.stderr.write(`library tests: ${done}/${tests.length}\n`);
+  }
+
+  const seconds = (performance.now() - t0) / 1000;
+  const summary = {
+    date: new Date().toISOString(),
+    seconds,
+    corpus: { programs: programs.length },
+    library: { programs: tests.length, accepted: lib.accepted },
+    disagreements,
+  };
+  writeFileAtomic(path.join(out, "conformance.json"), JSON.stringify(summary, null, 2) + "\n");
+  const text = [
+    `faustlab conformance (${seconds.toFixed(0)} s)`,
+    `corpus programs: ${programs.length}; library tests: ${tests.length} (${lib.accepted} accepted by the reference)`,
+    `disagreements with the recorded reference verdicts: ${disagreements.length}`,
+    ...disagreements.map((d) => `  ${d.program}: expected ${JSON.stringify(d.expected)}, got ${JSON.stringify(d.got)}`),
+  ].join("\n");
+  writeFileAtomic(path.join(out, "conformance.txt"), text + "\n");
+  console.log(text);
+  process.exitCode = disagreements.length ? 1 : 0;
 }
 
 /** Part 2: faustlab against the reference on every accepted program. */
