@@ -7,6 +7,7 @@
 import path from "node:path";
 import { DiagnosticError, diag, type Diagnostic } from "./diagnostics.ts";
 import { evaluateProgram, type MetadataEntry, type Precision, type ProgramSource } from "./eval/eval.ts";
+import { evalSpanOf } from "./eval/arity.ts";
 import { checkProgram, type ProgramInfo } from "./normalize/intervals.ts";
 import { normalize } from "./normalize/normalize.ts";
 import { propagateProcess } from "./propagate/propagate.ts";
@@ -47,10 +48,21 @@ export function compileSignals(source: ProgramSource, opts: CompileOptions = {})
   const r = evaluateProgram(source, { includeDirs: opts.includeDirs ?? [], precision: opts.precision ?? "single" });
   const errors = r.diagnostics.filter((d) => d.severity === "error");
   if (errors.length || !r.process || !r.arity) throw new DiagnosticError(errors.length ? errors : r.diagnostics);
-  const raw = propagateProcess(r.process, { precision: opts.precision ?? "single" });
-  const outputs = normalize(raw);
-  if (outputs.length === 0) throw new DiagnosticError([diag("FL502", {})]);
-  const info = checkProgram(outputs);
+  // Signal-level problems without a more precise location point at `process`.
+  const where = evalSpanOf(r.process);
+  const located = (e: unknown): never => {
+    if (e instanceof DiagnosticError && where) throw new DiagnosticError(e.diagnostics.map((d) => (d.span ? d : { ...d, span: where })));
+    throw e;
+  };
+  let raw: Sig[], outputs: Sig[], info: ProgramInfo;
+  try {
+    raw = propagateProcess(r.process, { precision: opts.precision ?? "single" });
+    outputs = normalize(raw);
+    if (outputs.length === 0) throw new DiagnosticError([diag("FL502", {})]);
+    info = checkProgram(outputs);
+  } catch (e) {
+    return located(e);
+  }
   const ui = buildUI(outputs, name);
   return {
     name,

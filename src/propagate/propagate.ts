@@ -13,10 +13,10 @@
 // how every recursion in the signal graph is a cycle through `delay1`.
 
 import type { Box, BoxOf } from "../boxes/box.ts";
-import { assertNever, primArity } from "../boxes/box.ts";
+import { assertNever, primArity, spanOf } from "../boxes/box.ts";
 import { DiagnosticError, diag } from "../diagnostics.ts";
-import { arity } from "../eval/arity.ts";
-import { freshRecName, sig, type MetaEntry, type Nature, type Sig, type UIGroup } from "../signals/signal.ts";
+import { arity, evalSpanOf } from "../eval/arity.ts";
+import { freshRecName, setSpan as setSigSpan, sig, type MetaEntry, type Nature, type Sig, type UIGroup } from "../signals/signal.ts";
 import { extractMetadata, labelPath, resolvePath } from "./labels.ts";
 
 /** Number of inputs and outputs of an evaluated box (the evaluator's own arity, memoized). */
@@ -78,6 +78,9 @@ class Propagator {
     const known = this.memo.get(key);
     if (known) return known;
     const out = this.compute(b, ctx, inputs);
+    // Signals remember the innermost source expression that made them (first writer wins).
+    const span = evalSpanOf(b) ?? spanOf(b);
+    if (span) for (const s of out) if (s.kind !== "input" && s.kind !== "proj") setSigSpan(s, span);
     this.memo.set(key, out);
     return out;
   }
