@@ -86,7 +86,13 @@ describe("pattern matching", () => {
 
   it("matches structural patterns over evaluated boxes", () => {
     expect(ok("len((x,xs)) = 1 + len(xs); len(x) = 1; process = par(i, len((1,2,3)), _);").io).toBe("3->3");
+    expect(ok("first(x:y) = x; process = first(+ : _);").box).toBe("+");
+    // checked against the reference: arguments are simplified before matching (1+1 is 2, not a
+    // composition); an ill-formed argument is an error only where a constant is compared
+    expect(ok("f(x:y) = 1; f(z) = 2; process = f(1+1);").box).toBe("2");
     expect(ok("first(x:y) = x; process = first(+ : *);").box).toBe("+");
+    expect(err("c = case { (0) => 0; (x:y) => y; }; process = c(+ : *);").code).toBe("FL412");
+    expect(err("f(x) = 1; process = f((_,_) : _);").code).toBe("FL412");
     expect(ok("f = case { (x, 0) => x; (x, y) => y; }; process = f(1, 0), f(1, 2);").box).toBe("1, 2");
   });
 

@@ -930,8 +930,16 @@ export class Evaluator {
     }
   }
 
+  /**
+   * Matches one pattern against a value, numerically simplified at each
+   * level as the reference does. An ill-formed value is left as it is,
+   * except where it is compared with a constant: then its arity error is
+   * reported (checked against the reference compiler).
+   */
   private match(p: Box, v: Box, bind: Map<string, Box>, span: Span | undefined): boolean {
-    const x = this.simplify(this.force(v), span);
+    const forced = this.force(v);
+    if (!(p.kind === "ident" || isComposite(p))) return p === this.simplify(forced, span);
+    const x = this.quietSimplify(forced);
     if (p.kind === "ident") {
       // a variable seen twice in one rule must match equal values
       const prev = bind.get(p.name);
@@ -939,12 +947,17 @@ export class Evaluator {
       bind.set(p.name, x);
       return true;
     }
-    if (isComposite(p)) {
-      if (x.kind !== p.kind) return false;
-      const xc = x as Composite;
-      return this.match(p.left, xc.left, bind, span) && this.match(p.right, xc.right, bind, span);
+    if (x.kind !== p.kind) return false;
+    const xc = x as Composite;
+    return this.match(p.left, xc.left, bind, span) && this.match(p.right, xc.right, bind, span);
+  }
+
+  private quietSimplify(v: Box): Box {
+    try {
+      return this.simplify(v, undefined);
+    } catch {
+      return v;
     }
-    return p === x;
   }
 
   /** Forces a suspended component value. */
@@ -965,7 +978,8 @@ export class Evaluator {
         const c = constantOf(v);
         if (c) r = c.float ? B.real(c.v) : B.int(c.v);
       } catch (e) {
-        if (!(e instanceof ArityError)) throw this.convert(e, span);
+        // as in the reference, an argument must be a well-formed diagram: its arity errors surface here
+        throw this.convert(e, span);
       }
     }
     this.simplified.set(v.id, r);
