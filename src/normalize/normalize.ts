@@ -766,68 +766,113 @@ export function simplifyNode(s: Sig): Sig {
   return new Normalizer().step(s);
 }
 
-function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, ty: Typing, fixBody: (old: RecSig, i: number, body: Sig) => Sig): Sig[] {
-  const order = segments(roots).flatMap((seg) => seg.nodes);
-  // parents in the acyclic view (proj is a leaf; rec depends on its bodies)
-  const parents = new Map<Sig, Sig[]>();
-  const projsOf = new Map<RecSig, Sig[]>();
-  for (const s of order) {
-    if (s.kind === "proj") {
-      let l = projsOf.get(s.group);
-      if (!l) projsOf.set(s.group, (l = []));
-      l.push(s);
-      continue;
-    }
-    for (const c of children(s)) {
-      let l = parents.get(c);
-      if (!l) parents.set(c, (l = []));
-      l.push(s);
-    }
-  }
-  const memo = new Map<Sig, Sig>();
-  const renamed = new Map<RecSig, RecSig>();
-  const pending = new Map<RecSig, readonly Sig[]>();
-  const invalidate = (g: RecSig) => {
-    const stack: Sig[] = [g, ...(projsOf.get(g) ?? [])];
-    const seen = new Set<Sig>(stack);
-    while (stack.length) {
-      const s = stack.pop()!;
-      memo.delete(s);
-      for (const p of parents.get(s) ?? []) if (!seen.has(p)) (seen.add(p), stack.push(p));
-    }
-  };
-  // Each group is renamed at most once, so this loop restarts at most once per group.
-  for (let restart = true; restart; ) {
-    restart = false;
-    for (const s of order) {
-      if (memo.has(s)) continue;
-      if (s.kind === "rec") {
-        const bodies = s.bodies.map((b) => memo.get(b)!);
-        const target = renamed.get(s);
-        if (target) {
-          pending.set(
-            target,
-            bodies.map((b, i) => fixBody(s, i, b)),
-          );
-          memo.set(s, target);
-        } else if (bodies.every((b, i) => b === s.bodies[i])) {
-          memo.set(s, s);
-        } else {
-          const g2 = declareRec(freshRecName(s.name), recArity(s));
-          renamed.set(s, g2);
-          ty.origin.set(g2, s);
-          invalidate(s);
-          restart = true;
-          break;
+/**
+ * Strongly connected components of the whole graph (every edge, proj → rec →
+ * bodies included), dependencies first (Tarjan's order), iteratively.
+ */
+function components(roots: readonly Sig[]): Sig[][] {
+  const index = new Map<Sig, number>();
+  const low = new Map<Sig, number>();
+  const onStack = new Set<Sig>();
+  const stack: Sig[] = [];
+  const out: Sig[][] = [];
+  let next = 0;
+  for (const root of roots) {
+    if (index.has(root)) continue;
+    const work: [Sig, readonly Sig[], number][] = [[root, children(root), 0]];
+    index.set(root, next);
+    low.set(root, next++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length) {
+      const top = work[work.length - 1]!;
+      const [v, cs, i] = top;
+      if (i < cs.length) {
+        top[2]++;
+        const w = cs[i]!;
+        if (!index.has(w)) {
+          index.set(w, next);
+          low.set(w, next++);
+          stack.push(w);
+          onStack.add(w);
+          work.push([w, children(w), 0]);
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const u = work[work.length - 1]![0];
+        low.set(u, Math.min(low.get(u)!, low.get(v)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const comp: Sig[] = [];
+        for (;;) {
+          const w = stack.pop()!;
+          onStack.delete(w);
+          comp.push(w);
+          if (w === v) break;
         }
-      } else if (s.kind === "proj") {
-        const target = renamed.get(s.group);
-        memo.set(s, target ? sig.proj(target, s.index) : s);
-      } else {
-        memo.set(s, f(mapChildren(s, (c) => memo.get(c)!)));
+        out.push(comp);
       }
     }
   }
-  for (const [g2, bodies] of pending) defineRec(g2, bodies);
+  return out;
+}
+
+/**
+ * Rewrites the graph bottom-up with `f`, one strongly connected component at
+ * a time, dependencies first. A cyclic component (recursion groups with their
+ * projections and bodies) is first rewritten as if its groups were kept; if
+ * some body changed, every group of the component is redeclared under a fresh
+ * name and the component rewritten once more on the new projections. So each
+ * node is rewritten at most twice, and nodes outside a group never wait for it.
+ */
+function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, ty: Typing, fixBody: (old: RecSig, i: number, body: Sig) => Sig): Sig[] {
+  // position in the acyclic view (post-order, proj a leaf, a group after its bodies)
+  const pos = new Map<Sig, number>();
+  segments(roots).forEach((seg) => seg.nodes.forEach((n) => pos.set(n, pos.size)));
+  const memo = new Map<Sig, Sig>();
+  const rebuild = (s: Sig) => f(mapChildren(s, (c) => memo.get(c)!));
+  for (const comp of components(roots)) {
+    if (comp.length === 1 && comp[0]!.kind !== "rec") {
+      const s = comp[0]!;
+      if (s.kind === "proj") {
+        const g = memo.get(s.group) as RecSig;
+        memo.set(s, g === s.group ? s : sig.proj(g, s.index));
+      } else memo.set(s, rebuild(s));
+      continue;
+    }
+    const nodes = [...comp].sort((a, b) => pos.get(a)! - pos.get(b)!);
+    const groups = nodes.filter((n): n is RecSig => n.kind === "rec");
+    const pass = (renamed: Map<RecSig, RecSig>) => {
+      for (const n of nodes) {
+        if (n.kind === "rec") continue;
+        if (n.kind === "proj") {
+          const g = renamed.get(n.group);
+          memo.set(n, g ? sig.proj(g, n.index) : n);
+        } else memo.set(n, rebuild(n));
+      }
+    };
+    pass(new Map());
+    if (groups.every((g) => g.bodies.every((b) => memo.get(b) === b))) {
+      for (const g of groups) memo.set(g, g);
+      continue;
+    }
+    const renamed = new Map<RecSig, RecSig>();
+    for (const g of groups) {
+      const g2 = declareRec(freshRecName(g.name), recArity(g));
+      renamed.set(g, g2);
+      ty.origin.set(g2, g);
+    }
+    pass(renamed);
+    for (const g of groups) {
+      const g2 = renamed.get(g)!;
+      defineRec(
+        g2,
+        g.bodies.map((b, i) => fixBody(g, i, memo.get(b)!)),
+      );
+      memo.set(g, g2);
+    }
+  }
   return roots.map((r) => memo.get(r)!);
 }
