@@ -5,6 +5,7 @@ import { arbSignalGraph } from "../signals/arbitrary.ts";
 import { setSpan, sig, type Sig } from "../signals/signal.ts";
 import { arbArith } from "./arbitrary.ts";
 import { analyzeIntervals, checkProgram, intervalOf, showInterval, type CheckOptions, type Interval } from "./intervals.ts";
+import { compileSignals } from "../driver.ts";
 import { normalize } from "./normalize.ts";
 import { evaluateAll, hasNaN, hasUndefinedIntConversion } from "./testutil.ts";
 
@@ -219,5 +220,27 @@ describe("soundness", () => {
       fc.property(fc.oneof(arbArith("int"), arbArith("float")), (roots) => check(roots) && check(normalize(roots))),
       { numRuns: runs },
     );
+  });
+});
+
+describe("through the compilation driver (corpus programs)", () => {
+  const corpus = (rel: string) => new URL(`../../corpus/programs/${rel}`, import.meta.url).pathname;
+  const codes = (f: () => unknown) => {
+    try {
+      f();
+      return [];
+    } catch (e) {
+      if (e instanceof DiagnosticError) return e.diagnostics.map((d) => d.code);
+      throw e;
+    }
+  };
+  it("rejects errors/negative_delay.dsp with FL530 at the delay", () => {
+    expect(codes(() => compileSignals(corpus("errors/negative_delay.dsp")))).toEqual(["FL530"]);
+  });
+  it("sizes the delay lines of delays/variable_counter.dsp, delays/variable_slider.dsp and delays/long.dsp", () => {
+    const sizes = (rel: string) => [...compileSignals(corpus(rel)).info.delays.values()].sort((a, b) => a - b);
+    expect(sizes("delays/variable_counter.dsp")).toContain(7);
+    expect(sizes("delays/variable_slider.dsp")).toContain(20);
+    expect(sizes("delays/long.dsp")).toEqual(expect.arrayContaining([1500, 2000]));
   });
 });

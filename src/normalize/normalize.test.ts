@@ -153,6 +153,11 @@ describe("algebraic simplification", () => {
     // int coefficients are only gathered when they divide exactly
     expect(N(sig.add(sig.mul(ix, sig.int(4)), sig.mul(iy, sig.int(4))))).toBe(sig.mul(sig.add(ix, iy), sig.int(4)));
   });
+  it("removes double negations", () => {
+    expect(N(sig.sub(sig.float(0), sig.sub(sig.float(0), x)))).toBe(x);
+    expect(N(sig.mul(sig.mul(x, sig.int(-1)), sig.int(-1)))).toBe(x);
+    expect(N(sig.sub(sig.int(0), sig.sub(sig.int(0), ix)))).toBe(ix);
+  });
   it("flattens ±1 × a sum into the enclosing sum", () => {
     expect(N(sig.add(x, sig.mul(sig.float(-1), sig.sub(x, y))))).toBe(y);
     expect(N(sig.sub(sig.float(0), sig.sub(x, y)))).toBe(sig.sub(y, x));
