@@ -36,6 +36,11 @@ describe("constant folding of binary operators", () => {
     expect(N(sig.rem(sig.int(7), sig.int(-3)))).toBe(sig.int(1));
     expect(N(sig.rem(sig.float(7.5), sig.int(2)))).toBe(sig.float(1.5));
     expect(codeOf(() => N(sig.rem(sig.int(7), sig.int(0))))).toBe("FL521");
+    // Faust: "% by 0 in IN[0] % 0", "division by 0 in IN[0] / 0.0"
+    expect(() => N(sig.rem(x, sig.int(0)))).toThrow("% by 0 in IN[0] % 0");
+    expect(() => N(sig.div(x, sig.float(0)))).toThrow("division by 0 in IN[0] / 0");
+    expect(codeOf(() => N(sig.math2("fmod", x, sig.int(0))))).toBe("FL521");
+    expect(codeOf(() => N(sig.math2("remainder", x, sig.int(0))))).toBe("FL522");
   });
   it("shifts modulo 32 and converts float operands of int operators", () => {
     expect(N(sig.shl(sig.int(1), sig.int(33)))).toBe(sig.int(2));

@@ -39,7 +39,8 @@ import {
   type SigOf,
 } from "../signals/signal.ts";
 import { typeOf, type Variability } from "../signals/types.ts";
-import { foldBinop, foldFloatcast, foldIntcast, foldMath1, foldMath2, isConstSig, satInt, zeroOf } from "./fold.ts";
+import { fmt, foldBinop, foldFloatcast, foldIntcast, foldMath1, foldMath2, isConstSig, opText, satInt, zeroOf } from "./fold.ts";
+import { showExpr } from "./intervals.ts";
 
 // ---------------------------------------------------------------------------
 // Local typing (nature and variability) that tolerates groups under construction
@@ -252,8 +253,15 @@ class Normalizer {
         // f(c) → the double value of f at c (every primitive, C semantics)
         return isConstSig(s.x) ? foldMath1(s.op, s.x) : s;
       case "math2":
-        // f(c1, c2) → the double value of f (min/max of ints stay int)
-        return isConstSig(s.x) && isConstSig(s.y) ? foldMath2(s.op, s.x, s.y) : s;
+        // f(c1, c2) → the double value of f (min/max of ints stay int); fmod(x, 0) and remainder(x, 0) are errors
+        if (isConstSig(s.x) && isConstSig(s.y)) return foldMath2(s.op, s.x, s.y);
+        if (isConstSig(s.y) && s.y.value === 0 && (s.op === "fmod" || s.op === "remainder"))
+          throw new DiagnosticError([
+            s.op === "fmod"
+              ? diag("FL521", { expr: `${showExpr(s.x)} % ${fmt(s.y)}` })
+              : diag("FL522", { expr: `remainder(${showExpr(s.x)}, ${fmt(s.y)})` }),
+          ]);
+        return s;
       case "intcast":
         // int(c) → truncated, saturated constant;  int(x) → x when x is already int
         if (isConstSig(s.x)) return foldIntcast(s.x);
@@ -316,6 +324,9 @@ class Normalizer {
     const { op, x, y } = s;
     // c1 op c2 → folded constant (Faust's int/float semantics; / and % by 0 are errors)
     if (isConstSig(x) && isConstSig(y)) return foldBinop(op, x, y);
+    // x / 0 and x % 0 are rejected by Faust whatever x is
+    if (isConstSig(y) && y.value === 0 && (op === "div" || op === "rem"))
+      throw new DiagnosticError([diag(op === "div" ? "FL520" : "FL521", { expr: `${showExpr(x)} ${opText(op)} ${fmt(y)}` })]);
     switch (op) {
       case "add":
       case "sub":
