@@ -257,6 +257,20 @@ describe("recursion", () => {
     expect(printSignals([out])).toContain("delay1 %0");
     expect(evaluate([out], { samples: SAMPLES, inputs: INPUTS })[0]).toEqual(evaluate([r!], { samples: SAMPLES, inputs: INPUTS })[0]);
   });
+  it("replaces the projections of a recursion that no longer reads itself by its bodies", () => {
+    // y = x + 0*y' → x
+    const [r] = sig.recursion("nz.gone", 1, ([p]) => [sig.add(x, sig.mul(sig.float(0), sig.delay1(p!)))]);
+    expect(N(sig.mul(r!, sig.float(2)))).toBe(sig.mul(x, sig.float(2)));
+    // a group that never read itself (A ~ ! in Faust)
+    const [c] = sig.recursion("nz.never", 1, () => [sig.add(y, sig.float(0))]);
+    expect(N(c!)).toBe(y);
+    // y = y'/-2 + 0.5 + y'*0.5 → 0.5, and a second group reading it
+    const [a] = sig.recursion("nz.half", 1, ([p]) => [sig.add(sig.add(sig.div(sig.delay1(p!), sig.float(-2)), sig.float(0.5)), sig.mul(sig.float(0.5), sig.delay1(p!)))]);
+    const [b] = sig.recursion("nz.user", 1, ([q]) => [sig.add(a!, sig.mul(sig.float(0.5), sig.delay1(q!)))]);
+    const out = N(b!);
+    expect(printSignals([out])).not.toContain("nz.half");
+    expect(evaluate([out], { samples: SAMPLES })).toEqual(evaluate([b!], { samples: SAMPLES }));
+  });
   it("keeps a group already in normal form", () => {
     const [r] = sig.recursion("nz.b", 1, ([p]) => [sig.add(sig.delay1(p!), sig.int(1))]);
     expect(N(r!)).toBe(r);

@@ -769,12 +769,27 @@ export function normalize(outputs: readonly Sig[]): Sig[] {
   // would be typed int by the recursion fixpoint: its body keeps a float() cast
   const fixBody = (old: RecSig, i: number, body: Sig): Sig =>
     nz.nature(sig.proj(old, i)) === "float" && nz.own.of(body).nature === "int" ? sig.floatcast(body) : body;
-  return rewriteGroups(outputs, f, nz.ty, fixBody);
+  return rewriteGroups(outputs, f, nz, fixBody);
 }
 
 /** One step on a node whose children are normal (outside recursion). */
 export function simplifyNode(s: Sig): Sig {
   return new Normalizer().step(s);
+}
+
+/** Whether nodes created since `startId` lead from `from` to a projection of `groups`. */
+function readsProjections(from: readonly Sig[], groups: ReadonlySet<RecSig>, startId: number): boolean {
+  const seen = new Set<Sig>();
+  const stack = from.filter((s) => s.id >= startId);
+  while (stack.length) {
+    const s = stack.pop()!;
+    if (seen.has(s)) continue;
+    seen.add(s);
+    if (s.kind === "proj" && groups.has(s.group)) return true;
+    if (s.kind === "rec") continue;
+    for (const c of children(s)) if (c.id >= startId && !seen.has(c)) stack.push(c);
+  }
+  return false;
 }
 
 /**
@@ -838,7 +853,10 @@ function components(roots: readonly Sig[]): Sig[][] {
  * name and the component rewritten once more on the new projections. So each
  * node is rewritten at most twice, and nodes outside a group never wait for it.
  */
-function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, ty: Typing, fixBody: (old: RecSig, i: number, body: Sig) => Sig): Sig[] {
+function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, nz: Normalizer, fixBody: (old: RecSig, i: number, body: Sig) => Sig): Sig[] {
+  const ty = nz.ty;
+  // groups whose bodies do not read their own projections: each projection is its body
+  const inline = new Map<RecSig, readonly Sig[]>();
   // position in the acyclic view (post-order, proj a leaf, a group after its bodies)
   const pos = new Map<Sig, number>();
   segments(roots).forEach((seg) => seg.nodes.forEach((n) => pos.set(n, pos.size)));
@@ -848,9 +866,20 @@ function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, ty: Typing, fi
     if (comp.length === 1 && comp[0]!.kind !== "rec") {
       const s = comp[0]!;
       if (s.kind === "proj") {
+        const bodies = inline.get(s.group);
         const g = memo.get(s.group) as RecSig;
-        memo.set(s, g === s.group ? s : sig.proj(g, s.index));
+        memo.set(s, bodies ? nz.keep(s, bodies[s.index]!) : g === s.group ? s : sig.proj(g, s.index));
       } else memo.set(s, rebuild(s));
+      continue;
+    }
+    if (comp.length === 1) {
+      // a group alone in its component: its bodies never read its projections
+      const g = comp[0] as RecSig;
+      inline.set(
+        g,
+        g.bodies.map((b) => memo.get(b)!),
+      );
+      memo.set(g, g);
       continue;
     }
     const nodes = [...comp].sort((a, b) => pos.get(a)! - pos.get(b)!);
@@ -869,6 +898,7 @@ function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, ty: Typing, fi
       for (const g of groups) memo.set(g, g);
       continue;
     }
+    const startId = nodeCount();
     const renamed = new Map<RecSig, RecSig>();
     for (const g of groups) {
       const g2 = declareRec(freshRecName(g.name), recArity(g));
@@ -883,6 +913,15 @@ function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, ty: Typing, fi
         g.bodies.map((b, i) => fixBody(g, i, memo.get(b)!)),
       );
       memo.set(g, g2);
+    }
+    if (!readsProjections(groups.flatMap((g) => g.bodies.map((b) => memo.get(b)!)), new Set(renamed.values()), startId)) {
+      // the recursion vanished (y = y'*0 + x → x): every projection is its body; rewrite the component once more
+      for (const g of groups) inline.set(g, g.bodies.map((b) => memo.get(b)!));
+      for (const n of nodes) {
+        if (n.kind === "rec") continue;
+        if (n.kind === "proj") memo.set(n, nz.keep(n, inline.get(n.group)![n.index]!));
+        else memo.set(n, rebuild(n));
+      }
     }
   }
   return roots.map((r) => memo.get(r)!);
