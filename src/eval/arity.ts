@@ -140,7 +140,7 @@ function combine(b: Box, child: (c: Box) => Arity): Arity {
     }
     case "merge": {
       const a = child(b.left), c = child(b.right);
-      if (c.ins === 0 || a.outs % c.ins !== 0) compositionError(b, "FL414", { outs: a.outs, ins: c.ins }, b.left, b.right, a, c);
+      if (a.outs === 0 || c.ins === 0 || a.outs % c.ins !== 0) compositionError(b, "FL414", { outs: a.outs, ins: c.ins }, b.left, b.right, a, c);
       return { ins: a.ins, outs: c.outs };
     }
     case "rec": {

@@ -901,11 +901,14 @@ export class Evaluator {
 
   private matchRules(base: PmBase, args: readonly Box[], span: Span | undefined): Box {
     if (!base.evaluated) base.evaluated = base.rules.map((r) => r.patterns.map((p) => this.evalPattern(p, base.env)));
+    // where any rule compares a constant, the argument must be well formed, whichever rule matches
+    const pats0 = base.evaluated;
+    const checked = args.map((a, j) => (pats0.some((ps) => ps[j]!.kind !== "ident" && !isComposite(ps[j]!)) ? this.simplify(this.force(a), span) : a));
     for (let k = 0; k < base.rules.length; k++) {
-      const pats = base.evaluated[k]!;
+      const pats = pats0[k]!;
       const bind = new Map<string, Box>();
       let ok = true;
-      for (let j = 0; j < pats.length && ok; j++) ok = this.match(pats[j]!, args[j]!, bind, span);
+      for (let j = 0; j < pats.length && ok; j++) ok = this.match(pats[j]!, checked[j]!, bind, span);
       if (!ok) continue;
       let env = base.env;
       for (const [name, v] of bind) env = this.pushValue(env, name, v);
