@@ -2,23 +2,26 @@
 // simplification and canonical sum-of-products / delay form.
 //
 //   normalize(outputs: Sig[]): Sig[]     the normalized outputs (same order); throws a DiagnosticError
-//                                        (FL520–FL523) for what Faust rejects while folding (a constant
-//                                        division by 0, sqrt(-1), …)
-//   simplifyNode(s)                      one bottom-up step on a node whose children are already normal
-//                                        (exported for tests; outside recursion groups only)
+//                                        (FL520–FL523) for what Faust rejects while folding (x / 0,
+//                                        x % 0, sqrt(-1), …)
+//   simplifyNode(s)                      one step on a node whose children are already normal
+//                                        (outside recursion groups)
 //
-// The graph is rewritten bottom-up, once per node (memoized by identity).
-// Recursion groups are processed once each: a group whose bodies change is
-// rebuilt as a fresh group whose bodies read its own projections (the cycles
-// keep going through their delay1), unchanged groups are kept. Every rule is
-// listed with its identity in README.md and next to its code below.
+// The graph is rewritten bottom-up, one strongly connected component at a
+// time, dependencies first; each node once, or twice for the members of a
+// recursion: a cyclic component is first rewritten as if its groups were
+// kept, and if a body changed, its groups are redeclared under fresh names
+// and the component rewritten on their projections (the cycles keep going
+// through their delay1). A group whose bodies no longer read its projections
+// is replaced by its bodies. Every rule is listed with its identity in
+// README.md and next to its code below.
 //
 // Invariants: every rewritten node keeps its nature (int/float, as typed by
 // src/signals/types.ts): where an identity would change it (`x & -1 → x` on a
 // float x, `x + 0.0 → x` on an int x) the result gets the cast that keeps the
 // value (`int(x)`, `float(x)`). Natures and variabilities of new nodes are
 // computed locally (not with types.ts, whose cache must not see a group
-// before its bodies are attached).
+// before its bodies are attached). Normalization is idempotent.
 
 import { DiagnosticError, diag } from "../diagnostics.ts";
 import { segments } from "../signals/graph.ts";
