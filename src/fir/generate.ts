@@ -480,6 +480,8 @@ class Scope {
   }
 
   private zeroArray(name: string, size: number, type: Ty): Stmt {
+    // small arrays are cleared element by element (constant indices let a backend keep them in scalars)
+    if (size <= 16) return fir.block(Array.from({ length: size }, (_, j) => fir.storeArr(name, fir.int(j), this.mod.lit(type, 0))));
     const k = this.mod.fresh("j");
     return fir.for(k, fir.int(0), fir.int(size), [fir.storeArr(name, fir.load(k), this.mod.lit(type, 0))]);
   }
