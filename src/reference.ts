@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { libfaustDir } from "./stdlib.ts";
+import { cCopysign, cFmax, cFmin, cIsinf, cIsnan, cRemainder, cRint, cRound } from "./signals/cmath.ts";
 
 // The ESM build: the bare specifier resolves to a CommonJS build without exports.
 type FaustwasmModule = typeof import("@grame/faustwasm/dist/esm/index.js");
@@ -205,68 +206,9 @@ export async function compileReference(source: string, name: string, opts: Refer
 }
 
 // ---- C semantics for the math functions the module imports from JS ----
+// (one definition for every engine: src/signals/cmath.ts)
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-function signBit(x: number): boolean {
-  f64[0] = x;
-  return (u32[1]! >>> 31) === 1;
-}
-
-/** C round(): halfway cases away from zero, keeps the sign of zero. */
-export function cRound(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  const t = Math.trunc(x);
-  return Math.abs(x - t) >= 0.5 ? t + Math.sign(x) : t;
-}
-
-/** C remainder(): x - n*y with n = x/y rounded to nearest, ties to even, computed exactly. */
-export function cRemainder(x: number, y: number): number {
-  if (Number.isNaN(x) || Number.isNaN(y) || !Number.isFinite(x) || y === 0) return NaN;
-  if (!Number.isFinite(y)) return x;
-  const ay = Math.abs(y);
-  const ax = Math.abs(x);
-  let r: number;
-  let odd: boolean;
-  const twice = 2 * ay;
-  if (Number.isFinite(twice)) {
-    r = ax % twice; // exact
-    odd = r >= ay;
-    if (odd) r -= ay; // exact: ay <= r < 2ay
-  } else {
-    odd = ax >= ay;
-    r = odd ? ax - ay : ax;
-  }
-  if (r > ay / 2 || (r === ay / 2 && odd)) r -= ay;
-  const res = x < 0 || Object.is(x, -0) ? -r : r;
-  return res === 0 ? (signBit(x) ? -0 : 0) : res;
-}
-
-/** C copysign(): the magnitude of x with the sign bit of y (including -0 and NaN signs). */
-export function cCopysign(x: number, y: number): number {
-  return signBit(y) ? -Math.abs(x) : Math.abs(x);
-}
-
-/** C isinf(): true only for ±∞ (NaN is not infinite). */
-export function cIsinf(x: number): number {
-  return x === Infinity || x === -Infinity ? 1 : 0;
-}
-
-export function cIsnan(x: number): number {
-  return Number.isNaN(x) ? 1 : 0;
-}
-
-/** C fmax/fmin: a NaN argument yields the other one. */
-function cFmax(x: number, y: number): number {
-  if (Number.isNaN(x)) return y;
-  if (Number.isNaN(y)) return x;
-  return Math.max(x, y);
-}
-function cFmin(x: number, y: number): number {
-  if (Number.isNaN(x)) return y;
-  if (Number.isNaN(y)) return x;
-  return Math.min(x, y);
-}
+export { cCopysign, cIsinf, cRemainder, cRound } from "./signals/cmath.ts";
 
 const unary: Record<string, (x: number) => number> = {
   acos: Math.acos,
@@ -279,11 +221,7 @@ const unary: Record<string, (x: number) => number> = {
   log: Math.log,
   log10: Math.log10,
   round: cRound,
-  rint: (x) => {
-    // ties to even
-    const r = Math.round(x);
-    return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-  },
+  rint: cRint,
   sin: Math.sin,
   sqrt: Math.sqrt,
   tan: Math.tan,

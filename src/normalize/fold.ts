@@ -15,6 +15,7 @@
 // Faust keeps an exact int/int division an int (`6/3` → int 2) and folds
 // pow(int, int) to an int.
 
+import { cMath1, cMath2, cRint } from "../signals/cmath.ts";
 import { DiagnosticError, diag } from "../diagnostics.ts";
 import { assertNever, sig, type BinOp, type Math1Op, type Math2Op, type Nature, type Sig, type SigOf } from "../signals/signal.ts";
 
@@ -98,49 +99,9 @@ export function foldBinop(op: BinOp, a: Const, b: Const): Const {
   }
 }
 
-const roundHalfEven = (x: number): number => {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-};
-
-/** The double function of a unary primitive (C semantics). */
+/** The double function of a unary primitive: C's, except that Faust folds round() of a constant as rint() (ties to even), unlike the C round() it emits. */
 export function math1Fn(op: Math1Op): (x: number) => number {
-  switch (op) {
-    case "abs":
-      return Math.abs;
-    case "exp10":
-      return (x) => 10 ** x;
-    case "rint":
-      return roundHalfEven;
-    case "round":
-      // Faust folds round() of a constant with rint() (round-half-even), unlike the C round() it emits
-      return roundHalfEven;
-    case "isnan":
-      return (x) => (Number.isNaN(x) ? 1 : 0);
-    case "isinf":
-      return (x) => (x === Infinity || x === -Infinity ? 1 : 0);
-    case "acos":
-    case "asin":
-    case "atan":
-    case "ceil":
-    case "cos":
-    case "exp":
-    case "floor":
-    case "log":
-    case "log10":
-    case "sin":
-    case "sqrt":
-    case "tan":
-    case "acosh":
-    case "asinh":
-    case "atanh":
-    case "cosh":
-    case "sinh":
-    case "tanh":
-      return Math[op];
-    default:
-      return assertNever(op);
-  }
+  return op === "round" ? cRint : cMath1(op);
 }
 
 /** Faust's compile-time domain checks ("out of domain in sqrt(-1)"). */
@@ -165,26 +126,8 @@ export function foldMath1(op: Math1Op, a: Const): Const {
   return sig.float(math1Fn(op)(a.value));
 }
 
-export function math2Fn(op: Math2Op): (x: number, y: number) => number {
-  switch (op) {
-    case "atan2":
-      return Math.atan2;
-    case "pow":
-      return Math.pow;
-    case "fmod":
-      return (x, y) => x % y;
-    case "remainder":
-      return (x, y) => x - y * roundHalfEven(x / y);
-    case "min":
-      return Math.min;
-    case "max":
-      return Math.max;
-    case "copysign":
-      return (x, y) => (y < 0 || Object.is(y, -0) ? -Math.abs(x) : Math.abs(x));
-    default:
-      return assertNever(op);
-  }
-}
+/** The double function of a binary primitive (C semantics). */
+export const math2Fn = cMath2;
 
 export function foldMath2(op: Math2Op, a: Const, b: Const): Const {
   if (op === "fmod" && b.value === 0) throw new DiagnosticError([diag("FL521", { expr: show(a, "%", b) })]);

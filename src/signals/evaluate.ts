@@ -34,6 +34,7 @@
 
 import { DiagnosticError, diag } from "../diagnostics.ts";
 import { instantOrder } from "./graph.ts";
+import { cFunction, cMath1, cMath2 } from "./cmath.ts";
 import { assertNever, uiAddress, type Sig, type SigOf } from "./signal.ts";
 import { typeOf } from "./types.ts";
 import { assertWellFormed, describe } from "./verify.ts";
@@ -59,28 +60,6 @@ export interface EvalOptions {
 
 const toInt = (v: number) => v | 0;
 const clampIndex = (i: number, size: number) => Math.max(0, Math.min(size - 1, i | 0));
-const roundHalfEven = (x: number) => {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-};
-const cRound = (x: number) => (x < 0 ? -Math.round(-x) : Math.round(x));
-
-function cmath(name: string): ((...a: number[]) => number) | undefined {
-  const base = name.replace(/[fl]$/, "");
-  const extra: Record<string, (...a: number[]) => number> = {
-    fabs: Math.abs,
-    fmod: (a, b) => a % b,
-    exp10: (a) => 10 ** a,
-    rint: roundHalfEven,
-    round: cRound,
-    remainder: (a, b) => a - b * roundHalfEven(a / b),
-    fmin: Math.min,
-    fmax: Math.max,
-  };
-  const f = extra[name] ?? extra[base] ?? (Math as unknown as Record<string, unknown>)[name] ?? (Math as unknown as Record<string, unknown>)[base];
-  return typeof f === "function" ? (f as (...a: number[]) => number) : undefined;
-}
-
 function fail(s: Sig, detail: string): never {
   throw new DiagnosticError([diag("FL573", { node: describe(s), detail })]);
 }
@@ -205,82 +184,13 @@ function run(roots: readonly Sig[], opts: EvalOptions): Float64Array[] {
       }
       case "math1": {
         const x = at(s.x);
-        const op = s.op;
-        let f: (a: number) => number;
-        switch (op) {
-          case "abs":
-            f = isInt ? (a) => Math.abs(a) | 0 : Math.abs;
-            break;
-          case "exp10":
-            f = (a) => 10 ** a;
-            break;
-          case "rint":
-            f = roundHalfEven;
-            break;
-          case "round":
-            f = cRound;
-            break;
-          case "isnan":
-            f = (a) => (Number.isNaN(a) ? 1 : 0);
-            break;
-          case "isinf":
-            f = (a) => (a === Infinity || a === -Infinity ? 1 : 0);
-            break;
-          case "acos":
-          case "asin":
-          case "atan":
-          case "ceil":
-          case "cos":
-          case "exp":
-          case "floor":
-          case "log":
-          case "log10":
-          case "sin":
-          case "sqrt":
-          case "tan":
-          case "acosh":
-          case "asinh":
-          case "atanh":
-          case "cosh":
-          case "sinh":
-          case "tanh":
-            f = Math[op];
-            break;
-          default:
-            return assertNever(op);
-        }
+        const f = s.op === "abs" && isInt ? (a: number) => Math.abs(a) | 0 : cMath1(s.op);
         return () => f(val[x]!);
       }
       case "math2": {
         const x = at(s.x);
         const y = at(s.y);
-        const op = s.op;
-        let f: (a: number, b: number) => number;
-        switch (op) {
-          case "atan2":
-            f = Math.atan2;
-            break;
-          case "pow":
-            f = Math.pow;
-            break;
-          case "fmod":
-            f = (a, b) => a % b;
-            break;
-          case "remainder":
-            f = (a, b) => a - b * roundHalfEven(a / b);
-            break;
-          case "min":
-            f = Math.min;
-            break;
-          case "max":
-            f = Math.max;
-            break;
-          case "copysign":
-            f = (a, b) => (b < 0 || Object.is(b, -0) ? -Math.abs(a) : Math.abs(a));
-            break;
-          default:
-            return assertNever(op);
-        }
+        const f = cMath2(s.op);
         return () => f(val[x]!, val[y]!);
       }
       case "intcast": {
@@ -331,7 +241,7 @@ function run(roots: readonly Sig[], opts: EvalOptions): Float64Array[] {
         return () => w;
       }
       case "ffun": {
-        const f = opts.foreign?.functions?.[s.name] ?? cmath(s.name);
+        const f = opts.foreign?.functions?.[s.name] ?? cFunction(s.name);
         if (!f) return fail(s, `no implementation for foreign function '${s.name}'`);
         const args = s.args.map(at);
         return isInt ? () => toInt(f(...args.map((a) => val[a]!))) : () => f(...args.map((a) => val[a]!));
