@@ -148,6 +148,15 @@ describe("environments", () => {
     expect(show(evaluateProgram(path.join(root, "b", "main.dsp")).process!)).toBe("2");
   });
 
+  it("re-reads a file that changed since it was last evaluated", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "faustlab-eval-"));
+    const file = path.join(dir, "main.dsp");
+    fs.writeFileSync(file, "process = 1;\n");
+    expect(show(evaluateProgram(file).process!)).toBe("1");
+    fs.writeFileSync(file, "process = 2, 3;\n");
+    expect(show(evaluateProgram(file).process!)).toBe("2, 3");
+  });
+
   it("selects precision-qualified definitions", () => {
     const src = "doubleprecision x = 2; singleprecision x = 1; process = x;";
     expect(ok(src).box).toBe("1");

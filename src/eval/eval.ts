@@ -183,7 +183,8 @@ class CachedCompilation extends Compilation {
     }
     const hit = st && parseCache.get(key);
     if (hit && st && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.parsed;
-    const r = super.parseFile(absPath, at);
+    // a fresh compilation parses again (this one's own cache would keep a stale version)
+    const r = new Compilation(this.includeDirs).parseFile(absPath, at);
     if ("stmts" in r && st) parseCache.set(key, { mtimeMs: st.mtimeMs, size: st.size, parsed: r });
     return r;
   }
