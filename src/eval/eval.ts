@@ -507,7 +507,21 @@ export class Evaluator {
     return env.memo.get(root.id)!;
   }
 
+  /** The frequent cases, in a small frame (deep recursions go through here). */
   private evalInner(b: Box, env: Env): Box {
+    if (isComposite(b)) return this.evalComposite(b, env);
+    if (b.kind === "ident") return this.lookup(b.name, env, spanOf(b));
+    if (b.kind === "app") return this.evalApp(b, env);
+    return this.evalOther(b, env);
+  }
+
+  private evalApp(b: BoxOf<"app">, env: Env): Box {
+    const fn = this.eval(b.fn, env);
+    const args = b.args.map((a) => this.eval(a, env));
+    return this.applyList(fn, args, spanOf(b));
+  }
+
+  private evalOther(b: Box, env: Env): Box {
     switch (b.kind) {
       case "int":
       case "real":
@@ -530,11 +544,8 @@ export class Evaluator {
         return this.evalComposite(b, env);
       case "ident":
         return this.lookup(b.name, env, spanOf(b));
-      case "app": {
-        const fn = this.eval(b.fn, env);
-        const args = b.args.map((a) => this.eval(a, env));
-        return this.applyList(fn, args, spanOf(b));
-      }
+      case "app":
+        return this.evalApp(b, env);
       case "lambda":
         return this.absClosure(b, "lambda", b.params, 0, b.body, env);
       case "case":
