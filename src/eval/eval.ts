@@ -17,7 +17,7 @@
 
 import fs from "node:fs";
 import path from "node:path";
-import { B, mk, primArity, spanOf, type Box, type BoxOf, type PrimOp } from "../boxes/box.ts";
+import { assertNever, B, mk, primArity, spanOf, type Box, type BoxOf, type PrimOp } from "../boxes/box.ts";
 import { printBox } from "../boxes/print.ts";
 import { diag, type Code, type Diagnostic, type RelatedInfo, type Span } from "../diagnostics.ts";
 import { Compilation, type Program } from "../frontend/imports.ts";
@@ -289,7 +289,7 @@ export class Evaluator {
         continue;
       }
       const where = spanOf(s) ?? spanOf(at);
-      const p = this.comp.loadReference(s.path, fromFile, where ?? dummySpan());
+      const p = this.comp.loadReference(s.path, fromFile, where ?? noSpan());
       if (!("stmts" in p)) throw new EvalError(p);
       this.throwErrors(p);
       out.push(...p.stmts);
@@ -310,7 +310,7 @@ export class Evaluator {
     const key = resolved ? path.resolve(resolved) : name;
     const known = this.libraries.get(key);
     if (known) return known;
-    const p = this.comp.loadReference(name, fromFile, where ?? dummySpan());
+    const p = this.comp.loadReference(name, fromFile, where ?? noSpan());
     if (!("stmts" in p)) throw new EvalError(p);
     this.throwErrors(p);
     const env = this.makeLayer(undefined, p.stmts, p.spans, true, resolved ?? p.entry.file.path);
@@ -641,7 +641,7 @@ export class Evaluator {
       case "modEntry":
         return fail("FL419", { detail: `a '${b.kind}' is not an expression` }, spanOf(b));
       default:
-        return assertNeverBox(b);
+        return assertNever(b);
     }
   }
 
@@ -797,7 +797,7 @@ export class Evaluator {
         break;
       }
       default:
-        return assertNeverBox(b.op as never);
+        return assertNever(b.op as never);
     }
     setEvalSpan(r, span);
     return r;
@@ -871,7 +871,7 @@ export class Evaluator {
           break;
         }
         default:
-          return assertNeverBox(c as never);
+          return assertNever(c as never);
       }
     }
     return f;
@@ -1063,7 +1063,7 @@ export class Evaluator {
         return mk("symbolic", { slot, body });
       }
       default:
-        return assertNeverBox(c as never);
+        return assertNever(c as never);
     }
   }
 
@@ -1157,11 +1157,12 @@ function widgetName(label: string): string {
   return label.replace(/\[[^\]]*\]/g, "").trim();
 }
 
-function assertNeverBox(x: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
-}
 
-function dummySpan(): Span {
+/**
+ * `Compilation.loadReference` wants a span for its diagnostics; a library()
+ * box whose source position is unknown (a synthesized box) gets none.
+ */
+function noSpan(): Span {
   return undefined as unknown as Span;
 }
 
