@@ -16,7 +16,7 @@ import { compileReference } from "./reference.ts";
 import { listPrograms, readManifest } from "../corpus/manifest.ts";
 
 /** Library tests whose info agrees (of 1093 accepted); raise it as the chain improves. */
-const LIBRARY_FLOOR = 1092;
+const LIBRARY_FLOOR = 1093;
 
 interface ManifestTest {
   readonly id: string;

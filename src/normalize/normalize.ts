@@ -887,10 +887,17 @@ function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, nz: Normalizer
     }
     const nodes = [...comp].sort((a, b) => pos.get(a)! - pos.get(b)!);
     const groups = nodes.filter((n): n is RecSig => n.kind === "rec");
+    const inComp = new Set(comp);
     const pass = (renamed: Map<RecSig, RecSig>) => {
       for (const n of nodes) {
         if (n.kind === "rec") continue;
         if (n.kind === "proj") {
+          // y_i(t) = body_i(t): a projection whose body is off the cycle (a constant state, say) is that body
+          const body = n.group.bodies[n.index]!;
+          if (!inComp.has(body)) {
+            memo.set(n, nz.keep(n, memo.get(body)!));
+            continue;
+          }
           const g = renamed.get(n.group);
           memo.set(n, g ? sig.proj(g, n.index) : n);
         } else memo.set(n, rebuild(n));
