@@ -9,12 +9,12 @@
 // according to the precision). Ints wrap with `| 0` and Math.imul; in single
 // precision every float operation is wrapped in Math.fround. C math functions
 // with no exact JavaScript equivalent (round, rint, remainder, copysign) come
-// from the runtime prelude, which embeds the same functions the reference
-// driver uses (src/reference.ts).
+// from the runtime prelude, which embeds the one definition of them that every
+// engine uses (src/signals/cmath.ts).
 
 import { formatFloat } from "../signals/signal.ts";
-import { cCopysign, cRemainder, cRound } from "../reference.ts";
-import { cRint, type DspInstance } from "../fir/runtime.ts";
+import { cCopysign, cRemainder, cRint, cRound } from "../signals/cmath.ts";
+import type { DspInstance } from "../fir/runtime.ts";
 import { assertNever, COUNT, firChildren, FUNCTIONS, SAMPLE_RATE, type Expr, type FirModule, type FirNode, type MathFn, type Stmt } from "../fir/fir.ts";
 
 /** The runtime prelude: helper functions with C semantics, as source text. */

@@ -5,8 +5,8 @@
 // wrap-around, C remainder and division by zero giving 0, Math.fround after
 // every float operation in single precision), so both agree sample for sample.
 
-import { cCopysign, cRemainder, cRound } from "../reference.ts";
-import { cRint, type DspInstance } from "./runtime.ts";
+import { cCopysign, cRemainder, cRint, cRound } from "../signals/cmath.ts";
+import type { DspInstance } from "./runtime.ts";
 import { assertNever, COUNT, FUNCTIONS, SAMPLE_RATE, type Expr, type FirModule, type FunctionName, type Stmt } from "./fir.ts";
 
 type Num = () => number;

@@ -20,9 +20,4 @@ export interface DspInstance {
   getUI(): unknown;
 }
 
-/** C's rint: round to nearest, ties to even. */
-export function cRint(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
