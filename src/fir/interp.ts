@@ -5,9 +5,10 @@
 // wrap-around, C remainder and division by zero giving 0, Math.fround after
 // every float operation in single precision), so both agree sample for sample.
 
-import { cCopysign, cRemainder, cRint, cRound } from "../signals/cmath.ts";
+import { cMath1, cMath2 } from "../signals/cmath.ts";
+import type { Math1Op, Math2Op } from "../signals/signal.ts";
 import type { DspInstance } from "./runtime.ts";
-import { assertNever, COUNT, FUNCTIONS, SAMPLE_RATE, type Expr, type FirModule, type FunctionName, type Stmt } from "./fir.ts";
+import { assertNever, COUNT, FUNCTIONS, MATH_FNS, SAMPLE_RATE, type Expr, type FirModule, type FunctionName, type Stmt } from "./fir.ts";
 
 type Num = () => number;
 type Run = () => void;
@@ -166,66 +167,12 @@ class Interpreter {
               break;
           }
         }
-        let f1: ((x: number) => number) | undefined;
-        let f2: ((x: number, y: number) => number) | undefined;
-        switch (e.fn) {
-          case "exp10":
-            f1 = (x) => Math.pow(10, x);
-            break;
-          case "rint":
-            f1 = cRint;
-            break;
-          case "round":
-            f1 = cRound;
-            break;
-          case "remainder":
-            f2 = cRemainder;
-            break;
-          case "copysign":
-            f2 = cCopysign;
-            break;
-          case "fmod":
-            f2 = (x, y) => x % y;
-            break;
-          case "atan2":
-          case "pow":
-          case "min":
-          case "max":
-            f2 = Math[e.fn];
-            break;
-          case "isnan":
-          case "isinf":
-            f1 = () => NaN;
-            break;
-          case "abs":
-          case "acos":
-          case "asin":
-          case "atan":
-          case "ceil":
-          case "cos":
-          case "exp":
-          case "floor":
-          case "log":
-          case "log10":
-          case "sin":
-          case "sqrt":
-          case "tan":
-          case "acosh":
-          case "asinh":
-          case "atanh":
-          case "cosh":
-          case "sinh":
-          case "tanh":
-            f1 = Math[e.fn];
-            break;
-          default:
-            return assertNever(e.fn);
-        }
-        if (f2) {
-          const g = f2;
+        // Float calls: the C semantics shared by every engine (src/signals/cmath.ts).
+        if (MATH_FNS[e.fn] === 2) {
+          const g = cMath2(e.fn as Math2Op);
           return () => F(g(a(), b()));
         }
-        const g = f1!;
+        const g = cMath1(e.fn as Math1Op);
         return () => F(g(a()));
       }
       case "select": {
