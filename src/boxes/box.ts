@@ -201,6 +201,22 @@ export const schema: { readonly [K in Kind]: FieldSpec<BoxFields[K]> } = {
 
 export const kinds = Object.keys(schema) as Kind[];
 
+/**
+ * Kinds the evaluator's output never holds: names, abstractions, environments,
+ * statements, iterations (and the evaluator's internal closures). Every other
+ * kind is a block-diagram element that propagation and arity understand.
+ */
+export const UNEVALUATED_KINDS = [
+  "ident", "app", "lambda", "case", "rule", "def", "with", "letrec", "environment", "access", "modif",
+  "import", "declare", "library", "component", "iter", "inputs", "outputs", "modulate", "modEntry", "closure",
+] as const satisfies readonly Kind[];
+export type UnevaluatedBox = Extract<Box, { readonly kind: (typeof UNEVALUATED_KINDS)[number] }>;
+const unevaluated: ReadonlySet<Kind> = new Set(UNEVALUATED_KINDS);
+
+export function isUnevaluated(b: Box): b is UnevaluatedBox {
+  return unevaluated.has(b.kind);
+}
+
 const fieldLists = new Map<Kind, readonly (readonly [string, FieldType])[]>(
   kinds.map((k) => [k, Object.entries(schema[k]) as [string, FieldType][]]),
 );

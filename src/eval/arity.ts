@@ -4,7 +4,7 @@
 // A composition whose sides do not fit throws an ArityError carrying an
 // FL412–FL415 diagnostic at the composition's span, with notes at A and B.
 
-import { assertNever, children, primArity, type Box } from "../boxes/box.ts";
+import { assertNever, children, isUnevaluated, primArity, type Box } from "../boxes/box.ts";
 import { diag, type Diagnostic, type RelatedInfo, type Span } from "../diagnostics.ts";
 
 export interface Arity {
@@ -46,6 +46,7 @@ function compositionError(b: Box, code: "FL412" | "FL413" | "FL414" | "FL415", a
 
 /** The arity of a leaf, or undefined for a node with children. */
 function leafArity(b: Box): Arity | undefined {
+  if (isUnevaluated(b)) throw new Error(`arity of an unevaluated '${b.kind}' box`);
   switch (b.kind) {
     case "int":
     case "real":
@@ -87,28 +88,6 @@ function leafArity(b: Box): Arity | undefined {
     case "tgroup":
     case "symbolic":
       return undefined;
-    case "ident":
-    case "app":
-    case "lambda":
-    case "case":
-    case "rule":
-    case "def":
-    case "with":
-    case "letrec":
-    case "environment":
-    case "access":
-    case "modif":
-    case "import":
-    case "declare":
-    case "library":
-    case "component":
-    case "iter":
-    case "inputs":
-    case "outputs":
-    case "modulate":
-    case "modEntry":
-    case "closure":
-      throw new Error(`arity of an unevaluated '${b.kind}' box`);
     default:
       return assertNever(b);
   }
@@ -206,12 +185,6 @@ export function arity(root: Box): Arity {
 }
 
 /** The kinds an evaluated process may contain. */
-export const evaluatedKinds: ReadonlySet<string> = new Set([
-  "int", "real", "wire", "cut", "prim", "seq", "par", "split", "merge", "rec",
-  "button", "checkbox", "hslider", "vslider", "nentry", "hbargraph", "vbargraph",
-  "hgroup", "vgroup", "tgroup", "ffunction", "fconstant", "fvariable", "waveform", "soundfile", "route",
-  "slot", "symbolic",
-]);
 
 /** Checks that a box is fully evaluated; returns the first offending kind, or undefined. */
 export function checkEvaluated(root: Box): string | undefined {
@@ -221,7 +194,7 @@ export function checkEvaluated(root: Box): string | undefined {
     const b = stack.pop()!;
     if (seen.has(b)) continue;
     seen.add(b);
-    if (!evaluatedKinds.has(b.kind)) return b.kind;
+    if (isUnevaluated(b)) return b.kind;
     stack.push(...compositeChildren(b));
   }
   return undefined;

@@ -13,7 +13,7 @@
 // how every recursion in the signal graph is a cycle through `delay1`.
 
 import type { Box, BoxOf } from "../boxes/box.ts";
-import { assertNever, primArity, spanOf } from "../boxes/box.ts";
+import { assertNever, isUnevaluated, primArity, spanOf } from "../boxes/box.ts";
 import { DiagnosticError, diag } from "../diagnostics.ts";
 import { arity, evalSpanOf } from "../eval/arity.ts";
 import { freshRecName, setSpan as setSigSpan, sig, type MetaEntry, type Nature, type Sig, type UIGroup } from "../signals/signal.ts";
@@ -96,6 +96,7 @@ class Propagator {
   }
 
   private compute(b: Box, ctx: Ctx, inputs: readonly Sig[]): Sig[] {
+    if (isUnevaluated(b)) throw bad(b.kind, "the box is not evaluated");
     const path = ctx.path;
     const need = (n: number) => {
       if (inputs.length !== n) throw bad(b.kind, `expected ${n} inputs, got ${inputs.length}`);
@@ -219,28 +220,6 @@ class Propagator {
         }
         return acc.map((s) => s ?? sig.int(0));
       }
-      case "ident":
-      case "app":
-      case "lambda":
-      case "case":
-      case "rule":
-      case "def":
-      case "with":
-      case "letrec":
-      case "environment":
-      case "access":
-      case "modif":
-      case "import":
-      case "declare":
-      case "library":
-      case "component":
-      case "iter":
-      case "inputs":
-      case "outputs":
-      case "modulate":
-      case "modEntry":
-      case "closure":
-        throw bad(b.kind, "the box is not evaluated");
       case "slot": {
         const bound = ctx.slots.get(b.index);
         if (!bound) throw bad("slot", `slot ${b.index} is used outside its abstraction`);
