@@ -138,6 +138,10 @@ export const catalog = {
   FL600: { severity: "error", template: "cannot generate code for {what}: {detail}" },
   FL601: { severity: "error", template: "ill-formed FIR in {where}: {detail}" },
   FL602: { severity: "error", template: "unknown target language '{lang}' (expected {expected})" },
+  // FL610–FL612 building and running the C/C++ backends' output (src/backends/native.ts)
+  FL610: { severity: "error", template: "no {lang} compiler: cannot run '{compiler}' ({reason}); set {env} to a {lang} compiler" },
+  FL611: { severity: "error", template: "the generated {lang} code did not compile with '{compiler}': {detail}" },
+  FL612: { severity: "error", template: "the compiled {lang} program failed: {detail}" },
   FL901: { severity: "error", template: "the reference compiler rejected the program: {message}" },
   FL902: { severity: "error", template: "the reference could not render the program: {message}" },
 } as const satisfies Record<string, CatalogEntry>;

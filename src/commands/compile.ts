@@ -1,18 +1,22 @@
-// `faustlab compile FILE -lang fir|js`: print (or write with -o) the FIR text
-// or the JavaScript module of a program.
+// `faustlab compile FILE -lang fir|js|c|cpp`: print (or write with -o) the FIR
+// text, the JavaScript module, or the C / C++ source of a program.
 
 import { parseArgs, type OptionSpec } from "../cliargs.ts";
 import { DiagnosticError, diag, render } from "../diagnostics.ts";
 import { writeFileAtomic } from "../fsutil.ts";
 import { jsSource } from "../backends/js.ts";
+import { cSource } from "../backends/c.ts";
+import { cppSource } from "../backends/cpp.ts";
+import { DEFAULT_CLASS, isCIdentifier } from "../backends/cfamily.ts";
 import { compileFir } from "../backends/pipeline.ts";
 import { printModule } from "../fir/print.ts";
 import type { Command } from "./command.ts";
 
-const LANGS = ["fir", "js"] as const;
+const LANGS = ["fir", "js", "c", "cpp"] as const;
 
 const options: OptionSpec[] = [
-  { name: "lang", kind: "string", help: "target language: fir (the FIR text) or js (a JavaScript module); default js" },
+  { name: "lang", kind: "string", help: "target language: fir (the FIR text), js (a JavaScript module), c or cpp; default js" },
+  { name: "cn", kind: "string", help: "class name of the C/C++ DSP (default mydsp)" },
   { name: "double", kind: "flag", help: "compile in double precision" },
   { name: "o", kind: "string", help: "write the output to FILE (atomically) instead of stdout" },
   { name: "I", kind: "list", help: "add a folder to the import search path (repeatable)" },
@@ -20,8 +24,8 @@ const options: OptionSpec[] = [
 
 export const compileCommand: Command = {
   name: "compile",
-  summary: "compile FILE to FIR text or to a JavaScript module",
-  usage: "faustlab compile FILE.dsp [-lang fir|js] [-double] [-o OUT] [-I DIR]",
+  summary: "compile FILE to FIR text, a JavaScript module, or C/C++ source",
+  usage: "faustlab compile FILE.dsp [-lang fir|js|c|cpp] [-cn NAME] [-double] [-o OUT] [-I DIR]",
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
@@ -29,7 +33,9 @@ export const compileCommand: Command = {
     const lang = (args.values.get("lang") as string | undefined) ?? "js";
     if (!(LANGS as readonly string[]).includes(lang)) throw new DiagnosticError([diag("FL602", { lang, expected: LANGS.join(" or ") })]);
     const m = compileFir(args.positional[0]!, { double: args.flags.has("double"), includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)) });
-    const text = lang === "fir" ? printModule(m) : jsSource(m);
+    const className = (args.values.get("cn") as string | undefined) ?? DEFAULT_CLASS;
+    if (!isCIdentifier(className)) throw new DiagnosticError([diag("FL003", { detail: `-cn must be a C identifier, not '${className}'` })]);
+    const text = lang === "fir" ? printModule(m) : lang === "c" ? cSource(m, { className }) : lang === "cpp" ? cppSource(m, { className }) : jsSource(m);
     const out = args.values.get("o") as string | undefined;
     if (out) {
       try {

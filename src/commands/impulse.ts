@@ -6,28 +6,32 @@ import { DiagnosticError, diag, render } from "../diagnostics.ts";
 import { formatImpulse } from "../impulse.ts";
 import { BACKENDS, compileFir, faustlabVersion, instantiate, type Backend } from "../backends/pipeline.ts";
 import { renderDsp } from "../backends/render.ts";
+import { runNative } from "../backends/native.ts";
 import { renderOptions } from "./reference.ts";
 import type { Command } from "./command.ts";
 
-const options: OptionSpec[] = [...renderOptions, { name: "backend", kind: "string", help: "js (default) or interp (the FIR interpreter)" }];
+const options: OptionSpec[] = [...renderOptions, { name: "backend", kind: "string", help: "js (default), interp (the FIR interpreter), c or cpp (compiled with $CC/cc or $CXX/g++)" }];
 
 export const impulseCommand: Command = {
   name: "impulse",
   summary: "compile FILE with faustlab and print its impulse response (the contract format of 'reference')",
-  usage: "faustlab impulse FILE.dsp [-n N] [-double] [-sr SR] [-bs BS] [-backend js|interp] [-I DIR]",
+  usage: "faustlab impulse FILE.dsp [-n N] [-double] [-sr SR] [-bs BS] [-backend js|interp|c|cpp] [-I DIR]",
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
     if (args.positional.length !== 1) throw new DiagnosticError([diag("FL003", { detail: "impulse takes exactly one FILE.dsp" })]);
     const backend = (args.values.get("backend") as string | undefined) ?? "js";
-    if (!(BACKENDS as readonly string[]).includes(backend)) throw new DiagnosticError([diag("FL003", { detail: `-backend must be one of ${BACKENDS.join(", ")}, not '${backend}'` })]);
+    const all = [...BACKENDS, "c", "cpp"];
+    if (!all.includes(backend)) throw new DiagnosticError([diag("FL003", { detail: `-backend must be one of ${all.join(", ")}, not '${backend}'` })]);
     const n = (args.values.get("n") as number | undefined) ?? 16;
     const sr = (args.values.get("sr") as number | undefined) ?? 44100;
     const bs = (args.values.get("bs") as number | undefined) ?? 512;
     const double = args.flags.has("double");
     const m = compileFir(args.positional[0]!, { double, includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)) });
-    const dsp = instantiate(m, backend as Backend)();
-    const data = renderDsp(dsp, { samples: n, sampleRate: sr, blockSize: bs, double });
+    const data =
+      backend === "c" || backend === "cpp"
+        ? runNative(backend, [{ module: m, samples: n, sampleRate: sr, blockSize: bs }])[0]!
+        : renderDsp(instantiate(m, backend as Backend)(), { samples: n, sampleRate: sr, blockSize: bs, double });
     io.out(formatImpulse({ engine: `faustlab ${faustlabVersion()} ${backend}`, inputs: m.inputs, outputs: m.outputs, sampleRate: sr, samples: n, double, data }));
     return 0;
   },
