@@ -21,6 +21,7 @@
 
 import { COMPARISONS, FUNCTIONS, SAMPLE_RATE, COUNT, assertNever, firChildren, type Expr, type FieldDecl, type FirModule, type FirNode, type FunctionName, type MathFn, type Stmt, type Ty } from "../fir/fir.ts";
 import type { CompiledReference, ReferenceMeta, ReferenceUIItem } from "../reference.ts";
+import { faustlabVersion } from "./pipeline.ts";
 import { Code, encodeModule, OP, OP_FC, type FuncType, type ValType, type WasmFunction, type WasmImport } from "./wasm-encode.ts";
 
 /** A field's place in the struct. */
@@ -587,7 +588,7 @@ export function wasmModule(m: FirModule, opts: { version?: string } = {}): WasmO
     memory: { minPages: Math.ceil((L.size + HEADROOM) / 65536), export: "memory" },
     data,
   });
-  const meta = wasmMeta(m, L.slots, L.size, opts.version ?? "faustlab");
+  const meta = wasmMeta(m, L.slots, L.size, opts.version ?? `faustlab ${faustlabVersion()}`);
   return { bytes, json: JSON.stringify(meta), meta, layout: L.slots, size: L.size };
 }
 

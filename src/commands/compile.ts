@@ -7,15 +7,16 @@ import { writeFileAtomic } from "../fsutil.ts";
 import { jsSource } from "../backends/js.ts";
 import { cSource } from "../backends/c.ts";
 import { cppSource } from "../backends/cpp.ts";
+import { wasmModule } from "../backends/wasm.ts";
 import { DEFAULT_CLASS, isCIdentifier } from "../backends/cfamily.ts";
 import { compileFir } from "../backends/pipeline.ts";
 import { printModule } from "../fir/print.ts";
 import type { Command } from "./command.ts";
 
-const LANGS = ["fir", "js", "c", "cpp"] as const;
+const LANGS = ["fir", "js", "c", "cpp", "wasm"] as const;
 
 const options: OptionSpec[] = [
-  { name: "lang", kind: "string", help: "target language: fir (the FIR text), js (a JavaScript module), c or cpp; default js" },
+  { name: "lang", kind: "string", help: "target language: fir (the FIR text), js (a JavaScript module), c or cpp, wasm (a WebAssembly module and its JSON beside it; needs -o); default js" },
   { name: "cn", kind: "string", help: "class name of the C/C++ DSP (default mydsp)" },
   { name: "double", kind: "flag", help: "compile in double precision" },
   { name: "o", kind: "string", help: "write the output to FILE (atomically) instead of stdout" },
@@ -33,6 +34,14 @@ export const compileCommand: Command = {
     const lang = (args.values.get("lang") as string | undefined) ?? "js";
     if (!(LANGS as readonly string[]).includes(lang)) throw new DiagnosticError([diag("FL602", { lang, expected: LANGS.join(" or ") })]);
     const m = compileFir(args.positional[0]!, { double: args.flags.has("double"), includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)) });
+    if (lang === "wasm") {
+      const file = args.values.get("o") as string | undefined;
+      if (!file) throw new DiagnosticError([diag("FL003", { detail: "-lang wasm writes a binary module: give -o FILE.wasm (its JSON goes beside it)" })]);
+      const w = wasmModule(m);
+      writeFileAtomic(file, w.bytes);
+      writeFileAtomic(file.replace(/\.wasm$/, "") + ".json", w.json);
+      return 0;
+    }
     const className = (args.values.get("cn") as string | undefined) ?? DEFAULT_CLASS;
     if (!isCIdentifier(className)) throw new DiagnosticError([diag("FL003", { detail: `-cn must be a C identifier, not '${className}'` })]);
     const text = lang === "fir" ? printModule(m) : lang === "c" ? cSource(m, { className }) : lang === "cpp" ? cppSource(m, { className }) : jsSource(m);

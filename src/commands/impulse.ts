@@ -7,21 +7,23 @@ import { formatImpulse } from "../impulse.ts";
 import { BACKENDS, compileFir, faustlabVersion, instantiate, type Backend } from "../backends/pipeline.ts";
 import { renderDsp } from "../backends/render.ts";
 import { runNative } from "../backends/native.ts";
+import { wasmReference } from "../backends/wasm.ts";
+import { renderReference } from "../reference.ts";
 import { renderOptions } from "./reference.ts";
 import type { Command } from "./command.ts";
 
-const options: OptionSpec[] = [...renderOptions, { name: "backend", kind: "string", help: "js (default), interp (the FIR interpreter), c or cpp (compiled with $CC/cc or $CXX/g++)" }];
+const options: OptionSpec[] = [...renderOptions, { name: "backend", kind: "string", help: "js (default), interp (the FIR interpreter), c or cpp (compiled with $CC/cc or $CXX/g++), wasm (our wasm module, run by the reference driver)" }];
 
 export const impulseCommand: Command = {
   name: "impulse",
   summary: "compile FILE with faustlab and print its impulse response (the contract format of 'reference')",
-  usage: "faustlab impulse FILE.dsp [-n N] [-double] [-sr SR] [-bs BS] [-backend js|interp|c|cpp] [-I DIR]",
+  usage: "faustlab impulse FILE.dsp [-n N] [-double] [-sr SR] [-bs BS] [-backend js|interp|c|cpp|wasm] [-I DIR]",
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
     if (args.positional.length !== 1) throw new DiagnosticError([diag("FL003", { detail: "impulse takes exactly one FILE.dsp" })]);
     const backend = (args.values.get("backend") as string | undefined) ?? "js";
-    const all = [...BACKENDS, "c", "cpp"];
+    const all = [...BACKENDS, "c", "cpp", "wasm"];
     if (!all.includes(backend)) throw new DiagnosticError([diag("FL003", { detail: `-backend must be one of ${all.join(", ")}, not '${backend}'` })]);
     const n = (args.values.get("n") as number | undefined) ?? 16;
     const sr = (args.values.get("sr") as number | undefined) ?? 44100;
@@ -31,7 +33,9 @@ export const impulseCommand: Command = {
     const data =
       backend === "c" || backend === "cpp"
         ? runNative(backend, [{ module: m, samples: n, sampleRate: sr, blockSize: bs }])[0]!
-        : renderDsp(instantiate(m, backend as Backend)(), { samples: n, sampleRate: sr, blockSize: bs, double });
+        : backend === "wasm"
+          ? renderReference(wasmReference(m), { samples: n, sampleRate: sr, blockSize: bs }).data
+          : renderDsp(instantiate(m, backend as Backend)(), { samples: n, sampleRate: sr, blockSize: bs, double });
     io.out(formatImpulse({ engine: `faustlab ${faustlabVersion()} ${backend}`, inputs: m.inputs, outputs: m.outputs, sampleRate: sr, samples: n, double, data }));
     return 0;
   },
