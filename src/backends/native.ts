@@ -28,6 +28,8 @@ export interface NativeJob {
 export interface NativeOptions {
   /** Extra compiler flags (after -O2). */
   readonly flags?: readonly string[];
+  /** Receives the compiler's messages when it succeeded but printed something (warnings). */
+  readonly onCompilerOutput?: (text: string) => void;
 }
 
 const LANG_NAME: Record<CLang, string> = { c: "C", cpp: "C++" };
@@ -101,6 +103,7 @@ export function runNative(lang: CLang, jobs: readonly NativeJob[], opts: NativeO
       const detail = (cc.stderr || cc.stdout || `exit status ${cc.status}`).split("\n").filter((l) => /error/.test(l)).slice(0, 5).join("; ") || cc.stderr.slice(0, 500);
       throw new DiagnosticError([diag("FL611", { lang: LANG_NAME[lang], compiler, detail })]);
     }
+    if (cc.stderr) opts.onCompilerOutput?.(cc.stderr);
     const run = spawnSync(exe, [], { encoding: "utf8", maxBuffer: 1 << 30 });
     if (run.error || run.status !== 0) {
       const detail = run.error ? run.error.message : run.signal ? `killed by ${run.signal}` : `exit status ${run.status}: ${run.stderr.slice(0, 300)}`;
