@@ -242,7 +242,7 @@ function fieldUse(body: readonly Stmt[], scalar: ReadonlySet<string>): { used: S
 }
 
 /** Arrays of at most 16 elements without constant content, indexed only by in-range int literals in every function. */
-function scalarArrays(m: FirModule): Set<string> {
+export function scalarArrays(m: FirModule): Set<string> {
   const candidates = new Map(m.fields.filter((f) => f.size !== undefined && f.size <= 16 && !f.data).map((f) => [f.name, f.size!]));
   const stack: FirNode[] = FUNCTIONS.flatMap((fn) => [...m.functions[fn]]);
   while (stack.length) {

@@ -22,6 +22,7 @@
 import { COMPARISONS, FUNCTIONS, SAMPLE_RATE, COUNT, assertNever, firChildren, type Expr, type FieldDecl, type FirModule, type FirNode, type FunctionName, type MathFn, type Stmt, type Ty } from "../fir/fir.ts";
 import type { CompiledReference, ReferenceMeta, ReferenceUIItem } from "../reference.ts";
 import { faustlabVersion } from "./pipeline.ts";
+import { scalarArrays } from "./js.ts";
 import { Code, encodeModule, OP, OP_FC, type FuncType, type ValType, type WasmFunction, type WasmImport } from "./wasm-encode.ts";
 
 /** A field's place in the struct. */
@@ -138,6 +139,12 @@ class FunctionWriter {
     return t === "int" ? [OP.i32_store, 2] : [this.fop("store"), this.fShift];
   }
 
+  /** The local holding `name[index]` when the array is kept element by element (small, constant indices only). */
+  private cachedElement(name: string, index: Expr): number | undefined {
+    if (index.kind !== "int" || !this.backend.scalar.has(name)) return undefined;
+    return this.local.get(`${name}$${index.value}`)?.index;
+  }
+
   /** Pushes the address base of `name[index]` and returns the constant offset to use with it. */
   private element(name: string, index: Expr): { slot: FieldSlot; offset: number } {
     const slot = this.backend.slot(name);
@@ -171,6 +178,11 @@ class FunctionWriter {
         return;
       }
       case "loadArr": {
+        const cached = this.cachedElement(e.name, e.index);
+        if (cached !== undefined) {
+          c.op(OP.local_get).u32(cached);
+          return;
+        }
         const { slot, offset } = this.element(e.name, e.index);
         const [op, align] = this.loadOp(slot.type);
         c.mem(op, align, offset);
@@ -391,6 +403,12 @@ class FunctionWriter {
           break;
         }
         case "storeArr": {
+          const cached = this.cachedElement(s.name, s.index);
+          if (cached !== undefined) {
+            this.expr(s.value);
+            c.op(OP.local_set).u32(cached);
+            break;
+          }
           const { slot, offset } = this.element(s.name, s.index);
           this.expr(s.value);
           const [op, align] = this.storeOp(slot.type);
@@ -436,33 +454,50 @@ class FunctionWriter {
     }
   }
 
-  /** Copies the scalar fields `body` reads or writes into locals; returns the epilogue that writes the stored ones back. */
+  /**
+   * Copies the scalar fields `body` reads or writes, and the elements of its
+   * small constant-indexed arrays, into locals (so the engine keeps state in
+   * registers); returns the epilogue that writes the stored ones back.
+   */
   cacheFields(body: readonly Stmt[]): () => void {
-    const used = new Set<string>();
+    // key (field name, or `name$k` for an element) → slot and byte offset
+    const used = new Map<string, { slot: FieldSlot; offset: number }>();
     const stored = new Set<string>();
+    const note = (name: string, index: Expr | undefined, store: boolean) => {
+      const slot = this.backend.slots.get(name);
+      if (!slot || this.local.has(name)) return;
+      let key = name;
+      let offset = slot.offset;
+      if (index) {
+        if (index.kind !== "int" || !this.backend.scalar.has(name)) return;
+        key = `${name}$${index.value}`;
+        offset += index.value * (slot.type === "int" ? 4 : this.fShift === 3 ? 8 : 4);
+      } else if (slot.size !== undefined) return;
+      used.set(key, { slot, offset });
+      if (store) stored.add(key);
+    };
     const stack: FirNode[] = [...body];
     while (stack.length) {
       const n = stack.pop()!;
-      if (n.kind === "load") used.add(n.name);
-      else if (n.kind === "store") (used.add(n.name), stored.add(n.name));
+      if (n.kind === "load") note(n.name, undefined, false);
+      else if (n.kind === "store") note(n.name, undefined, true);
+      else if (n.kind === "loadArr") note(n.name, n.index, false);
+      else if (n.kind === "storeArr") note(n.name, n.index, true);
       stack.push(...firChildren(n));
     }
-    const cached: { slot: FieldSlot; index: number }[] = [];
+    const cached: { key: string; slot: FieldSlot; offset: number; index: number }[] = [];
     const c = this.code;
-    for (const name of used) {
-      if (this.local.has(name)) continue;
-      const slot = this.backend.slots.get(name);
-      if (!slot || slot.size !== undefined) continue;
-      const index = this.bind(name, slot.type);
+    for (const [key, { slot, offset }] of used) {
+      const index = this.bind(key, slot.type);
       const [op, align] = this.loadOp(slot.type);
-      c.op(OP.local_get).u32(DSP).mem(op, align, slot.offset).op(OP.local_set).u32(index);
-      cached.push({ slot, index });
+      c.op(OP.local_get).u32(DSP).mem(op, align, offset).op(OP.local_set).u32(index);
+      cached.push({ key, slot, offset, index });
     }
     return () => {
-      for (const { slot, index } of cached) {
-        if (!stored.has(slot.name)) continue;
+      for (const { key, slot, offset, index } of cached) {
+        if (!stored.has(key)) continue;
         const [op, align] = this.storeOp(slot.type);
-        c.op(OP.local_get).u32(DSP).op(OP.local_get).u32(index).mem(op, align, slot.offset);
+        c.op(OP.local_get).u32(DSP).op(OP.local_get).u32(index).mem(op, align, offset);
       }
     };
   }
@@ -473,6 +508,8 @@ class WasmLowering {
   readonly slots: Map<string, FieldSlot>;
   readonly size: number;
   readonly imports: WasmImport[] = [];
+  /** Small arrays indexed only by constants (the JS backend's choice): kept as one local per element inside a function. */
+  readonly scalar: ReadonlySet<string>;
   private readonly importIndex = new Map<string, number>();
 
   constructor(readonly m: FirModule) {
@@ -480,6 +517,7 @@ class WasmLowering {
     const { slots, size } = structLayout(m);
     this.slots = slots;
     this.size = size;
+    this.scalar = scalarArrays(m);
   }
 
   slot(name: string): FieldSlot {
