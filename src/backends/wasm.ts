@@ -49,7 +49,7 @@ export interface WasmOutput {
 /** Room left after the struct in the initial memory (audio buffers and their pointers go there); memory grows beyond. */
 const HEADROOM = 1 << 20;
 
-/** Struct layout: float fields, then ints (fSampleRate first); every cell aligned to its size since floats come first. */
+/** Struct layout: float fields, then ints (fSampleRate first); every cell aligned to its size since floats come first; size rounded up to 8. */
 export function structLayout(m: FirModule): { slots: Map<string, FieldSlot>; size: number } {
   const floatBytes = m.precision === "double" ? 8 : 4;
   const fields: FieldDecl[] = [...m.fields.filter((f) => f.type === "float"), { name: SAMPLE_RATE, type: "int" }, ...m.fields.filter((f) => f.type === "int")];
@@ -59,7 +59,8 @@ export function structLayout(m: FirModule): { slots: Map<string, FieldSlot>; siz
     slots.set(f.name, { name: f.name, type: f.type, offset, size: f.size, data: f.data });
     offset += (f.type === "float" ? floatBytes : 4) * (f.size ?? 1);
   }
-  return { slots, size: offset };
+  // a multiple of 8, as the real compiler's: faustwasm lays its sample buffers right after the struct and indexes them as Float64Array
+  return { slots, size: (offset + 7) & ~7 };
 }
 
 /** Math functions done by an instruction (float operands). */
