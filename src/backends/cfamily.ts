@@ -106,7 +106,18 @@ export class CWriter {
     this.sfx = this.single ? "f" : "";
     this.fields = new Set([SAMPLE_RATE, ...m.fields.map((f) => f.name)]);
     this.zones = new Set(m.widgets.map((w) => w.zone));
+    const loaded = new Set<string>();
+    const stack: FirNode[] = FUNCTIONS.flatMap((fn) => [...m.functions[fn]]);
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.kind === "load") loaded.add(n.name);
+      stack.push(...firChildren(n));
+    }
+    this.loaded = loaded;
   }
+
+  /** Names read somewhere in the module (a local declared but never read gets a `(void)` to keep -Wall quiet). */
+  private readonly loaded: ReadonlySet<string>;
 
   private ref(name: string): string {
     return this.fields.has(name) ? this.fieldRef(name) : name;
@@ -199,6 +210,7 @@ export class CWriter {
       switch (s.kind) {
         case "declare":
           out.push(`${indent}${s.type === "int" ? "int" : this.real} ${s.name} = ${this.expr(s.value)};`);
+          if (!this.loaded.has(s.name)) out.push(`${indent}(void)${s.name};`);
           break;
         case "store":
           out.push(`${indent}${this.ref(s.name)} = ${this.zones.has(s.name) ? `(FAUSTFLOAT)${this.expr(s.value)}` : this.expr(s.value)};`);
