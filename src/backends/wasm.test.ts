@@ -164,6 +164,34 @@ describe("wasm backend", () => {
     }
   });
 
+  it("keeps waveforms as data copied at instanceConstants, and rw tables, like the JS backend", () => {
+    const text = "process = (waveform{1,2,3.5,-4} : !, _), (waveform{3,-7,9} : !, int), (_ <: rwtable(4, 0.5, int(_*3) % 4, _, int(_*5) % 4));";
+    for (const double of [false, true]) {
+      const m = compileFir(src(text), { double });
+      expect(m.fields.some((f) => f.data)).toBe(true);
+      expect(agree(text, "/t/wave.dsp", double)).toBeUndefined();
+    }
+  });
+
+  it("impulse -backend wasm prints the same text as the JS backend (but the engine name)", async () => {
+    const { impulseCommand } = await import("../commands/impulse.ts");
+    const os = await import("node:os");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "faustlab-wasm-"));
+    const dsp = path.join(dir, "i.dsp");
+    fs.writeFileSync(dsp, 'import("stdfaust.lib");\nprocess = _ <: fi.lowpass(2, 1000), (+ ~ *(0.5)), @(20), hslider("g", 0.25, 0, 1, 0.01);\n');
+    const text = async (backend: string, ...more: string[]) => {
+      let out = "";
+      await impulseCommand.run([dsp, "-backend", backend, "-n", "64", "-bs", "7", ...more], { out: (t) => void (out += t), err: () => {} });
+      return out;
+    };
+    for (const more of [[], ["-double"]]) {
+      const w = await text("wasm", ...more);
+      expect(w).toMatch(/^# faustlab \S+ wasm inputs=1 outputs=4/);
+      expect(w.replace(" wasm ", " js ")).toBe(await text("js", ...more));
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("requires -o for -lang wasm and writes the module with its JSON beside it", async () => {
     const { compileCommand } = await import("../commands/compile.ts");
     const os = await import("node:os");

@@ -44,7 +44,7 @@ describe("faustlab impulse", () => {
 
   it("rejects an unknown backend and reports compile errors as diagnostics", async () => {
     const f = write("b.dsp", "process = _;");
-    expect((await run("impulse", f, "-backend", "wasm")).code).toBe(1);
+    expect((await run("impulse", f, "-backend", "llvm")).code).toBe(1);
     const sf = write("c.dsp", 'process = 0, 0 : soundfile("s", 1) : !, !, _;');
     const r = await run("impulse", sf);
     expect(r.code).toBe(1);
