@@ -5,8 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { main } from "./cli.ts";
+import { describe, expect, it } from "vitest";
 import {
   cCopysign,
   cIsinf,
@@ -17,6 +16,7 @@ import {
   renderReference,
   type RenderOptions,
 } from "./reference.ts";
+import { runCli, tempTree } from "./testutil.ts";
 
 async function render(source: string, samples: number, opts: { double?: boolean } & Partial<RenderOptions> = {}) {
   const c = await compileReference(source, "test", { double: opts.double ?? false });
@@ -220,68 +220,56 @@ describe("C semantics of the math imports", () => {
 });
 
 describe("faustlab reference (CLI)", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "faustlab-reference-"));
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, text: string) => {
-    const f = path.join(dir, name);
-    fs.writeFileSync(f, text);
-    return f;
-  };
-  async function run(argv: string[]) {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(argv, { out: (t) => void (stdout += t), err: (t) => void (stderr += t + "\n") });
-    return { code, stdout, stderr };
-  }
+  const { dir, write } = tempTree("reference");
 
   it("prints the impulse contract for _ <: _, @(3)", async () => {
     const f = write("delay.dsp", "process = _ <: _, @(3);\n");
-    const r = await run(["reference", f, "-n", "8"]);
+    const r = await runCli("reference", f, "-n", "8");
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe("");
-    expect(r.stdout).toBe(
+    expect(r.err).toBe("");
+    expect(r.out).toBe(
       "# faust 2.88.0 inputs=1 outputs=2 sr=44100 n=8\n" + "out0: 1 0 0 0 0 0 0 0\n" + "out1: 0 0 0 1 0 0 0 0\n",
     );
   });
 
   it("formats samples with %.17g in -double and %.9g in single precision", async () => {
     const f = write("tenth.dsp", "process = 0.1, 1.0/3;\n");
-    const d = await run(["reference", f, "-n", "2", "-double"]);
+    const d = await runCli("reference", f, "-n", "2", "-double");
     expect(d.code).toBe(0);
-    expect(d.stdout).toBe(
+    expect(d.out).toBe(
       "# faust 2.88.0 inputs=0 outputs=2 sr=44100 n=2\n" +
         "out0: 0.10000000000000001 0.10000000000000001\n" +
         "out1: 0.33333333333333331 0.33333333333333331\n",
     );
-    const s = await run(["reference", f, "-n", "2"]);
+    const s = await runCli("reference", f, "-n", "2");
     expect(s.code).toBe(0);
-    expect(s.stdout).toBe(
+    expect(s.out).toBe(
       "# faust 2.88.0 inputs=0 outputs=2 sr=44100 n=2\n" + "out0: 0.100000001 0.100000001\n" + "out1: 0.333333343 0.333333343\n",
     );
   });
 
   it("honours -sr and -bs", async () => {
     const f = write("sr.dsp", "import(\"stdfaust.lib\");\nprocess = ma.SR, (1 : + ~ _);\n");
-    const a = await run(["reference", f, "-n", "5", "-sr", "48000", "-bs", "2"]);
+    const a = await runCli("reference", f, "-n", "5", "-sr", "48000", "-bs", "2");
     expect(a.code).toBe(0);
-    expect(a.stdout).toBe("# faust 2.88.0 inputs=0 outputs=2 sr=48000 n=5\nout0: 48000 48000 48000 48000 48000\nout1: 1 2 3 4 5\n");
+    expect(a.out).toBe("# faust 2.88.0 inputs=0 outputs=2 sr=48000 n=5\nout0: 48000 48000 48000 48000 48000\nout1: 1 2 3 4 5\n");
   });
 
   it("exits 1 with the reference's message on a compile error", async () => {
     const f = write("bad.dsp", "process = foo;\n");
-    const r = await run(["reference", f]);
+    const r = await runCli("reference", f);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe("");
-    expect(r.stderr).toContain("undefined symbol : foo");
+    expect(r.out).toBe("");
+    expect(r.err).toContain("undefined symbol : foo");
   });
 
   it("exits 1 with FL001 on a missing file", async () => {
     const f = path.join(dir, "missing.dsp");
-    const r = await run(["reference", f]);
+    const r = await runCli("reference", f);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe("");
-    expect(r.stderr).toContain("error FL001: cannot read file");
-    expect(r.stderr).toContain("no such file");
+    expect(r.out).toBe("");
+    expect(r.err).toContain("error FL001: cannot read file");
+    expect(r.err).toContain("no such file");
   });
 });
 

@@ -3,10 +3,8 @@
 // of the peak, ints exactly) on corpus programs, library tests and int edge
 // cases. Every language's programs are batched into one compiler invocation.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../cli.ts";
+import { describe, expect, it } from "vitest";
 import { DiagnosticError } from "../diagnostics.ts";
 import { extractLibraryTests } from "../libtests.ts";
 import type { FirModule } from "../fir/fir.ts";
@@ -17,6 +15,7 @@ import { loadJs } from "./js.ts";
 import { runNative, type NativeJob } from "./native.ts";
 import { compileFir } from "./pipeline.ts";
 import { renderDsp } from "./render.ts";
+import { runCli, tempTree } from "../testutil.ts";
 
 const N = 512;
 const root = path.join(import.meta.dirname, "..", "..");
@@ -157,16 +156,9 @@ describe("C and C++ backends", () => {
 });
 
 describe("faustlab compile -lang c|cpp and impulse -backend c|cpp", () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "faustlab-ctest-"));
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const file = path.join(tmp, "a.dsp");
-  fs.writeFileSync(file, 'import("stdfaust.lib");\nprocess = _ <: fi.lowpass(2, 1000), (+ ~ *(0.5)), @(20), int(_ * 1000);\n');
-  async function run(...argv: string[]) {
-    let out = "";
-    let err = "";
-    const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-    return { code, out, err };
-  }
+  const { write } = tempTree("ctest");
+  const file = write("a.dsp", 'import("stdfaust.lib");\nprocess = _ <: fi.lowpass(2, 1000), (+ ~ *(0.5)), @(20), int(_ * 1000);\n');
+  const run = runCli;
 
   it("prints C and C++ source", async () => {
     const c = await run("compile", file, "-lang", "c", "-cn", "lp");

@@ -1,23 +1,9 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../cli.ts";
+import { describe, expect, it } from "vitest";
+import { runCli, tempTree } from "../testutil.ts";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "faustlab-check-"));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-function write(rel: string, text: string): string {
-  const p = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-}
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t.endsWith("\n") ? t : t + "\n") });
-  return { code, out, err };
-}
+const { dir: tmp, write } = tempTree("check");
+const run = runCli;
 
 describe("faustlab check", () => {
   it("exits 0 for well-formed files and what they import", async () => {

@@ -1,27 +1,13 @@
 // `faustlab impulse` and `faustlab compile` through the CLI.
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../cli.ts";
+import { describe, expect, it } from "vitest";
 import { parseImpulse } from "../impulse.ts";
 import { firstDifference } from "../difftest.ts";
+import { runCli, tempTree } from "../testutil.ts";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "faustlab-impulse-"));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-function write(rel: string, text: string): string {
-  const p = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-}
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t.endsWith("\n") ? t : t + "\n") });
-  return { code, out, err };
-}
+const { dir: tmp, write } = tempTree("impulse");
+const run = runCli;
 
 const prog = 'import("stdfaust.lib");\nprocess = _ <: fi.lowpass(2, 1000), (+ ~ *(0.5)), @(20), hslider("g", 0.25, 0, 1, 0.01);\n';
 

@@ -1,19 +1,12 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DiagnosticError } from "../diagnostics.ts";
 import { stdlibDir } from "../stdlib.ts";
 import { Compilation } from "./imports.ts";
+import { tempTree } from "../testutil.ts";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "faustlab-imports-"));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-function write(rel: string, text: string): string {
-  const p = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-}
+const { dir: tmp, write } = tempTree("imports");
 
 describe("imports", () => {
   it("splices imported definitions once, in order, searching the file's folder, then -I, then the stdlib", () => {
