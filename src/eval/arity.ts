@@ -184,8 +184,6 @@ export function arity(root: Box): Arity {
   return memo.get(root)!;
 }
 
-/** The kinds an evaluated process may contain. */
-
 /** Checks that a box is fully evaluated; returns the first offending kind, or undefined. */
 export function checkEvaluated(root: Box): string | undefined {
   const seen = new Set<Box>();
