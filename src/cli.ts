@@ -15,8 +15,9 @@ import { signalsCommand } from "./commands/signals.ts";
 import { infoCommand } from "./commands/info.ts";
 import { impulseCommand } from "./commands/impulse.ts";
 import { compileCommand } from "./commands/compile.ts";
+import { optCommand } from "./commands/opt.ts";
 
-export const commands: readonly Command[] = [referenceCommand, libtestsCommand, boxesCommand, checkCommand, evalCommand, signalsCommand, infoCommand, impulseCommand, compileCommand];
+export const commands: readonly Command[] = [referenceCommand, libtestsCommand, boxesCommand, checkCommand, evalCommand, signalsCommand, infoCommand, impulseCommand, compileCommand, optCommand];
 
 const stdio: CommandIO = {
   out: (t) => void process.stdout.write(t),

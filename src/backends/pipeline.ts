@@ -13,6 +13,7 @@ import type { FirModule } from "../fir/fir.ts";
 import { generateFir, type FirOptions } from "../fir/generate.ts";
 import { interpret } from "../fir/interp.ts";
 import { verifyModule } from "../fir/verify.ts";
+import { optimizeProgram } from "../optimize.ts";
 import { loadJs, type DspInstance } from "./js.ts";
 
 export type Backend = "js" | "interp";
@@ -22,13 +23,22 @@ export interface FirCompileOptions extends CompileOptions, Omit<FirOptions, "pre
   readonly double?: boolean;
   /** Receives the warnings met on the way (errors are thrown). */
   readonly onWarning?: (d: Diagnostic) => void;
+  /** A pass pipeline (text) to run on the normalized signals before generating the FIR. */
+  readonly passes?: string;
+  /** Receives the remarks of the pipeline's passes. */
+  readonly onRemark?: (d: Diagnostic) => void;
 }
 
 /** Source to a verified FIR module; throws DiagnosticError on any problem (including FIR verification, FL601). */
 export function compileFir(source: ProgramSource, opts: FirCompileOptions = {}): FirModule {
   const precision = opts.double ? "double" : "single";
-  const p = compileSignals(source, { ...opts, precision });
+  let p = compileSignals(source, { ...opts, precision });
   for (const w of p.warnings) opts.onWarning?.(w);
+  if (opts.passes !== undefined) {
+    const o = optimizeProgram(p, opts.passes);
+    for (const r of o.run.records) for (const d of r.remarks) opts.onRemark?.(d);
+    p = o.program;
+  }
   const m = generateFir(p, { ...opts, precision });
   const problems = verifyModule(m);
   if (problems.length) throw new DiagnosticError(problems);

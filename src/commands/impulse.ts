@@ -10,14 +10,15 @@ import { runNative } from "../backends/native.ts";
 import { wasmReference } from "../backends/wasm.ts";
 import { renderReference } from "../reference.ts";
 import { renderOptions } from "./reference.ts";
+import { pipelineFromArgs, pipelineOptions } from "../optimize.ts";
 import type { Command } from "./command.ts";
 
-const options: OptionSpec[] = [...renderOptions, { name: "backend", kind: "string", help: "js (default), interp (the FIR interpreter), c or cpp (compiled with $CC/cc or $CXX/g++), wasm (our wasm module, run by the reference driver)" }];
+const options: OptionSpec[] = [...renderOptions, ...pipelineOptions, { name: "backend", kind: "string", help: "js (default), interp (the FIR interpreter), c or cpp (compiled with $CC/cc or $CXX/g++), wasm (our wasm module, run by the reference driver)" }];
 
 export const impulseCommand: Command = {
   name: "impulse",
   summary: "compile FILE with faustlab and print its impulse response (the contract format of 'reference')",
-  usage: "faustlab impulse FILE.dsp [-n N] [-double] [-sr SR] [-bs BS] [-backend js|interp|c|cpp|wasm] [-I DIR]",
+  usage: "faustlab impulse FILE.dsp [-n N] [-double] [-sr SR] [-bs BS] [-backend js|interp|c|cpp|wasm] [-passes P | -O] [-I DIR]",
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
@@ -29,7 +30,8 @@ export const impulseCommand: Command = {
     const sr = (args.values.get("sr") as number | undefined) ?? 44100;
     const bs = (args.values.get("bs") as number | undefined) ?? 512;
     const double = args.flags.has("double");
-    const m = compileFir(args.positional[0]!, { double, includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)) });
+    const passes = pipelineFromArgs(args.values.get("passes") as string | undefined, args.flags.has("O"));
+    const m = compileFir(args.positional[0]!, { double, includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)), passes });
     const data =
       backend === "c" || backend === "cpp"
         ? runNative(backend, [{ module: m, samples: n, sampleRate: sr, blockSize: bs }])[0]!

@@ -249,3 +249,21 @@ export function rewrite(roots: readonly Sig[], f: (s: Sig) => Sig): Sig[] {
   for (const [g2, bodies] of pending) defineRec(g2, bodies);
   return roots.map((r) => memo.get(r)!);
 }
+
+/**
+ * A whole program as the pass manager sees it: its number of inputs and its
+ * output signals (one per output, in order). Immutable: a pass that changes
+ * the program returns a new SignalGraph; one that does not returns the same
+ * object, which is what the analysis cache keys on.
+ */
+export interface SignalGraph {
+  readonly inputs: number;
+  readonly outputs: readonly Sig[];
+}
+
+/** The number of inputs a graph reads: 1 + the largest `input` index reachable (0 if none). */
+export function inputsRead(roots: readonly Sig[]): number {
+  let n = 0;
+  for (const s of reachable(roots)) if (s.kind === "input") n = Math.max(n, s.index + 1);
+  return n;
+}

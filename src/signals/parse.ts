@@ -17,6 +17,7 @@ import {
   KINDS,
   declareRec,
   defineRec,
+  freshRecName,
   fieldsOf,
   make,
   parseFloatLiteral,
@@ -71,7 +72,17 @@ export interface ParsedSignals {
   readonly values: ReadonlyMap<string, Sig>;
 }
 
-export function parseSignals(text: string, path = "<signals>"): ParsedSignals {
+export interface ParseOptions {
+  /**
+   * Give every group of the text a fresh global name (derived from its name
+   * in the text), so that a text can be parsed in a process where its group
+   * names are already taken by other graphs (golden tests, `faustlab opt` on
+   * IR input). Without it, parsing a printed graph returns the same nodes.
+   */
+  readonly freshGroups?: boolean;
+}
+
+export function parseSignals(text: string, path = "<signals>", opts: ParseOptions = {}): ParsedSignals {
   const file = new SourceFile(path, text);
   const toks = tokenize(file);
   let i = 0;
@@ -122,8 +133,12 @@ export function parseSignals(text: string, path = "<signals>"): ParsedSignals {
         throw new DiagnosticError([diag("FL561", { name: t.text })]);
       });
     }
-    return withSpan(t, () => declareRec(name, n));
+    if (!opts.freshGroups) return withSpan(t, () => declareRec(name, n));
+    let g = fresh.get(name);
+    if (!g) fresh.set(name, (g = withSpan(t, () => declareRec(freshRecName(name), n))));
+    return g;
   };
+  const fresh = new Map<string, RecSig>();
 
   const values = new Map<string, Sig>();
   const local = (t: Tok): Sig => {

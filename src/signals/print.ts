@@ -34,6 +34,11 @@ export interface PrintOptions {
 }
 
 export function printSignals(roots: readonly Sig[], opts: PrintOptions = {}): string {
+  return printSignalsNamed(roots, opts).text;
+}
+
+/** The canonical text and the local name (`%3`, or `@r0` for groups) it gives each node. */
+export function printSignalsNamed(roots: readonly Sig[], opts: PrintOptions = {}): { text: string; name: (s: Sig) => string } {
   const names = new Map<Sig, string>();
   const lines: string[] = [];
   const local = new Map<RecSig, string>();
@@ -74,5 +79,5 @@ export function printSignals(roots: readonly Sig[], opts: PrintOptions = {}): st
     } else for (const s of seg.nodes) stmt(s, "");
   }
   lines.push(`return ${roots.map(ref).join(", ")}`);
-  return lines.join("\n") + "\n";
+  return { text: lines.join("\n") + "\n", name: (s) => (s.kind === "rec" ? groupName(s) : (names.get(s) ?? `?${s.kind}#${s.id}`)) };
 }

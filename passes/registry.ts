@@ -1,0 +1,53 @@
+// The registry: every pass by name, and the named pipelines.
+//
+// To add a pass: write passes/NAME.ts exporting it (definePass), add it to
+// PASSES below, and give it golden tests in passes/tests/ (the semantic
+// property test picks it up from this list by itself).
+
+import { ANALYSES } from "../analyses/registry.ts";
+import type { AnyPass } from "./pass.ts";
+import { flattenPipeline, parsePipeline, type PassInstance, type PassRegistry, type Pipeline } from "./pipeline.ts";
+import { normalizePass } from "./normalize.ts";
+import { printPass } from "./print.ts";
+
+export const PASSES: readonly AnyPass[] = [normalizePass, printPass];
+
+/** Named pipelines: `-O` is `O1`. */
+export const PIPELINES: Readonly<Record<string, { readonly text: string; readonly summary: string }>> = {
+  O0: { text: "", summary: "no pass: the normalized signals as the driver produced them" },
+  O1: { text: "normalize", summary: "the default optimizing pipeline (-O)" },
+};
+
+/** The pipeline `-O` selects. */
+export const DEFAULT_OPTIMIZING = "O1";
+
+export const registry: PassRegistry = {
+  pass: (name) => PASSES.find((p) => p.name === name),
+  namedPipeline: (name) => PIPELINES[name]?.text,
+  names: () => [...PASSES.map((p) => p.name), ...Object.keys(PIPELINES)],
+};
+
+export function parse(text: string): Pipeline {
+  return parsePipeline(text, registry);
+}
+
+/** Pipeline text → the passes to run. */
+export function instances(text: string): PassInstance[] {
+  return flattenPipeline(parsePipeline(text, registry));
+}
+
+/** The registry as text, one pass a line starting with its name (`faustlab opt --list`). */
+export function listRegistry(): string {
+  const lines: string[] = [];
+  const w = Math.max(...PASSES.map((p) => p.name.length));
+  for (const p of PASSES) {
+    const bound = p.semantics.exact ? "exact" : `within ${p.semantics.tolerance} of the peak${p.semantics.finiteOnly ? " for finite values" : ""}`;
+    const opts = Object.entries(p.options).map(([k, d]) => `${k}=${d.type === "enum" ? d.values.join("|") : d.type} (default ${String(d.default)}: ${d.help})`);
+    lines.push(`${p.name.padEnd(w)}  ${p.summary} [${bound}]${opts.length ? `; options: ${opts.join("; ")}` : ""}`);
+  }
+  lines.push("", "# named pipelines");
+  for (const [n, p] of Object.entries(PIPELINES)) lines.push(`# ${n}: ${p.summary}: '${p.text}'`);
+  lines.push("", "# analyses (print<NAME>)");
+  for (const a of ANALYSES) lines.push(`# ${a.name}: ${a.summary}`);
+  return lines.join("\n") + "\n";
+}
