@@ -142,6 +142,19 @@ export const catalog = {
   FL610: { severity: "error", template: "no {lang} compiler: cannot run '{compiler}' ({reason}); set {env} to a {lang} compiler" },
   FL611: { severity: "error", template: "the generated {lang} code did not compile with '{compiler}': {detail}" },
   FL612: { severity: "error", template: "the compiled {lang} program failed: {detail}" },
+  // FL613 the wasm backend's module rejected by WebAssembly validation (src/backends/wasm.ts)
+  FL613: { severity: "error", template: "the generated wasm module is invalid: {detail}" },
+  // FL700–FL719 the pass manager (passes/): pipelines, options, verification
+  FL700: { severity: "error", template: "pipeline syntax error: {detail}" },
+  FL701: { severity: "error", template: "unknown pass or pipeline '{name}'{hint}" },
+  FL702: { severity: "error", template: "pass '{pass}' has no option '{option}' (options: {known})" },
+  FL703: { severity: "error", template: "bad value '{value}' for option '{option}' of '{pass}': expected {expected}" },
+  FL704: { severity: "error", template: "option '{option}' of '{pass}' is given twice" },
+  FL705: { severity: "error", template: "pass '{pass}' broke the signal graph: {detail}" },
+  FL706: { severity: "error", template: "unknown analysis '{name}' (analyses: {known})" },
+  FL707: { severity: "error", template: "pass '{pass}' failed: {detail}" },
+  // FL800–FL899 remarks of passes (what a pass did, or why it did not)
+  FL800: { severity: "remark", template: "{pass}: {message}" },
   FL901: { severity: "error", template: "the reference compiler rejected the program: {message}" },
   FL902: { severity: "error", template: "the reference could not render the program: {message}" },
 } as const satisfies Record<string, CatalogEntry>;
