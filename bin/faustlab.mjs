@@ -4,4 +4,5 @@ import { register } from "tsx/esm/api";
 
 register();
 const { main } = await import("../src/cli.ts");
+await import("../reports/commands.ts"); // registers the report commands
 process.exitCode = await main(process.argv.slice(2));

@@ -17,7 +17,13 @@ import { impulseCommand } from "./commands/impulse.ts";
 import { compileCommand } from "./commands/compile.ts";
 import { optCommand } from "./commands/opt.ts";
 
-export const commands: readonly Command[] = [referenceCommand, libtestsCommand, boxesCommand, checkCommand, evalCommand, signalsCommand, infoCommand, impulseCommand, compileCommand, optCommand];
+/** The commands; report commands (reports/commands.ts) are added by the entry point through registerCommands. */
+export const commands: Command[] = [referenceCommand, libtestsCommand, boxesCommand, checkCommand, evalCommand, signalsCommand, infoCommand, impulseCommand, compileCommand, optCommand];
+
+/** Adds commands defined outside src/ (the reports depend on the driver, not the reverse). */
+export function registerCommands(extra: readonly Command[]): void {
+  for (const c of extra) if (!commands.includes(c)) commands.push(c);
+}
 
 const stdio: CommandIO = {
   out: (t) => void process.stdout.write(t),
