@@ -11,6 +11,7 @@ import { wasmModule } from "../backends/wasm.ts";
 import { DEFAULT_CLASS, isCIdentifier } from "../backends/cfamily.ts";
 import { compileFir } from "../backends/pipeline.ts";
 import { printModule } from "../fir/print.ts";
+import { pipelineFromArgs, pipelineOptions } from "../optimize.ts";
 import type { Command } from "./command.ts";
 
 const LANGS = ["fir", "js", "c", "cpp", "wasm"] as const;
@@ -19,6 +20,7 @@ const options: OptionSpec[] = [
   { name: "lang", kind: "string", help: "target language: fir (the FIR text), js (a JavaScript module), c or cpp, wasm (a WebAssembly module and its JSON beside it; needs -o); default js" },
   { name: "cn", kind: "string", help: "class name of the C/C++ DSP (default mydsp)" },
   { name: "double", kind: "flag", help: "compile in double precision" },
+  ...pipelineOptions,
   { name: "o", kind: "string", help: "write the output to FILE (atomically) instead of stdout" },
   { name: "I", kind: "list", help: "add a folder to the import search path (repeatable)" },
 ];
@@ -33,7 +35,8 @@ export const compileCommand: Command = {
     if (args.positional.length !== 1) throw new DiagnosticError([diag("FL003", { detail: "compile takes exactly one FILE.dsp" })]);
     const lang = (args.values.get("lang") as string | undefined) ?? "js";
     if (!(LANGS as readonly string[]).includes(lang)) throw new DiagnosticError([diag("FL602", { lang, expected: LANGS.join(" or ") })]);
-    const m = compileFir(args.positional[0]!, { double: args.flags.has("double"), includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)) });
+    const passes = pipelineFromArgs(args.values.get("passes") as string | undefined, args.flags.has("O"));
+    const m = compileFir(args.positional[0]!, { double: args.flags.has("double"), includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)), passes });
     if (lang === "wasm") {
       const file = args.values.get("o") as string | undefined;
       if (!file) throw new DiagnosticError([diag("FL003", { detail: "-lang wasm writes a binary module: give -o FILE.wasm (its JSON goes beside it)" })]);
