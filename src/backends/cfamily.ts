@@ -15,6 +15,7 @@
 // Inputs, outputs and UI zones have the type FAUSTFLOAT (default: the module
 // precision); loads of zones and inputs are cast to the module precision.
 
+import { scalarArrays } from "./js.ts";
 import { assertNever, firChildren, FUNCTIONS, SAMPLE_RATE, type Expr, type FieldDecl, type FirModule, type FirNode, type Stmt } from "../fir/fir.ts";
 
 export type CLang = "c" | "cpp";
@@ -119,8 +120,20 @@ export class CWriter {
   /** Names read somewhere in the module (a local declared but never read gets a `(void)` to keep -Wall quiet). */
   private readonly loaded: ReadonlySet<string>;
 
+  /** Inside compute: fields (and elements of small constant-indexed arrays, `name:k`) held in locals. */
+  private readonly alias = new Map<string, string>();
+
   private ref(name: string): string {
-    return this.fields.has(name) ? this.fieldRef(name) : name;
+    return this.alias.get(name) ?? (this.fields.has(name) ? this.fieldRef(name) : name);
+  }
+
+  /** An array element as text: its local inside compute when the array is held in locals. */
+  private elem(name: string, index: Expr): string {
+    if (index.kind === "int") {
+      const a = this.alias.get(`${name}:${index.value}`);
+      if (a) return a;
+    }
+    return `${this.ref(name)}[${this.expr(index)}]`;
   }
 
   /** The C type of a field's elements (zones are FAUSTFLOAT). */
@@ -142,7 +155,7 @@ export class CWriter {
       case "load":
         return this.zones.has(e.name) ? `((${this.real})${this.ref(e.name)})` : this.ref(e.name);
       case "loadArr":
-        return `${this.ref(e.name)}[${this.expr(e.index)}]`;
+        return this.elem(e.name, e.index);
       case "input":
         return `((${this.real})input${e.chan}[${this.expr(e.index)}])`;
       case "binop": {
@@ -216,7 +229,7 @@ export class CWriter {
           out.push(`${indent}${this.ref(s.name)} = ${this.zones.has(s.name) ? `(FAUSTFLOAT)${this.expr(s.value)}` : this.expr(s.value)};`);
           break;
         case "storeArr":
-          out.push(`${indent}${this.ref(s.name)}[${this.expr(s.index)}] = ${this.expr(s.value)};`);
+          out.push(`${indent}${this.elem(s.name, s.index)} = ${this.expr(s.value)};`);
           break;
         case "output":
           out.push(`${indent}output${s.chan}[${this.expr(s.index)}] = (FAUSTFLOAT)${this.expr(s.value)};`);
@@ -299,8 +312,50 @@ export class CWriter {
     const out: string[] = [];
     for (const k of [...ins].sort((a, b) => a - b)) out.push(`${indent}FAUSTFLOAT* input${k} = inputs[${k}];`);
     for (const k of [...outs].sort((a, b) => a - b)) out.push(`${indent}FAUSTFLOAT* output${k} = outputs[${k}];`);
+    // The scalar fields compute uses, and the elements of the small arrays
+    // indexed only by constants, live in locals (written back at the end if
+    // stored): the C compiler then keeps them in registers, since no store to
+    // an output buffer can alias a local.
+    const { used, stored } = this.computeUse();
+    const scalar = scalarArrays(this.m);
+    const writeBack: string[] = [];
+    const hold = (key: string, local: string, type: string, member: string) => {
+      if (!used.has(key)) return;
+      this.alias.set(key, local);
+      out.push(`${indent}${type} ${local} = ${member};`);
+      if (stored.has(key)) writeBack.push(`${indent}${member} = ${local};`);
+    };
+    hold(SAMPLE_RATE, `l_${SAMPLE_RATE}`, "int", this.fieldRef(SAMPLE_RATE));
+    for (const f of this.m.fields) {
+      const t = this.fieldType(f);
+      if (f.size === undefined) hold(f.name, `l_${f.name}`, t, this.fieldRef(f.name));
+      else if (scalar.has(f.name)) for (let k = 0; k < f.size; k++) hold(`${f.name}:${k}`, `l_${f.name}_${k}`, t, `${this.fieldRef(f.name)}[${k}]`);
+    }
     this.stmts(this.m.functions.compute, indent, out);
+    out.push(...writeBack);
+    this.alias.clear();
     return out;
+  }
+
+  /** The fields compute reads or writes (`name`, or `name:k` for a constant element), and those it writes. */
+  private computeUse(): { used: Set<string>; stored: Set<string> } {
+    const used = new Set<string>();
+    const stored = new Set<string>();
+    const stack: FirNode[] = [...this.m.functions.compute];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.kind === "load" && this.fields.has(n.name)) used.add(n.name);
+      else if (n.kind === "store" && this.fields.has(n.name)) {
+        used.add(n.name);
+        stored.add(n.name);
+      } else if ((n.kind === "loadArr" || n.kind === "storeArr") && n.index.kind === "int") {
+        const k = `${n.name}:${n.index.value}`;
+        used.add(k);
+        if (n.kind === "storeArr") stored.add(k);
+      }
+      stack.push(...firChildren(n));
+    }
+    return { used, stored };
   }
 
   /** The body of one of the other FIR functions. */
