@@ -9,10 +9,11 @@ import { DiagnosticError, diag, type Diagnostic } from "./diagnostics.ts";
 import { evaluateProgram, type MetadataEntry, type Precision, type ProgramSource } from "./eval/eval.ts";
 import { evalSpanOf } from "./eval/arity.ts";
 import { checkProgram, type ProgramInfo } from "./normalize/intervals.ts";
-import { normalize } from "./normalize/normalize.ts";
 import { propagateProcess } from "./propagate/propagate.ts";
 import { buildUI, type UIItem } from "./propagate/ui.ts";
 import type { Sig } from "./signals/signal.ts";
+import { runPipeline } from "../passes/manager.ts";
+import { instances } from "../passes/registry.ts";
 
 export interface CompileOptions {
   readonly includeDirs?: readonly string[];
@@ -57,7 +58,8 @@ export function compileSignals(source: ProgramSource, opts: CompileOptions = {})
   let raw: Sig[], outputs: Sig[], info: ProgramInfo;
   try {
     raw = propagateProcess(r.process, { precision: opts.precision ?? "single" });
-    outputs = normalize(raw);
+    // normalization is the `normalize` pass, run by the pass manager (passes/)
+    outputs = [...runPipeline({ inputs: r.arity.ins, outputs: raw }, instances("normalize")).graph.outputs];
     if (outputs.length === 0) throw new DiagnosticError([diag("FL502", {})]);
     info = checkProgram(outputs);
   } catch (e) {
