@@ -365,13 +365,14 @@ export function parseGolden(text: string, path: string): GoldenFile {
     }
     directives.push({ kind: found.kind, prefix: found.prefix, pattern, pieces, line: c.line, text: `${c.word}:${pattern ? " " + pattern : ""}` });
   }
-  for (const p of prefixes) {
-    const mine = directives.filter((d) => d.prefix === p);
-    if (!mine.some((d) => d.kind !== "NOT")) fail(runs.find((r) => r.prefixes.includes(p))!.line, `no ${p}: line: a RUN whose output is not checked (at least one positive ${p} directive is needed)`);
+  for (const p of prefixes) if (!directives.some((d) => d.prefix === p)) fail(runs.find((r) => r.prefixes.includes(p))!.line, `no ${p}: line: a RUN whose output is not checked`);
+  for (const r of runs) {
+    const mine = directives.filter((d) => r.prefixes.includes(d.prefix));
+    if (!mine.some((d) => d.kind !== "NOT")) fail(r.line, `no ${r.prefixes.join(":, ")}: line: a RUN whose output is not checked (it needs at least one positive directive)`);
     // NEXT, SAME and EMPTY refer to a previous match
     let seen = false;
     for (const d of mine) {
-      if ((d.kind === "NEXT" || d.kind === "SAME" || d.kind === "EMPTY") && !seen) fail(d.line, `${d.text.split(":")[0]}: has no previous ${p}: match to follow`);
+      if ((d.kind === "NEXT" || d.kind === "SAME" || d.kind === "EMPTY") && !seen) fail(d.line, `${d.text.split(":")[0]}: has no previous ${r.prefixes.join(":/")}: match to follow`);
       if (d.kind !== "NOT") seen = true;
     }
   }
