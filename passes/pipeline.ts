@@ -124,7 +124,7 @@ export function optionValue(d: OptionDecl, text: string): OptionValue | undefine
       if (!/^[+-]?\d+$/.test(text)) return undefined;
       const v = Number(text);
       if (!Number.isSafeInteger(v) || (d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) return undefined;
-      return v;
+      return v === 0 ? 0 : v; // an int has no -0
     }
     case "float": {
       if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return undefined;
@@ -222,7 +222,7 @@ function optionNames(p: AnyPass): string {
 }
 
 function printValue(v: OptionValue): string {
-  return typeof v === "number" ? String(v) : String(v);
+  return Object.is(v, -0) ? "-0" : String(v); // String(-0) is "0"
 }
 
 function printElement(e: PipelineElement): string {
