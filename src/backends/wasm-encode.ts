@@ -11,7 +11,7 @@
 // required order.
 
 export type ValType = "i32" | "i64" | "f32" | "f64";
-const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+export const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
 
 /** Block types: `void` (no result) or one value type. */
 export type BlockType = ValType | "void";
@@ -154,8 +154,8 @@ function name(out: number[], s: string): void {
   for (const b of bytes) out.push(b);
 }
 
-/** The module's binary. */
-export function encodeModule(spec: WasmModuleSpec): Uint8Array<ArrayBuffer> {
+/** The module's function types, deduplicated in order of first use (imports, then defined functions), and each function's type index. */
+export function moduleTypes(spec: WasmModuleSpec): { types: FuncType[]; importTypes: number[]; funcTypes: number[] } {
   const types: FuncType[] = [];
   const typeIndex = new Map<string, number>();
   const typeOf = (t: FuncType): number => {
@@ -170,6 +170,12 @@ export function encodeModule(spec: WasmModuleSpec): Uint8Array<ArrayBuffer> {
   };
   const importTypes = spec.imports.map((im) => typeOf(im.type));
   const funcTypes = spec.functions.map((f) => typeOf(f.type));
+  return { types, importTypes, funcTypes };
+}
+
+/** The module's binary. */
+export function encodeModule(spec: WasmModuleSpec): Uint8Array<ArrayBuffer> {
+  const { types, importTypes, funcTypes } = moduleTypes(spec);
 
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   // 1 type

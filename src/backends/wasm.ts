@@ -23,7 +23,8 @@ import { COMPARISONS, FUNCTIONS, SAMPLE_RATE, COUNT, assertNever, firChildren, t
 import type { CompiledReference, ReferenceMeta, ReferenceUIItem } from "../reference.ts";
 import { faustlabVersion } from "./pipeline.ts";
 import { scalarArrays } from "./js.ts";
-import { Code, encodeModule, OP, OP_FC, type FuncType, type ValType, type WasmFunction, type WasmImport } from "./wasm-encode.ts";
+import { DiagnosticError, diag } from "../diagnostics.ts";
+import { Code, encodeModule, OP, OP_FC, type FuncType, type ValType, type WasmFunction, type WasmImport, type WasmModuleSpec } from "./wasm-encode.ts";
 
 /** A field's place in the struct. */
 export interface FieldSlot {
@@ -38,6 +39,8 @@ export interface FieldSlot {
 
 export interface WasmOutput {
   readonly bytes: Uint8Array<ArrayBuffer>;
+  /** The module description the bytes were encoded from (printed as text by wasm-wast.ts). */
+  readonly spec: WasmModuleSpec;
   /** The JSON description (Faust's format: name, inputs, outputs, size, compile_options, meta, ui with zone offsets as `index`). */
   readonly json: string;
   readonly meta: ReferenceMeta;
@@ -621,14 +624,15 @@ export function wasmModule(m: FirModule, opts: { version?: string } = {}): WasmO
     c.op(OP.local_get).u32(0).op(OP.local_get).u32(1).op(OP.i32_add).op(OP.local_get).u32(2).mem(F === "f64" ? OP.f64_store : OP.f32_store, fShift, 0),
   );
 
-  const bytes = encodeModule({
+  const spec: WasmModuleSpec = {
     imports: L.imports,
     functions: fns,
     memory: { minPages: Math.ceil((L.size + HEADROOM) / 65536), export: "memory" },
     data,
-  });
+  };
+  const bytes = encodeModule(spec);
   const meta = wasmMeta(m, L.slots, L.size, opts.version ?? `faustlab ${faustlabVersion()}`);
-  return { bytes, json: JSON.stringify(meta), meta, layout: L.slots, size: L.size };
+  return { bytes, spec, json: JSON.stringify(meta), meta, layout: L.slots, size: L.size };
 }
 
 /** The JSON description, in the real compiler's format (UI items carry their zone's byte offset as `index`). */
@@ -656,10 +660,24 @@ function wasmMeta(m: FirModule, slots: ReadonlyMap<string, FieldSlot>, size: num
   } as ReferenceMeta;
 }
 
+/**
+ * Compiles a module's bytes. A module that WebAssembly rejects is a bug of
+ * this backend, reported as the diagnostic FL613 (with the engine's message)
+ * rather than as an internal error.
+ */
+export function compileWasm(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module {
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch (e) {
+    if (e instanceof WebAssembly.CompileError) throw new DiagnosticError([diag("FL613", { detail: e.message })]);
+    throw e;
+  }
+}
+
 /** Our module in the shape of a reference compilation, to be run by src/reference.ts's driver (instantiateReference, renderReference). */
 export function wasmReference(m: FirModule): CompiledReference {
   const t0 = performance.now();
   const out = wasmModule(m);
-  const module = new WebAssembly.Module(out.bytes);
+  const module = compileWasm(out.bytes);
   return { name: m.name, module, json: out.json, meta: out.meta, double: m.precision === "double", compileMs: performance.now() - t0 };
 }

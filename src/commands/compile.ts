@@ -1,5 +1,8 @@
-// `faustlab compile FILE -lang fir|js|c|cpp`: print (or write with -o) the FIR
-// text, the JavaScript module, or the C / C++ source of a program.
+// `faustlab compile FILE -lang fir|js|c|cpp|wasm|wast`: print (or write with
+// -o) the FIR text, the JavaScript module, the C / C++ source, or the wasm
+// module's text form (WAT) of a program; `-lang wasm` writes the binary module
+// and its JSON beside it (-o needed). Both wasm forms are validated by the
+// WebAssembly engine first: a module it rejects is FL613, not an internal error.
 
 import { parseArgs, type OptionSpec } from "../cliargs.ts";
 import { DiagnosticError, diag, render } from "../diagnostics.ts";
@@ -7,17 +10,18 @@ import { writeFileAtomic } from "../fsutil.ts";
 import { jsSource } from "../backends/js.ts";
 import { cSource } from "../backends/c.ts";
 import { cppSource } from "../backends/cpp.ts";
-import { wasmModule } from "../backends/wasm.ts";
+import { compileWasm, wasmModule } from "../backends/wasm.ts";
+import { printWast } from "../backends/wasm-wast.ts";
 import { DEFAULT_CLASS, isCIdentifier } from "../backends/cfamily.ts";
 import { compileFir } from "../backends/pipeline.ts";
 import { printModule } from "../fir/print.ts";
 import { pipelineFromArgs, pipelineOptions } from "../optimize.ts";
 import type { Command } from "./command.ts";
 
-const LANGS = ["fir", "js", "c", "cpp", "wasm"] as const;
+const LANGS = ["fir", "js", "c", "cpp", "wasm", "wast"] as const;
 
 const options: OptionSpec[] = [
-  { name: "lang", kind: "string", help: "target language: fir (the FIR text), js (a JavaScript module), c or cpp, wasm (a WebAssembly module and its JSON beside it; needs -o); default js" },
+  { name: "lang", kind: "string", help: "target language: fir (the FIR text), js (a JavaScript module), c or cpp, wasm (a WebAssembly module and its JSON beside it; needs -o), wast (the wasm module as text); default js" },
   { name: "cn", kind: "string", help: "class name of the C/C++ DSP (default mydsp)" },
   { name: "double", kind: "flag", help: "compile in double precision" },
   ...pipelineOptions,
@@ -25,10 +29,18 @@ const options: OptionSpec[] = [
   { name: "I", kind: "list", help: "add a folder to the import search path (repeatable)" },
 ];
 
+function write(file: string, data: string | Uint8Array): void {
+  try {
+    writeFileAtomic(file, data);
+  } catch (e) {
+    throw new DiagnosticError([diag("FL004", { path: file, reason: (e as Error).message })]);
+  }
+}
+
 export const compileCommand: Command = {
   name: "compile",
-  summary: "compile FILE to FIR text, a JavaScript module, or C/C++ source",
-  usage: "faustlab compile FILE.dsp [-lang fir|js|c|cpp] [-cn NAME] [-double] [-o OUT] [-I DIR]",
+  summary: "compile FILE to FIR text, a JavaScript module, C/C++ source, or a WebAssembly module (binary or text)",
+  usage: "faustlab compile FILE.dsp [-lang fir|js|c|cpp|wasm|wast] [-cn NAME] [-double] [-o OUT] [-I DIR]",
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
@@ -41,21 +53,22 @@ export const compileCommand: Command = {
       const file = args.values.get("o") as string | undefined;
       if (!file) throw new DiagnosticError([diag("FL003", { detail: "-lang wasm writes a binary module: give -o FILE.wasm (its JSON goes beside it)" })]);
       const w = wasmModule(m);
-      writeFileAtomic(file, w.bytes);
-      writeFileAtomic(file.replace(/\.wasm$/, "") + ".json", w.json);
+      compileWasm(w.bytes);
+      write(file, w.bytes);
+      write(file.replace(/\.wasm$/, "") + ".json", w.json);
       return 0;
     }
     const className = (args.values.get("cn") as string | undefined) ?? DEFAULT_CLASS;
     if (!isCIdentifier(className)) throw new DiagnosticError([diag("FL003", { detail: `-cn must be a C identifier, not '${className}'` })]);
-    const text = lang === "fir" ? printModule(m) : lang === "c" ? cSource(m, { className }) : lang === "cpp" ? cppSource(m, { className }) : jsSource(m);
+    let text: string;
+    if (lang === "wast") {
+      const w = wasmModule(m);
+      compileWasm(w.bytes);
+      text = printWast(w.spec);
+    } else text = lang === "fir" ? printModule(m) : lang === "c" ? cSource(m, { className }) : lang === "cpp" ? cppSource(m, { className }) : jsSource(m);
     const out = args.values.get("o") as string | undefined;
-    if (out) {
-      try {
-        writeFileAtomic(out, text);
-      } catch (e) {
-        throw new DiagnosticError([diag("FL004", { path: out, reason: (e as Error).message })]);
-      }
-    } else io.out(text);
+    if (out) write(out, text);
+    else io.out(text);
     return 0;
   },
 };
