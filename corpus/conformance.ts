@@ -3,12 +3,16 @@
 // compiler's recorded verdicts (corpus/manifest.json,
 // corpus/library-manifest.json). Part 2 is the differential run of faustlab
 // against the reference (src/difftest.ts): every accepted program of both
-// sets compiled by faustlab (JS backend, and the FIR interpreter checked
-// against it) and by the reference, rendered in double over 4096 samples,
-// samples compared. Writes out/conformance.json, out/conformance.txt (part 1)
-// and out/difftest.json, out/difftest.txt (part 2, failures sorted by cause)
-// atomically; exits 1 when a recorded verdict disagrees.
-// `npm run conformance -- -diff-only` skips part 1.
+// sets compiled by faustlab and by the reference, rendered in double over
+// 4096 samples by the reference and by the five backends (js, interp, wasm,
+// c, cpp); the JS backend's samples compared with the reference's (1e-9),
+// every other backend's with the JS backend's (1e-12, scaled by the peak).
+// Writes out/conformance.json, out/conformance.txt (part 1) and
+// out/difftest.json, out/difftest.txt (part 2: agreement per backend, then
+// failures sorted by cause) atomically; exits 1 when a recorded verdict
+// disagrees.
+// `npm run conformance -- -diff-only` skips part 1;
+// `-backends js,interp,wasm` runs only those backends in part 2.
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +20,7 @@ import fs from "node:fs";
 import { writeFileAtomic } from "../src/fsutil.ts";
 import { extractLibraryTests } from "../src/libtests.ts";
 import { compileReference } from "../src/reference.ts";
-import { describeResult, diffProgram, type DiffResult } from "../src/difftest.ts";
+import { DIFF_BACKENDS, describeResult, diffPrograms, type DiffBackend, type DiffProgram } from "../src/difftest.ts";
 import { errorSummary, type LibraryManifest } from "./make-library-manifest.ts";
 import { describeProgram, expectedErrors, listPrograms, readManifest } from "./manifest.ts";
 
@@ -89,32 +93,54 @@ async function verdicts(): Promise<void> {
   process.exitCode = disagreements.length ? 1 : 0;
 }
 
-/** Part 2: faustlab against the reference on every accepted program. */
+/** Part 2: faustlab against the reference on every accepted program, every backend. */
 async function differential(): Promise<void> {
   const t1 = performance.now();
-  const results: { program: string; set: "corpus" | "library"; result: DiffResult }[] = [];
+  const at = process.argv.indexOf("-backends");
+  const backends = (at >= 0 ? (process.argv[at + 1] ?? "").split(",") : DIFF_BACKENDS) as DiffBackend[];
+  const unknown = backends.filter((b) => !DIFF_BACKENDS.includes(b));
+  if (unknown.length || backends.length === 0) throw new Error(`-backends: expected a comma-separated list of ${DIFF_BACKENDS.join(", ")}`);
+  const programs: { program: string; set: "corpus" | "library"; source: DiffProgram }[] = [];
   for (const e of readManifest()) {
     if (!e.accepted) continue;
     const file = path.join(here, e.path);
-    results.push({ program: e.path, set: "corpus", result: await diffProgram({ text: fs.readFileSync(file, "utf8"), path: file }) });
+    programs.push({ program: e.path, set: "corpus", source: { text: fs.readFileSync(file, "utf8"), path: file } });
   }
   const lib = JSON.parse(fs.readFileSync(path.join(here, "library-manifest.json"), "utf8")) as LibraryManifest;
   const accepted = new Set(lib.tests.filter((t) => t.accepted).map((t) => t.id));
-  const tests = extractLibraryTests().filter((t) => accepted.has(t.id));
+  for (const t of extractLibraryTests().filter((t) => accepted.has(t.id)))
+    programs.push({ program: `library:${t.id}`, set: "library", source: { text: t.source, path: `/library-tests/${t.id}.dsp`, name: t.name } });
   let done = 0;
-  for (const t of tests) {
-    results.push({ program: `library:${t.id}`, set: "library", result: await diffProgram({ text: t.source, path: `/library-tests/${t.id}.dsp`, name: t.name }) });
-    if (++done % 100 === 0) process.stderr.write(`differential: ${done}/${tests.length} library tests\n`);
-  }
+  const list = await diffPrograms(
+    programs.map((p) => p.source),
+    { backends },
+    () => {
+      if (++done % 100 === 0) process.stderr.write(`differential: ${done}/${programs.length} programs (${((performance.now() - t1) / 1000).toFixed(0)} s)\n`);
+    },
+  );
+  const results = programs.map((p, i) => ({ program: p.program, set: p.set, result: list[i]! }));
   const seconds = (performance.now() - t1) / 1000;
   const count = (set: string, status?: string) => results.filter((r) => r.set === set && (!status || r.result.status === status)).length;
   const causes = ["rejected", "crashed", "arity", "samples", "backends", "reference-failed"] as const;
-  const bySet = (set: string) => ({ total: count(set), pass: count(set), ...Object.fromEntries(causes.map((c) => [c, count(set, c)])) });
+  const bySet = (set: string) => ({ total: count(set), pass: count(set, "pass"), ...Object.fromEntries(causes.map((c) => [c, count(set, c)])) });
+  // per backend: the first against the reference, the others against the first
+  const rendered = results.filter((r) => "verdicts" in r.result);
+  const perBackend = backends.map((backend, k) => {
+    if (k === 0) {
+      const agree = rendered.filter((r) => r.result.status !== "samples").length;
+      return { backend, against: "reference", rendered: rendered.length, agree, exact: 0, close: 0, differs: rendered.length - agree, failed: 0, worst: 0 };
+    }
+    const vs = rendered.map((r) => ("verdicts" in r.result ? r.result.verdicts : []).find((v) => v.backend === backend)!);
+    const n = (s: string) => vs.filter((v) => v.status === s).length;
+    const worst = Math.max(0, ...vs.map((v) => (v.status === "close" ? v.error : 0)));
+    return { backend, against: backends[0]!, rendered: rendered.length, agree: n("exact") + n("close"), exact: n("exact"), close: n("close"), differs: n("differs"), failed: n("failed"), worst };
+  });
   const summary = {
     date: new Date().toISOString(),
     seconds,
-    corpus: { ...bySet("corpus"), pass: count("corpus", "pass") },
-    library: { ...bySet("library"), pass: count("library", "pass") },
+    backends: perBackend,
+    corpus: bySet("corpus"),
+    library: bySet("library"),
     failures: results.filter((r) => r.result.status !== "pass").map((r) => ({ program: r.program, ...r.result })),
   };
   writeFileAtomic(path.join(out, "difftest.json"), JSON.stringify(summary, null, 2) + "\n");
@@ -122,9 +148,15 @@ async function differential(): Promise<void> {
   const failures = results.filter((r) => r.result.status !== "pass");
   failures.sort((a, b) => causes.indexOf(a.result.status as (typeof causes)[number]) - causes.indexOf(b.result.status as (typeof causes)[number]) || a.program.localeCompare(b.program));
   const text = [
-    `faustlab vs reference, double precision, 4096 samples (${seconds.toFixed(0)} s)`,
-    `corpus: ${summary.corpus.pass}/${summary.corpus.total} same samples (${pct(summary.corpus.pass, summary.corpus.total)})`,
-    `library tests: ${summary.library.pass}/${summary.library.total} same samples (${pct(summary.library.pass, summary.library.total)})`,
+    `faustlab vs reference, double precision, 4096 samples, backends ${backends.join(", ")} (${seconds.toFixed(0)} s)`,
+    `corpus: ${summary.corpus.pass}/${summary.corpus.total} pass (${pct(summary.corpus.pass, summary.corpus.total)})`,
+    `library tests: ${summary.library.pass}/${summary.library.total} pass (${pct(summary.library.pass, summary.library.total)})`,
+    `per backend, over the ${rendered.length} programs faustlab compiled and rendered:`,
+    ...perBackend.map((b, k) =>
+      k === 0
+        ? `  ${b.backend}: ${b.agree}/${b.rendered} agree with the reference within 1e-9`
+        : `  ${b.backend}: ${b.agree}/${b.rendered} agree with ${b.against} within 1e-12 (${b.exact} bit-identical, ${b.close} within, worst ${b.worst.toExponential(1)}), ${b.differs} differ, ${b.failed} failed`,
+    ),
     `failures by cause: ${causes.map((c) => `${c} ${failures.filter((f) => f.result.status === c).length}`).join(", ")}`,
     ...failures.map((f) => `  ${f.program}: ${describeResult(f.result)}`),
   ].join("\n");
