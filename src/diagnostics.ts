@@ -155,6 +155,10 @@ export const catalog = {
   FL707: { severity: "error", template: "pass '{pass}' failed: {detail}" },
   // FL800–FL899 remarks of passes (what a pass did, or why it did not)
   FL800: { severity: "remark", template: "{pass}: {message}" },
+  // FL810–FL812 linearity and transfer functions (analyses/linearity.ts, lti-regions.ts, transfer.ts; pass tf-reconstruct)
+  FL810: { severity: "remark", template: "{pass}: {what}: {reason} ({node})" },
+  FL811: { severity: "remark", template: "{pass}: {kind} region of {nodes} nodes from {from} to {to}: {what}" },
+  FL812: { severity: "remark", template: "{pass}: {kind} region of {nodes} nodes: no transfer function: {reason}" },
   FL901: { severity: "error", template: "the reference compiler rejected the program: {message}" },
   FL902: { severity: "error", template: "the reference could not render the program: {message}" },
 } as const satisfies Record<string, CatalogEntry>;
