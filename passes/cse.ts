@@ -1,0 +1,372 @@
+// `cse`: common subexpressions and sharing, beyond what hash-consing gives.
+//
+// Hash-consing already makes structurally equal acyclic nodes one object.
+// This pass adds two things:
+//   - commutative canonicalization: the two operands of a commutative
+//     operator are put in a deterministic structural order (a hash of their
+//     structure that ignores ids and group names; constants last), so `a+b`
+//     and `b+a` become one node. Only the operands of one node are swapped:
+//     no reassociation.
+//   - sharing of recursion: the graph where a projection's child is its body
+//     (not the group) is partitioned into classes of nodes that compute the
+//     same signal — same kind and parameters, children in the same classes
+//     (the coarsest such partition, by refinement: bisimulation of the cyclic
+//     graph). Two recursions that differ only by the names of their groups
+//     become one group, and a group two of whose signals have equal bodies up
+//     to renaming keeps one of them.
+//
+// Which operators are commutative (exactly, in every backend, NaN included):
+//   add, mul (IEEE + and * are commutative; int ones wrap the same way; the
+//   payload of a NaN from two NaN operands may come from either, which no
+//   output can tell apart), and, or, xor (on ints), eq, ne (== and != are
+//   symmetric, NaN included), and min, max on two ints only: on floats C's
+//   fmin/fmax may return either zero of fmax(-0, +0), depending on the
+//   operand order (glibc returns its first operand), and the evaluator's
+//   fmin ignores a NaN while JavaScript's Math.min returns it, so float
+//   min/max are left alone.
+//
+// Semantics: exact (bisimilar nodes denote the same infinite unfolding, hence
+// the same stream, since every cycle is guarded by a delay).
+//
+// The refinement iterates over the nodes that depend on a projection only;
+// the others get their class in one bottom-up pass (structural equality up
+// to commutativity). Its cost is (number of such nodes) × (rounds to
+// converge); over a budget, the pass falls back to `groups=false` and says so.
+
+import { diag, type Diagnostic } from "../src/diagnostics.ts";
+import { reachable } from "../src/signals/graph.ts";
+import { assertNever, children, encodeParam, fieldsOf, formatGroupName, recArity, sig, spanOf, type RecSig, type Sig } from "../src/signals/signal.ts";
+import { typeOf } from "../src/signals/types.ts";
+import { boolOption, definePass, intOption, rewritten } from "./pass.ts";
+import { buildQuotient, quotientOrder, type QuotientGroup } from "./quotient.ts";
+
+export interface CseOptions {
+  /** Order the operands of commutative operators (default true). */
+  readonly commutative?: boolean;
+  /** Merge recursion groups (and group signals) equal up to renaming (default true). */
+  readonly groups?: boolean;
+  /** Work budget of the refinement (node visits); over it, groups=false (default 20 000 000). */
+  readonly budget?: number;
+}
+
+export interface CseResult {
+  readonly roots: Sig[];
+  readonly stats: Record<string, number>;
+  readonly remarks: Diagnostic[];
+}
+
+/** Is `s` a commutative operation whose two operands may be swapped without changing any value? */
+export function isCommutative(s: Sig): boolean {
+  if (s.kind === "binop") {
+    const op = s.op;
+    switch (op) {
+      case "add": // x + y = y + x (IEEE and wrapping int addition)
+      case "mul": // x * y = y * x (IEEE and wrapping int multiplication)
+      case "and": // x & y = y & x
+      case "or": // x | y = y | x
+      case "xor": // x ^ y = y ^ x
+      case "eq": // (x == y) = (y == x), NaN included
+      case "ne": // (x != y) = (y != x), NaN included
+        return true;
+      case "sub":
+      case "div":
+      case "rem":
+      case "shl":
+      case "ashr":
+      case "lshr":
+      case "gt":
+      case "lt":
+      case "ge":
+      case "le":
+        return false;
+      default:
+        return assertNever(op);
+    }
+  }
+  // min(x, y) = min(y, x), max(x, y) = max(y, x) for ints (floats: see the header)
+  if (s.kind === "math2" && (s.op === "min" || s.op === "max")) return typeOf(s.x).nature === "int" && typeOf(s.y).nature === "int";
+  return false;
+}
+
+/** The kind and parameters of a node (no child, no group name): what a class shares. */
+function labelOf(s: Sig, named: boolean): string {
+  if (s.kind === "proj") return named ? `proj ${formatGroupName(s.group.name)} ${s.index}` : "proj";
+  const rec = s as unknown as Record<string, unknown>;
+  const parts: string[] = [s.kind];
+  for (const [name, type] of fieldsOf(s.kind)) if (type !== "sig" && type !== "sigs" && type !== "group") parts.push(encodeParam(type, rec[name]));
+  if (s.kind === "waveform" || s.kind === "ffun") parts.push(`#${children(s).length}`);
+  return parts.join(" ");
+}
+
+// A 53-bit structural hash from two 32-bit lanes (murmur-style mixing).
+function mix(h: number, v: number): number {
+  let k = Math.imul(v | 0, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+function hashString(t: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < t.length; i++) h = mix(h, t.charCodeAt(i));
+  return fmix(mix(h, t.length));
+}
+/** Combines a label hash with child hashes (53-bit numbers) into a 53-bit number. */
+function combine(label: number, kidHashes: readonly number[]): number {
+  let a = label | 0;
+  let b = (label / 2097152) | 0;
+  for (const k of kidHashes) {
+    const lo = k % 4294967296 | 0;
+    const hi = Math.floor(k / 4294967296) | 0;
+    a = mix(mix(a, lo), hi);
+    b = mix(mix(b ^ 0x5bd1e995, hi), lo);
+  }
+  return fmix(a) * 2097152 + (fmix(b ^ kidHashes.length) >>> 11);
+}
+
+/** The pure algorithm: the outputs with common subexpressions and equal recursions shared. */
+export function cseGraph(roots: readonly Sig[], opts: CseOptions = {}): CseResult {
+  const commutative = opts.commutative ?? true;
+  const groupsOn = opts.groups ?? true;
+  const budget = opts.budget ?? 20_000_000;
+  const first = run(roots, commutative, groupsOn, budget);
+  if (first !== "over-budget") return first;
+  const r = run(roots, commutative, false, Infinity) as CseResult;
+  const span = roots.map(spanOf).find((s) => s !== undefined);
+  r.remarks.unshift(diag("FL800", { pass: "cse", message: `recursions not compared: the refinement would exceed its budget of ${budget} node visits (ran with groups=false)` }, span));
+  return r;
+}
+
+function run(roots: readonly Sig[], commutative: boolean, groupsOn: boolean, budget: number): CseResult | "over-budget" {
+  // --- the nodes, in the acyclic view (a projection is a leaf; its body and the bodies of every
+  // signal of its group come later): post-order, children first. Ids are local indices.
+  const index = new Map<Sig, number>();
+  const nodes: Sig[] = [];
+  const groupsSeen: RecSig[] = [];
+  const groupSet = new Set<RecSig>();
+  const pendingRoots: Sig[] = [...roots];
+  const original = new Set(reachable(roots));
+  for (let r = 0; r < pendingRoots.length; r++) {
+    const start = pendingRoots[r]!;
+    if (index.has(start)) continue;
+    const stack: [Sig, boolean][] = [[start, false]];
+    while (stack.length) {
+      const [s, expanded] = stack.pop()!;
+      if (index.has(s)) continue;
+      if (expanded || s.kind === "proj") {
+        index.set(s, nodes.length);
+        nodes.push(s);
+        if (s.kind === "proj" && !groupSet.has(s.group)) {
+          const g = s.group;
+          groupSet.add(g);
+          groupsSeen.push(g);
+          for (let i = 0; i < recArity(g); i++) pendingRoots.push(sig.proj(g, i), g.bodies[i]!);
+        }
+        continue;
+      }
+      stack.push([s, true]);
+      const cs = children(s);
+      for (let i = cs.length - 1; i >= 0; i--) if (!index.has(cs[i]!)) stack.push([cs[i]!, false]);
+    }
+  }
+  const n = nodes.length;
+  const kidsOf = (s: Sig): readonly Sig[] => (s.kind === "proj" ? [s.group.bodies[s.index]!] : children(s));
+  const kids: number[][] = nodes.map((s) => kidsOf(s).map((c) => index.get(c)!));
+  const comm = nodes.map((s) => commutative && isCommutative(s));
+  const labels = nodes.map((s, i) => labelOf(s, !groupsOn) + (comm[i] ? " ~" : ""));
+
+  // --- open nodes: those reaching a projection in the acyclic view (every projection when groups are compared)
+  const open = new Uint8Array(n);
+  for (let i = 0; i < n; i++) open[i] = nodes[i]!.kind === "proj" ? (groupsOn ? 1 : 0) : kids[i]!.some((k) => open[k]) ? 1 : 0;
+
+  // --- classes of closed nodes: one bottom-up pass (children first in `nodes`)
+  const cls = new Int32Array(n);
+  const intern = new Map<string, number>();
+  const keyOf = (i: number, get: (k: number) => number): string => {
+    const ks = kids[i]!.map(get);
+    if (comm[i] && ks.length === 2 && ks[0]! > ks[1]!) ks.reverse();
+    return ks.join(",");
+  };
+  for (let i = 0; i < n; i++) {
+    if (open[i]) continue;
+    // a projection's class must not depend on its body when groups are off: its label names it
+    const key = `${labels[i]}|${nodes[i]!.kind === "proj" ? "" : keyOf(i, (k) => cls[k]!)}`;
+    let c = intern.get(key);
+    if (c === undefined) intern.set(key, (c = intern.size));
+    cls[i] = c;
+  }
+  const closedCount = intern.size;
+
+  // --- refinement of the open nodes (Moore): start from label + closed children, split by child classes until stable
+  const openIdx: number[] = [];
+  for (let i = 0; i < n; i++) if (open[i]) openIdx.push(i);
+  if (openIdx.length) {
+    const init = new Map<string, number>();
+    for (const i of openIdx) {
+      const key = `${labels[i]}|${keyOf(i, (k) => (open[k] ? -1 : cls[k]!))}`;
+      let c = init.get(key);
+      if (c === undefined) init.set(key, (c = closedCount + init.size));
+      cls[i] = c;
+    }
+    let count = init.size;
+    let work = 0;
+    for (;;) {
+      work += openIdx.length;
+      if (work > budget) return "over-budget";
+      const next = new Map<string, number>();
+      const fresh = new Int32Array(openIdx.length);
+      openIdx.forEach((i, j) => {
+        const key = `${cls[i]}|${keyOf(i, (k) => cls[k]!)}`;
+        let c = next.get(key);
+        if (c === undefined) next.set(key, (c = closedCount + next.size));
+        fresh[j] = c;
+      });
+      openIdx.forEach((i, j) => (cls[i] = fresh[j]!));
+      if (next.size === count) break;
+      count = next.size;
+    }
+  }
+
+  // --- the quotient: one representative per class (the first node in order)
+  let classCount = 0;
+  for (let i = 0; i < n; i++) classCount = Math.max(classCount, cls[i]! + 1);
+  const repIdx = new Int32Array(classCount).fill(-1);
+  for (let i = 0; i < n; i++) if (repIdx[cls[i]!] === -1) repIdx[cls[i]!] = i;
+  const rep = Array.from(repIdx, (i) => nodes[i]!);
+  const qkids = Array.from(repIdx, (i) => kids[i]!.map((k) => cls[k]!));
+
+  // --- groups: a union of the original groups that share a projection class
+  const parent = groupsSeen.map((_, k) => k);
+  const find = (k: number): number => {
+    while (parent[k] !== k) k = parent[k] = parent[parent[k]!]!;
+    return k;
+  };
+  const gIndex = new Map(groupsSeen.map((g, k) => [g, k]));
+  const projClassGroup = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const s = nodes[i]!;
+    if (s.kind !== "proj") continue;
+    const k = gIndex.get(s.group)!;
+    const other = projClassGroup.get(cls[i]!);
+    if (other === undefined) projClassGroup.set(cls[i]!, k);
+    else {
+      const a = find(other);
+      const b = find(k);
+      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+    }
+  }
+  const unions = new Map<number, RecSig[]>();
+  groupsSeen.forEach((g, k) => {
+    const r = find(k);
+    if (!unions.has(r)) unions.set(r, []);
+    unions.get(r)!.push(g);
+  });
+  const qgroups: QuotientGroup[] = [];
+  const remarks: Diagnostic[] = [];
+  let signalsMerged = 0;
+  let groupsMerged = 0;
+  for (const members of unions.values()) {
+    const signals: number[] = [];
+    for (const g of members)
+      for (let i = 0; i < recArity(g); i++) {
+        const c = cls[index.get(sig.proj(g, i))!]!;
+        if (!signals.includes(c)) signals.push(c);
+      }
+    const g0 = members[0]!;
+    const total = members.reduce((t, g) => t + recArity(g), 0);
+    const sameShape = signals.length === recArity(g0) && signals.every((c, i) => cls[index.get(sig.proj(g0, i))!] === c);
+    qgroups.push({ signals, hint: g0.name, ...(sameShape ? { keep: g0 } : {}) });
+    const span = spanOf(sig.proj(g0, 0)) ?? spanOf(g0);
+    if (members.length > 1) {
+      groupsMerged += members.length - 1;
+      remarks.push(
+        diag("FL800", { pass: "cse", message: `recursions ${members.map((g) => formatGroupName(g.name)).join(", ")} compute the same signals up to renaming: merged into one group` }, span),
+      );
+    }
+    const collapsed = recArity(g0) - new Set(Array.from({ length: recArity(g0) }, (_, i) => cls[index.get(sig.proj(g0, i))!])).size;
+    if (collapsed > 0)
+      remarks.push(diag("FL800", { pass: "cse", message: `recursion ${formatGroupName(g0.name)}: ${collapsed} of its ${recArity(g0)} signals equal others up to renaming: merged` }, span));
+    signalsMerged += total - signals.length;
+  }
+
+  // --- commutative operands: ordered by a structural hash (constants last); ties keep their order
+  let swapped = 0;
+  if (commutative) {
+    const order = quotientOrder({ rep, kids: qkids, groups: qgroups, roots: roots.map((r) => cls[index.get(r)!]!) });
+    const hl = rep.map((s, c) => {
+      const t = labelOf(s, false) + (comm[repIdx[c]!] ? " ~" : "");
+      return hashString(t, 0x9747b28c) * 2097152 + (hashString(t, 0x1234567) >>> 11);
+    });
+    let h = hl.slice();
+    for (let round = 0; round < 8; round++) {
+      const prev = h;
+      h = hl.slice();
+      for (const c of order) {
+        if (rep[c]!.kind === "proj") h[c] = combine(hl[c]!, [prev[qkids[c]![0]!]!]);
+        else {
+          const ks = qkids[c]!.map((k) => h[k]!);
+          if (comm[repIdx[c]!]) ks.sort((a, b) => a - b);
+          h[c] = combine(hl[c]!, ks);
+        }
+      }
+    }
+    const isConstClass = (c: number) => rep[c]!.kind === "int" || rep[c]!.kind === "float";
+    for (let c = 0; c < classCount; c++) {
+      if (!comm[repIdx[c]!]) continue;
+      const ks = qkids[c]!;
+      const [a, b] = [ks[0]!, ks[1]!];
+      const ka = [isConstClass(a) ? 1 : 0, h[a]!];
+      const kb = [isConstClass(b) ? 1 : 0, h[b]!];
+      if (ka[0]! > kb[0]! || (ka[0] === kb[0] && ka[1]! > kb[1]!)) {
+        qkids[c] = [b, a];
+        swapped++;
+      }
+    }
+  }
+
+  const built = buildQuotient({ rep, kids: qkids, groups: qgroups, roots: roots.map((r) => cls[index.get(r)!]!) });
+  let origCount = 0;
+  const origClasses = new Set<number>();
+  for (let i = 0; i < n; i++)
+    if (original.has(nodes[i]!)) {
+      origCount++;
+      origClasses.add(cls[i]!);
+    }
+  const stats: Record<string, number> = {
+    "nodes-merged": origCount - origClasses.size,
+    "groups-merged": groupsMerged,
+    "signals-merged": signalsMerged - groupsMergedSignals(unions),
+    "operands-swapped": swapped,
+  };
+  return { roots: built.roots, stats, remarks };
+}
+
+/** The signals of the groups merged into another (counted by groups-merged, not signals-merged). */
+function groupsMergedSignals(unions: Map<number, RecSig[]>): number {
+  let t = 0;
+  for (const members of unions.values()) for (const g of members.slice(1)) t += recArity(g);
+  return t;
+}
+
+export const csePass = definePass({
+  name: "cse",
+  summary: "common subexpressions: commutative operands in a canonical order, recursions equal up to renaming merged",
+  options: {
+    commutative: boolOption(true, "order the operands of commutative operators (add, mul, and, or, xor, eq, ne, int min/max)"),
+    groups: boolOption(true, "merge recursion groups and group signals that are equal up to renaming"),
+    budget: intOption(20_000_000, "node visits the refinement may make before it gives up on recursions", { min: 0 }),
+  },
+  semantics: { exact: true },
+  run(graph, _am, opts) {
+    const r = cseGraph(graph.outputs, opts);
+    return rewritten(graph, r.roots, [], r.stats, r.remarks);
+  },
+});
