@@ -14,7 +14,7 @@ import { BACKEND_PROGRAMS, noise } from "./programs.ts";
 import type { BenchResult } from "./types.ts";
 
 const SAMPLES = 1 << 18; // per timed run and channel
-const ROUNDS = 7;
+const ROUNDS = 15;
 
 let unique = 0;
 

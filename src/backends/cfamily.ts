@@ -11,7 +11,8 @@
 //   - float → int truncates and wraps modulo 2^32, NaN and ±inf give 0 (fl_ftoi);
 //   - float operations are in `float` (single) or `double`, math calls are the
 //     libm functions of that type (sinf …), which C's semantics already match
-//     (round, rint, remainder, copysign, fmin/fmax, fmod); exp10 is pow(10, x).
+//     (round, rint, remainder, copysign, fmod); exp10 is pow(10, x); min/max
+//     are JavaScript's (NaN propagates, -0 < +0: fl_fminf …), not fmin/fmax.
 // Inputs, outputs and UI zones have the type FAUSTFLOAT (default: the module
 // precision); loads of zones and inputs are cast to the module precision.
 
@@ -72,6 +73,12 @@ static inline int fl_irem(int a, int b) { return (b == 0 || b == -1) ? 0 : a % b
 static inline int fl_iabs(int a) { return a < 0 ? (int)(0u - (unsigned)a) : a; }
 static inline int fl_imin(int a, int b) { return a < b ? a : b; }
 static inline int fl_imax(int a, int b) { return a > b ? a : b; }
+/* float min/max as FIR defines them (JavaScript's Math.min/max: a NaN argument gives NaN, -0 < +0);
+   the common case is one comparison, which the compiler turns into minss/maxss, where fmin is a libm call */
+static inline float fl_fminf(float a, float b) { return a < b ? a : b < a ? b : (a != a || b != b) ? a + b : signbit(a) ? a : b; }
+static inline float fl_fmaxf(float a, float b) { return a > b ? a : b > a ? b : (a != a || b != b) ? a + b : signbit(a) ? b : a; }
+static inline double fl_fmin(double a, double b) { return a < b ? a : b < a ? b : (a != a || b != b) ? a + b : signbit(a) ? a : b; }
+static inline double fl_fmax(double a, double b) { return a > b ? a : b > a ? b : (a != a || b != b) ? a + b : signbit(a) ? b : a; }
 static inline int fl_ftoi(double x)
 {
     if (x > -2147483649.0 && x < 2147483648.0) return (int)x;
@@ -204,7 +211,7 @@ export class CWriter {
             return e.type === "int" ? `fl_iabs(${a})` : `fabs${this.sfx}(${a})`;
           case "min":
           case "max":
-            return e.type === "int" ? `fl_i${e.fn}(${a}, ${b})` : `f${e.fn}${this.sfx}(${a}, ${b})`;
+            return e.type === "int" ? `fl_i${e.fn}(${a}, ${b})` : `fl_f${e.fn}${this.sfx}(${a}, ${b})`;
           case "exp10":
             return `pow${this.sfx}(${cFloat(10, this.single)}, ${a})`;
           default:
