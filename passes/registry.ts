@@ -9,11 +9,12 @@ import type { AnyPass } from "./pass.ts";
 import { flattenPipeline, parsePipeline, type PassInstance, type PassRegistry, type Pipeline } from "./pipeline.ts";
 import { normalizePass } from "./normalize.ts";
 import { printPass } from "./print.ts";
+import { tfReconstructPass } from "./tf-reconstruct.ts";
 import { csePass } from "./cse.ts";
 import { dcePass } from "./dce.ts";
 import { constPropPass } from "./const-prop.ts";
 
-export const PASSES: readonly AnyPass[] = [normalizePass, printPass, constPropPass, csePass, dcePass];
+export const PASSES: readonly AnyPass[] = [normalizePass, printPass, constPropPass, csePass, dcePass, tfReconstructPass];
 
 /** Named pipelines: `-O` is `O1`. */
 export const PIPELINES: Readonly<Record<string, { readonly text: string; readonly summary: string }>> = {

@@ -1,0 +1,62 @@
+// `tf-reconstruct`: reports the transfer function of every linear region
+// (analyses/transfer.ts) and why the rest is not LTI, changing nothing.
+//
+// Remarks: FL811 per region with delay-line state ("lti region of 14 nodes
+// from input 0 to output 0: IIR order 4, 2 sections as written in the
+// source"), FL812 per region whose transfer function could not be computed,
+// FL810 per node that makes the program not LTI (each reason once, at the
+// node that introduces it; nodes that merely depend on it are not repeated).
+
+import { printSignalsNamed } from "../src/signals/print.ts";
+import { spanOf, type Sig } from "../src/signals/signal.ts";
+import type { Diagnostic } from "../src/diagnostics.ts";
+import { diag } from "../src/diagnostics.ts";
+import { linearityAnalysis, linearityRemarks } from "../analyses/linearity.ts";
+import { ltiRegionsAnalysis } from "../analyses/lti-regions.ts";
+import { computeTransfer, describePair, DEFAULT_SAMPLE_RATE, transferAnalysis, type PairTransfer, type RegionTransfer } from "../analyses/transfer.ts";
+import type { SignalGraph } from "../src/signals/graph.ts";
+import { definePass, intOption, unchanged } from "./pass.ts";
+
+/** The remarks of tf-reconstruct for `transfers` (pure). */
+export function transferRemarks(g: SignalGraph, transfers: readonly RegionTransfer[], name: (s: Sig) => string, pass = "tf-reconstruct"): Diagnostic[] {
+  const where = (s: Sig) => {
+    if (s.kind === "input") return `input ${s.index}`;
+    const k = g.outputs.indexOf(s);
+    return k >= 0 ? `output ${k}` : name(s);
+  };
+  const out: Diagnostic[] = [];
+  for (const t of transfers) {
+    const r = t.region;
+    const span = [...r.outputs, ...r.members, ...r.inputs].map(spanOf).find((x) => x !== undefined);
+    if (t.kind === "none") {
+      out.push(diag("FL812", { pass, kind: r.kind, nodes: r.members.length, reason: t.reason }, span));
+      continue;
+    }
+    if (t.states === 0) continue; // a plain gain or sum: nothing to say
+    for (const p of t.pairs as readonly PairTransfer<unknown>[])
+      if (p.states > 0 || p.b.length > 1)
+        out.push(diag("FL811", { pass, kind: r.kind, nodes: r.members.length, from: where(p.input), to: where(p.output), what: describePair(p) }, spanOf(p.output) ?? span));
+  }
+  return out;
+}
+
+export const tfReconstructPass = definePass({
+  name: "tf-reconstruct",
+  summary: "report the transfer function B(z)/A(z) of every linear region (and why the rest is not LTI), changing nothing",
+  options: { "sample-rate": intOption(DEFAULT_SAMPLE_RATE, "the sample rate at which constant coefficients are evaluated", { min: 1 }) },
+  semantics: { exact: true },
+  run(graph, am, opts) {
+    const lin = am.get(linearityAnalysis);
+    const sr = opts["sample-rate"];
+    const transfers = sr === DEFAULT_SAMPLE_RATE ? am.get(transferAnalysis) : computeTransfer(am.get(ltiRegionsAnalysis), { sampleRate: sr });
+    const { name } = printSignalsNamed(graph.outputs, { localGroupNames: true });
+    const remarks = [...linearityRemarks(lin, "tf-reconstruct", name), ...transferRemarks(graph, transfers, name)];
+    const stats = {
+      "regions-lti": transfers.filter((t) => t.region.kind === "lti").length,
+      "regions-ltv": transfers.filter((t) => t.region.kind === "ltv").length,
+      "regions-without-transfer": transfers.filter((t) => t.kind === "none").length,
+      "nonlinear-nodes": [...lin.nodes.values()].filter((n) => n.cls === "nonlinear").length,
+    };
+    return unchanged(graph, stats, remarks);
+  },
+});
