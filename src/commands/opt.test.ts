@@ -100,6 +100,13 @@ describe("faustlab opt errors", () => {
       expect(r.err).toMatch(/error FL001: cannot read file '\/nonexistent\/x\.(sig|dsp)'/);
     }
   });
+  it("the front end's warnings on Faust source are printed (stderr)", async () => {
+    const f = write("w.dsp", "process = _;\n/* never closed");
+    const r = await run("opt", f);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe("%0 = input 0\nreturn %0\n");
+    expect(r.err).toMatch(/w\.dsp:2:1: warning FL102/);
+  });
   it("bad signal text: its parser's diagnostic", async () => {
     const f = write("g.sig", "%0 = input 0\n%1 = frobnicate %0\nreturn %1\n");
     const r = await run("opt", f);

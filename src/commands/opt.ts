@@ -22,7 +22,7 @@ import { formatStats, formatTimes, runPipeline } from "../../passes/manager.ts";
 import { flattenPipeline } from "../../passes/pipeline.ts";
 import { listRegistry, parse } from "../../passes/registry.ts";
 import { printPipeline } from "../../passes/pipeline.ts";
-import type { Command } from "./command.ts";
+import type { Command, CommandIO } from "./command.ts";
 
 const options: OptionSpec[] = [
   { name: "passes", kind: "string", help: "the pipeline to run, e.g. 'normalize,print<types>'" },
@@ -40,9 +40,10 @@ const options: OptionSpec[] = [
   { name: "I", kind: "list", help: "add a folder to the import search path (repeatable)" },
 ];
 
-function readGraph(file: string, args: ReturnType<typeof parseArgs>): SignalGraph {
+function readGraph(file: string, args: ReturnType<typeof parseArgs>, io: CommandIO): SignalGraph {
   if (file.endsWith(".dsp")) {
     const p = compileSignals(file, { includeDirs: args.lists.get("I") ?? [], precision: args.flags.has("double") ? "double" : "single" });
+    for (const w of p.warnings) io.err(render(w));
     return { inputs: p.inputs, outputs: p.outputs };
   }
   let text: string;
@@ -77,7 +78,7 @@ export const optCommand: Command = {
       }
       throw new DiagnosticError([diag("FL003", { detail: "opt needs a FILE (Faust source or signal IR), or --list, or --print-pipeline" })]);
     }
-    const graph = readGraph(file, args);
+    const graph = readGraph(file, args, io);
     const run = runPipeline(graph, flattenPipeline(pipeline), {
       verify: args.flags.has("verify-each") || verifyByDefault(),
       onText: (t) => io.out(t),
