@@ -27,8 +27,7 @@
 ; UNKNOWN-NEXT: {{^    \^{9}$}}
 ; RUN: not faustlab opt %s -passes 'print<color=red>' --check-prefix=OPTION
 ; OPTION: <pipeline>:1:7: error FL702: pass 'print' has no option 'color' (options: analysis)
-; RUN: not faustlab opt %s -passes 'print<typs>' --check-prefix=VALUE
-; VALUE: <pipeline>:1:7: error FL703: bad value 'typs' for option 'analysis' of 'print': expected one of graph, types,
+; (FL703, a bad option value, is in pipeline.test.ts: its message lists every analysis, which would churn this snapshot)
 ; RUN: not faustlab opt %s -passes 'print<types;analysis=uses>' --check-prefix=TWICE
 ; TWICE: <pipeline>:1:13: error FL704: option 'analysis' of 'print' is given twice
 %0 = input 0
