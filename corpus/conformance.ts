@@ -128,12 +128,13 @@ async function differential(): Promise<void> {
   const perBackend = backends.map((backend, k) => {
     if (k === 0) {
       const agree = rendered.filter((r) => r.result.status !== "samples").length;
-      return { backend, against: "reference", rendered: rendered.length, agree, exact: 0, close: 0, differs: rendered.length - agree, failed: 0, worst: 0 };
+      return { backend, against: "reference", rendered: rendered.length, agree, exact: 0, close: 0, differs: rendered.length - agree, libm: 0, failed: 0, worst: 0 };
     }
     const vs = rendered.map((r) => ("verdicts" in r.result ? r.result.verdicts : []).find((v) => v.backend === backend)!);
     const n = (s: string) => vs.filter((v) => v.status === s).length;
     const worst = Math.max(0, ...vs.map((v) => (v.status === "close" ? v.error : 0)));
-    return { backend, against: backends[0]!, rendered: rendered.length, agree: n("exact") + n("close"), exact: n("exact"), close: n("close"), differs: n("differs"), failed: n("failed"), worst };
+    const libm = vs.filter((v) => v.status === "differs" && v.cause === "libm").length;
+    return { backend, against: backends[0]!, rendered: rendered.length, agree: n("exact") + n("close"), exact: n("exact"), close: n("close"), differs: n("differs"), libm, failed: n("failed"), worst };
   });
   const summary = {
     date: new Date().toISOString(),
@@ -155,7 +156,7 @@ async function differential(): Promise<void> {
     ...perBackend.map((b, k) =>
       k === 0
         ? `  ${b.backend}: ${b.agree}/${b.rendered} agree with the reference within 1e-9`
-        : `  ${b.backend}: ${b.agree}/${b.rendered} agree with ${b.against} within 1e-12 (${b.exact} bit-identical, ${b.close} within, worst ${b.worst.toExponential(1)}), ${b.differs} differ, ${b.failed} failed`,
+        : `  ${b.backend}: ${b.agree}/${b.rendered} agree with ${b.against} within 1e-12 (${b.exact} bit-identical, ${b.close} within, worst ${b.worst.toExponential(1)}), ${b.differs} differ (${b.libm} of them by libm rounding, below 1e-9), ${b.failed} failed`,
     ),
     `failures by cause: ${causes.map((c) => `${c} ${failures.filter((f) => f.result.status === c).length}`).join(", ")}`,
     ...failures.map((f) => `  ${f.program}: ${describeResult(f.result)}`),

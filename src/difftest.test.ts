@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DIFF_BACKENDS, describeResult, diffProgram, diffPrograms, firstDifference, largestError, type DiffProgram, type DiffResult } from "./difftest.ts";
+import { DIFF_BACKENDS, describeResult, describeVerdict, diffProgram, diffPrograms, firstDifference, largestError, libmCalls, type DiffProgram, type DiffResult } from "./difftest.ts";
 import { renderNativeBatch } from "./difftest-native.ts";
 import { compileFir } from "./backends/pipeline.ts";
 import { extractLibraryTests } from "./libtests.ts";
@@ -53,6 +53,15 @@ describe("differential runner", () => {
       if (saved === undefined) delete process.env["CXX"];
       else process.env["CXX"] = saved;
     }
+  });
+
+  it("finds the C library functions whose last bit may differ from V8's, and names the cause of a difference", () => {
+    const m = compileFir({ text: "process = _ <: sin, floor(_) + pow(_, 2), sqrt;", path: "/t/g.dsp" }, { double: true });
+    expect(libmCalls(m)).toEqual(["pow", "sin"]);
+    expect(libmCalls(compileFir({ text: "process = sqrt(_) : floor;", path: "/t/h.dsp" }, { double: true }))).toEqual([]);
+    expect(describeVerdict({ backend: "c", status: "differs", cause: "libm", signal: "noise", output: 1, index: 332, expected: 0.5, got: 0.5000000000012 })).toBe(
+      "c differs (libm, noise): output 1 sample 332: expected 0.5, got 0.5000000000012",
+    );
   });
 
   it("native batches: inputs and outputs bit for bit, one build per batch, retried program by program when it fails", async () => {
