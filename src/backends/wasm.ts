@@ -229,9 +229,14 @@ class FunctionWriter {
     const c = this.code;
     if (this.F === "f32") c.op(OP.f64_promote_f32);
     const t = this.tmp("f64");
-    // r = trunc(x) - floor(trunc(x) / 2^32) * 2^32, exact, in [0, 2^32) (NaN for NaN and infinities)
+    // |x| < 2^63: i64 truncation is exact and wrapping it to i32 is the result
+    c.op(OP.local_tee).u32(t).op(OP.f64_abs).f64(2 ** 63).op(OP.f64_lt).block(OP.if, "i32");
+    c.op(OP.local_get).u32(t).fc(OP_FC.i64_trunc_sat_f64_s).op(OP.i32_wrap_i64);
+    c.op(OP.else).op(OP.local_get).u32(t);
+    // otherwise r = trunc(x) - floor(trunc(x) / 2^32) * 2^32, exact, in [0, 2^32) (NaN for NaN and infinities)
     c.op(OP.f64_trunc, OP.local_tee).u32(t).op(OP.local_get).u32(t).f64(2 ** -32).op(OP.f64_mul, OP.f64_floor).f64(2 ** 32).op(OP.f64_mul, OP.f64_sub);
     c.fc(OP_FC.i64_trunc_sat_f64_s).op(OP.i32_wrap_i64);
+    c.op(OP.end);
   }
 
   private binop(e: Extract<Expr, { kind: "binop" }>): void {
