@@ -1,6 +1,8 @@
 // The golden-test runner: every *.sig and *.dsp file in a `tests/` folder
 // under passes/ or analyses/ is a golden test (format: passes/golden.ts).
-// Each RUN line runs in this process through the CLI (`main(argv, io)`), its
+// Each RUN line runs in this process through the CLI (`main(argv, io)`, in a
+// module graph fresh for each file, so its output does not depend on the
+// files run before it), its
 // output (stdout then stderr, the repository's path made relative) checked
 // against the directives of its prefixes; a file marked XFAIL must fail. The
 // whole output of each file is also an exact snapshot in
@@ -10,8 +12,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
-import { runCli } from "../src/testutil.ts";
+import { describe, expect, it, vi } from "vitest";
+import type { CommandIO } from "../src/commands/command.ts";
 import { checkOutput, formatFailure, parseGolden, substitute } from "./golden.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -41,6 +43,23 @@ function maskTimes(text: string): string {
   return text.replace(/^ *\d+\.\d{3} ms +\d+\.\d%/gm, "   #.### ms   #.#%");
 }
 
+/**
+ * The CLI in a fresh module graph: hash-consing tables, group names and the
+ * first-writer-wins source spans are global to the modules, so each golden
+ * file starts from empty tables and its output does not depend on the files
+ * run before it.
+ */
+async function freshCli(): Promise<(...argv: string[]) => Promise<{ code: number; out: string; err: string }>> {
+  vi.resetModules();
+  const { main } = (await import("../src/cli.ts")) as { main: (argv: readonly string[], io: CommandIO) => Promise<number> };
+  return async (...argv) => {
+    let out = "";
+    let err = "";
+    const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t.endsWith("\n") ? t : t + "\n") });
+    return { code, out, err };
+  };
+}
+
 const files = discover();
 
 describe("golden files", () => {
@@ -52,6 +71,7 @@ describe("golden files", () => {
     const rel = path.relative(root, file).split(path.sep).join("/");
     it(rel, async () => {
       const g = parseGolden(fs.readFileSync(file, "utf8"), rel);
+      const runCli = await freshCli();
       const problems: string[] = [];
       let snapshot = "";
       for (const run of g.runs) {

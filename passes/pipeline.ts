@@ -1,6 +1,6 @@
 // Textual pipelines: `normalize,cse,biquad-factor<pairing=nearest;order=up>,print<types>`.
 //
-//   parsePipeline(text, registry) → Pipeline     (DiagnosticError FL700–FL704, FL706 with a caret into the text)
+//   parsePipeline(text, registry) → Pipeline     (DiagnosticError FL700–FL704 with a caret into the text)
 //   printPipeline(pipeline) → string             the canonical text
 //   flattenPipeline(pipeline) → PassInstance[]   named pipelines expanded, every option filled
 //

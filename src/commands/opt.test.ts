@@ -76,6 +76,16 @@ describe("faustlab opt FILE", () => {
     expect(r.out).toMatch(/^nodes: 5\n/);
     expect(r.out).not.toMatch(/return/);
   });
+  it("-remarks prints each pass's remarks as diagnostics on stderr, with the source line", async () => {
+    const f = write("r.dsp", "process = *(0.987654) : sin;\n");
+    const r = await run("opt", f, "-passes", "tf-reconstruct", "-remarks", "-disable-output");
+    expect([r.code, r.out]).toEqual([0, ""]);
+    // the location is where the hash-consed `sin` box was first parsed in this process (spans are
+    // first-writer-wins), here or in a library another test compiled: check the shape only
+    expect(r.err).toMatch(/^\S+\.(dsp|lib):\d+:\d+: remark FL810: tf-reconstruct: not LTI: `sin` of a signal \(%\d+\)\n {4}.*sin.*\n {4} *\^+\n/);
+    // without -remarks, nothing
+    expect((await run("opt", f, "-passes", "tf-reconstruct", "-disable-output")).err).toBe("");
+  });
   it("the output parses back to the same graph", async () => {
     const f = write("e.dsp", dsp);
     const first = await run("opt", f, "-O");
