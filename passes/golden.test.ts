@@ -1,13 +1,12 @@
 // The golden-test runner: every *.sig and *.dsp file in a `tests/` folder
 // under passes/ or analyses/ is a golden test (format: passes/golden.ts).
-// Each RUN line runs in this process through the CLI (`main(argv, io)`, in a
-// module graph fresh for each file, so its output does not depend on the
-// files run before it), its
-// output (stdout then stderr, the repository's path made relative) checked
-// against the directives of its prefixes; a file marked XFAIL must fail. The
-// whole output of each file is also an exact snapshot in
-// `tests/__snapshots__/NAME.out` (refresh with `npx vitest run passes -u`;
-// the times of -time-passes are masked there).
+// Each RUN line runs in this process through the CLI (`main(argv, io)`), in
+// a module graph fresh for each file, so its output does not depend on the
+// files run before it. The output (stdout then stderr, the repository's path
+// made relative) is checked against the directives of the RUN's prefixes; a
+// file marked XFAIL must fail. The whole output of each file is also an exact
+// snapshot, `tests/__snapshots__/NAME.sig.out` (or `.dsp.out`; refresh with
+// `npx vitest run passes -u`; the times of -time-passes are masked there).
 
 import fs from "node:fs";
 import path from "node:path";
