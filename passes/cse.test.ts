@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildGraph, arbSignalGraph } from "../src/signals/arbitrary.ts";
 import { evaluate } from "../src/signals/evaluate.ts";
-import { recGroups } from "../src/signals/graph.ts";
+import { instantOrder, recGroups } from "../src/signals/graph.ts";
 import { printSignals } from "../src/signals/print.ts";
 import { sig, type Sig } from "../src/signals/signal.ts";
 import { assertWellFormed } from "../src/signals/verify.ts";
@@ -115,6 +115,22 @@ describe("cse: recursion groups", () => {
     };
     const r = cseGraph([sig.sub(nested("o1", "i1"), nested("o2", "i2"))]);
     expect(recGroups(r.roots)).toHaveLength(2);
+  });
+
+  it("groups that share a signal but differ otherwise stay apart (a merged group reading itself without delay would be an instantaneous cycle)", () => {
+    // g = [b, float(h1)], h = [b, x + h1']: g's signal 0 and h's signal 0 are one body
+    const b = sig.mul(x, sig.float(2));
+    const h = sig.declareRec("hp", 2);
+    const g = sig.declareRec("gp", 2);
+    sig.defineRec(h, [b, sig.add(x, sig.delay1(sig.proj(h, 1)))]);
+    sig.defineRec(g, [b, sig.floatcast(sig.proj(h, 1))]);
+    const roots = [sig.proj(g, 1), sig.proj(h, 0), sig.proj(g, 0)];
+    const r = cseGraph(roots);
+    expect("cycle" in instantOrder(r.roots)).toBe(false);
+    expect(r.stats["groups-kept-apart"]).toBe(2);
+    expect(r.remarks.some((d) => /instantaneous/.test(d.message))).toBe(false);
+    const inp = { samples: 8, inputs: [Float64Array.from({ length: 8 }, (_, i) => i)] };
+    expect(evaluate(r.roots, inp)).toEqual(evaluate(roots, inp));
   });
 
   it("groups=false merges no group but still orders operands", () => {

@@ -34,7 +34,7 @@
 // converge); over a budget, the pass falls back to `groups=false` and says so.
 
 import { diag, type Diagnostic } from "../src/diagnostics.ts";
-import { reachable } from "../src/signals/graph.ts";
+import { instantOrder, reachable } from "../src/signals/graph.ts";
 import { assertNever, children, encodeParam, fieldsOf, formatGroupName, recArity, sig, spanOf, type RecSig, type Sig } from "../src/signals/signal.ts";
 import { typeOf } from "../src/signals/types.ts";
 import { boolOption, definePass, intOption, rewritten } from "./pass.ts";
@@ -138,7 +138,13 @@ export function cseGraph(roots: readonly Sig[], opts: CseOptions = {}): CseResul
   const groupsOn = opts.groups ?? true;
   const budget = opts.budget ?? 20_000_000;
   const first = run(roots, commutative, groupsOn, budget);
-  if (first !== "over-budget") return first;
+  // safety net: merging whole groups cannot create an instantaneous cycle (see run); checked anyway
+  if (first !== "over-budget" && (!groupsOn || !("cycle" in instantOrder(first.roots)))) return first;
+  if (first !== "over-budget") {
+    const r = run(roots, commutative, false, Infinity) as CseResult;
+    r.remarks.unshift(diag("FL800", { pass: "cse", message: "merging recursions would create an instantaneous cycle: ran with groups=false" }));
+    return r;
+  }
   const r = run(roots, commutative, false, Infinity) as CseResult;
   const span = roots.map(spanOf).find((s) => s !== undefined);
   r.remarks.unshift(diag("FL800", { pass: "cse", message: `recursions not compared: the refinement would exceed its budget of ${budget} node visits (ran with groups=false)` }, span));
@@ -181,34 +187,38 @@ function run(roots: readonly Sig[], commutative: boolean, groupsOn: boolean, bud
   const kidsOf = (s: Sig): readonly Sig[] => (s.kind === "proj" ? [s.group.bodies[s.index]!] : children(s));
   const kids: number[][] = nodes.map((s) => kidsOf(s).map((c) => index.get(c)!));
   const comm = nodes.map((s) => commutative && isCommutative(s));
-  const labels = nodes.map((s, i) => labelOf(s, !groupsOn) + (comm[i] ? " ~" : ""));
-
-  // --- open nodes: those reaching a projection in the acyclic view (every projection when groups are compared)
-  const open = new Uint8Array(n);
-  for (let i = 0; i < n; i++) open[i] = nodes[i]!.kind === "proj" ? (groupsOn ? 1 : 0) : kids[i]!.some((k) => open[k]) ? 1 : 0;
-
-  // --- classes of closed nodes: one bottom-up pass (children first in `nodes`)
-  const cls = new Int32Array(n);
-  const intern = new Map<string, number>();
+  const gIndex = new Map(groupsSeen.map((g, k) => [g, k]));
   const keyOf = (i: number, get: (k: number) => number): string => {
     const ks = kids[i]!.map(get);
     if (comm[i] && ks.length === 2 && ks[0]! > ks[1]!) ks.reverse();
     return ks.join(",");
   };
-  for (let i = 0; i < n; i++) {
-    if (open[i]) continue;
-    // a projection's class must not depend on its body when groups are off: its label names it
-    const key = `${labels[i]}|${nodes[i]!.kind === "proj" ? "" : keyOf(i, (k) => cls[k]!)}`;
-    let c = intern.get(key);
-    if (c === undefined) intern.set(key, (c = intern.size));
-    cls[i] = c;
-  }
-  const closedCount = intern.size;
+  // --- open nodes: those reaching a projection in the acyclic view (every projection when groups are compared)
+  const open = new Uint8Array(n);
+  for (let i = 0; i < n; i++) open[i] = nodes[i]!.kind === "proj" ? (groupsOn ? 1 : 0) : kids[i]!.some((k) => open[k]) ? 1 : 0;
 
-  // --- refinement of the open nodes (Moore): start from label + closed children, split by child classes until stable
-  const openIdx: number[] = [];
-  for (let i = 0; i < n; i++) if (open[i]) openIdx.push(i);
-  if (openIdx.length) {
+  /**
+   * The coarsest stable partition; the projections of the groups in `tagged`
+   * are only equal to projections of their own group.
+   */
+  const partition = (tagged: ReadonlySet<RecSig>): Int32Array | "over-budget" => {
+    const labels = nodes.map((s, i) => (s.kind === "proj" && tagged.has(s.group) ? `proj ${formatGroupName(s.group.name)}` : labelOf(s, !groupsOn)) + (comm[i] ? " ~" : ""));
+    // classes of closed nodes: one bottom-up pass (children first in `nodes`)
+    const cls = new Int32Array(n);
+    const intern = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      if (open[i]) continue;
+      // a projection's class must not depend on its body when groups are off: its label names it
+      const key = `${labels[i]}|${nodes[i]!.kind === "proj" ? "" : keyOf(i, (k) => cls[k]!)}`;
+      let c = intern.get(key);
+      if (c === undefined) intern.set(key, (c = intern.size));
+      cls[i] = c;
+    }
+    const closedCount = intern.size;
+    // refinement of the open nodes (Moore): start from label + closed children, split by child classes until stable
+    const openIdx: number[] = [];
+    for (let i = 0; i < n; i++) if (open[i]) openIdx.push(i);
+    if (!openIdx.length) return cls;
     const init = new Map<string, number>();
     for (const i of openIdx) {
       const key = `${labels[i]}|${keyOf(i, (k) => (open[k] ? -1 : cls[k]!))}`;
@@ -217,7 +227,6 @@ function run(roots: readonly Sig[], commutative: boolean, groupsOn: boolean, bud
       cls[i] = c;
     }
     let count = init.size;
-    let work = 0;
     for (;;) {
       work += openIdx.length;
       if (work > budget) return "over-budget";
@@ -230,9 +239,64 @@ function run(roots: readonly Sig[], commutative: boolean, groupsOn: boolean, bud
         fresh[j] = c;
       });
       openIdx.forEach((i, j) => (cls[i] = fresh[j]!));
-      if (next.size === count) break;
+      if (next.size === count) return cls;
       count = next.size;
     }
+  };
+
+  /** Unions of the original groups that share a projection class (as lists of groups, in order). */
+  const unionsOf = (cls: Int32Array): RecSig[][] => {
+    const parent = groupsSeen.map((_, k) => k);
+    const find = (k: number): number => {
+      while (parent[k] !== k) k = parent[k] = parent[parent[k]!]!;
+      return k;
+    };
+    const projClassGroup = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const s = nodes[i]!;
+      if (s.kind !== "proj") continue;
+      const k = gIndex.get(s.group)!;
+      const other = projClassGroup.get(cls[i]!);
+      if (other === undefined) projClassGroup.set(cls[i]!, k);
+      else {
+        const a = find(other);
+        const b = find(k);
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+    const unions = new Map<number, RecSig[]>();
+    groupsSeen.forEach((g, k) => {
+      const r = find(k);
+      if (!unions.has(r)) unions.set(r, []);
+      unions.get(r)!.push(g);
+    });
+    return [...unions.values()];
+  };
+  const classSet = (cls: Int32Array, g: RecSig) => [...new Set(Array.from({ length: recArity(g) }, (_, i) => cls[index.get(sig.proj(g, i))!]!))].sort((a, b) => a - b).join(",");
+
+  // Groups are merged only whole: every group of a union must compute the same set of signals.
+  // A partial overlap (g's signal equals one of g''s, their other signals differ) would put
+  // signals of g and g' in one group, and a group is one node for scheduling: a body reading
+  // another signal of its own group without a delay would be an instantaneous cycle. The groups
+  // of such a union are tagged (their projections equal only projections of the same group) and
+  // the partition is computed again.
+  let work = 0;
+  const tagged = new Set<RecSig>();
+  let cls: Int32Array;
+  let unions: RecSig[][];
+  for (;;) {
+    const p = partition(tagged);
+    if (p === "over-budget") return p;
+    cls = p;
+    unions = unionsOf(cls);
+    let again = false;
+    for (const members of unions) {
+      if (members.length < 2) continue;
+      const sets = members.map((g) => classSet(cls, g));
+      if (sets.every((t) => t === sets[0])) continue;
+      for (const g of members) if (!tagged.has(g)) (tagged.add(g), (again = true));
+    }
+    if (!again) break;
   }
 
   // --- the quotient: one representative per class (the first node in order)
@@ -243,37 +307,11 @@ function run(roots: readonly Sig[], commutative: boolean, groupsOn: boolean, bud
   const rep = Array.from(repIdx, (i) => nodes[i]!);
   const qkids = Array.from(repIdx, (i) => kids[i]!.map((k) => cls[k]!));
 
-  // --- groups: a union of the original groups that share a projection class
-  const parent = groupsSeen.map((_, k) => k);
-  const find = (k: number): number => {
-    while (parent[k] !== k) k = parent[k] = parent[parent[k]!]!;
-    return k;
-  };
-  const gIndex = new Map(groupsSeen.map((g, k) => [g, k]));
-  const projClassGroup = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    const s = nodes[i]!;
-    if (s.kind !== "proj") continue;
-    const k = gIndex.get(s.group)!;
-    const other = projClassGroup.get(cls[i]!);
-    if (other === undefined) projClassGroup.set(cls[i]!, k);
-    else {
-      const a = find(other);
-      const b = find(k);
-      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
-    }
-  }
-  const unions = new Map<number, RecSig[]>();
-  groupsSeen.forEach((g, k) => {
-    const r = find(k);
-    if (!unions.has(r)) unions.set(r, []);
-    unions.get(r)!.push(g);
-  });
   const qgroups: QuotientGroup[] = [];
   const remarks: Diagnostic[] = [];
   let signalsMerged = 0;
   let groupsMerged = 0;
-  for (const members of unions.values()) {
+  for (const members of unions) {
     const signals: number[] = [];
     for (const g of members)
       for (let i = 0; i < recArity(g); i++) {
@@ -344,15 +382,16 @@ function run(roots: readonly Sig[], commutative: boolean, groupsOn: boolean, bud
     "nodes-merged": origCount - origClasses.size,
     "groups-merged": groupsMerged,
     "signals-merged": signalsMerged - groupsMergedSignals(unions),
+    "groups-kept-apart": tagged.size,
     "operands-swapped": swapped,
   };
   return { roots: built.roots, stats, remarks };
 }
 
 /** The signals of the groups merged into another (counted by groups-merged, not signals-merged). */
-function groupsMergedSignals(unions: Map<number, RecSig[]>): number {
+function groupsMergedSignals(unions: readonly RecSig[][]): number {
   let t = 0;
-  for (const members of unions.values()) for (const g of members.slice(1)) t += recArity(g);
+  for (const members of unions) for (const g of members.slice(1)) t += recArity(g);
   return t;
 }
 
