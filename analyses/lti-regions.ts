@@ -2,9 +2,10 @@
 //
 // A member is a node with a local linear form (linearity.ts): sample-rate,
 // float, a sum of `coefficient × operand[n - lag]` terms. Two members are in
-// the same region when one is a term operand of the other; a region is the
-// connected component (so it spans recursions, delays, sums, gains and
-// series/parallel compositions). A region is `lti` when every member has
+// the same region when one is a term operand of the other, or when both read
+// the same sample-rate signal from outside (parallel filters on the same
+// inputs); a region is the connected component (so it spans recursions,
+// delays, sums, gains and series/parallel compositions). A region is `lti` when every member has
 // constant coefficients, `ltv` when some coefficient changes at block rate.
 //
 //   inputs   the term operands outside the region: program inputs, nonlinear
@@ -18,6 +19,7 @@
 
 import type { SignalGraph } from "../src/signals/graph.ts";
 import { children, type RecSig, type Sig } from "../src/signals/signal.ts";
+import { typeOf } from "../src/signals/types.ts";
 import type { Analysis, PrintContext } from "./analysis.ts";
 import { printOrder } from "./basic.ts";
 import { linearityAnalysis, type LinearityResult, type LocalForm } from "./linearity.ts";
@@ -58,11 +60,20 @@ export function findRegions(g: SignalGraph, lin: LinearityResult): RegionsResult
     }
     return r;
   };
+  // members are joined through their operands: members, and sample-rate inputs they share (so
+  // parallel filters on the same signals are one multi-input/multi-output region); constants
+  // added in (affine terms) do not join regions
   for (const s of order) if (forms.has(s)) parent.set(s, s);
   for (const s of order) {
     const f = forms.get(s);
     if (!f) continue;
-    for (const t of f.terms) if (forms.has(t.x)) parent.set(find(t.x), find(s));
+    for (const t of f.terms) {
+      if (!forms.has(t.x)) {
+        if (typeOf(t.x).variability !== "sample") continue;
+        if (!parent.has(t.x)) parent.set(t.x, t.x);
+      }
+      parent.set(find(t.x), find(s));
+    }
   }
   const byRoot = new Map<Sig, Sig[]>();
   for (const s of order)

@@ -157,6 +157,20 @@ export interface PairTransfer<T> {
   readonly sections: readonly Section<T>[];
   /** States on paths from the input to the output. */
   readonly states: number;
+  /**
+   * H as the source factors it: a cascade of stages (cut at the signals every
+   * path from the input to the output goes through), each with at most one
+   * group of recursive sections; Π b / Π a is (b, a). Evaluating the cascade
+   * is well conditioned where the expanded polynomials are not (high orders,
+   * poles and zeros near z = 1).
+   */
+  readonly stages: readonly Stage<T>[];
+}
+
+export interface Stage<T> {
+  readonly b: readonly T[];
+  readonly a: readonly T[];
+  readonly sections: readonly Section<T>[];
 }
 
 /** x[n+1] = A x[n] + B u[n], y[n] = C x[n] + D u[n] (dense, numeric). */
@@ -207,7 +221,9 @@ function addScaled<T>(F: Field<T>, into: Row<T>, from: Row<T>, c: T): void {
   }
 }
 
-function buildSystem<T>(F: Field<T>, region: Region, forms: ReadonlyMap<Sig, LocalForm>, coef: (t: Term) => T, maxStates: number): System<T> | string {
+type Cut = Pick<Region, "members" | "inputs" | "outputs">;
+
+function buildSystem<T>(F: Field<T>, region: Cut, forms: ReadonlyMap<Sig, LocalForm>, coef: (t: Term) => T, maxStates: number): System<T> | string {
   const members = new Set(region.members);
   const inputIndex = new Map(region.inputs.map((x, i) => [x, i] as const));
   // longest lag of every delayed signal, in member order
@@ -406,7 +422,7 @@ function trimZeros<T>(F: Field<T>, p: T[]): T[] {
   return p.slice(0, n);
 }
 
-function pairTransfer<T>(F: Field<T>, sys: System<T>, i: number, j: number, numeric: boolean, maxStates: number): Omit<PairTransfer<T>, "input" | "output"> | string | undefined {
+function pairTransfer<T>(F: Field<T>, sys: System<T>, i: number, j: number, numeric: boolean, maxStates: number): Omit<PairTransfer<T>, "input" | "output" | "stages"> | string | undefined {
   const n = sys.next.length;
   // forward from the input, backward from the output
   const users: number[][] = Array.from({ length: n }, () => []);
@@ -476,23 +492,160 @@ function pairTransfer<T>(F: Field<T>, sys: System<T>, i: number, j: number, nume
     v = nv;
   }
   const b: T[] = [];
+  const bound: number[] = []; // Σ |a_q h_(k−q)|: the scale of b_k's rounding error
   for (let k = 0; k <= m; k++) {
     let acc = F.zero;
-    for (let q = 0; q <= k; q++) if (!F.isZero(a[q]!) && !F.isZero(h[k - q]!)) acc = F.add(acc, F.mul(a[q]!, h[k - q]!));
+    let sc = 0;
+    for (let q = 0; q <= k; q++)
+      if (!F.isZero(a[q]!) && !F.isZero(h[k - q]!)) {
+        const t = F.mul(a[q]!, h[k - q]!);
+        acc = F.add(acc, t);
+        if (numeric) sc += Math.abs(t as unknown as number);
+      }
     b.push(acc);
+    bound.push(sc);
   }
   const aa = trimZeros(F, a);
   let bb = trimZeros(F, b);
   if (numeric) {
-    // beyond the order of A, coefficients at the rounding level of the largest are residues of
-    // pure-delay states whose contributions cancel (exactly zero in exact arithmetic)
-    const nb = bb as unknown as number[];
-    const peak = Math.max(...nb.map(Math.abs));
-    let len = nb.length;
-    while (len > aa.length && Math.abs(nb[len - 1]!) <= 64 * Number.EPSILON * peak) len--;
-    bb = bb.slice(0, len);
+    // a coefficient within rounding of the terms it sums is a cancellation (exactly zero in exact
+    // arithmetic: an all-pole section's b1 = a1·h0 + h1, the residue of a pure delay's state): 0
+    const nb = (bb as unknown as number[]).map((x, k) => (Math.abs(x) <= 64 * (m + 1) * Number.EPSILON * bound[k]! ? 0 : x));
+    bb = trimZeros(F, nb as unknown as T[]);
   }
   return { inputIndex: i, outputIndex: j, b: bb, a: aa, sections, states: m };
+}
+
+/**
+ * The signals every path from `u` to `o` goes through, from u to o (both
+ * included), in the flow graph of the region (operand → member edges, delayed
+ * or not). Iterative dominators (Cooper, Harvey, Kennedy) over the nodes on
+ * paths from u to o.
+ */
+function dominatorChain(region: Cut, forms: ReadonlyMap<Sig, LocalForm>, u: Sig, o: Sig): Sig[] {
+  const members = new Set(region.members);
+  const users = new Map<Sig, Sig[]>();
+  const preds = (m: Sig): Sig[] => (members.has(m) ? forms.get(m)!.terms.map((t) => t.x) : []);
+  for (const m of region.members)
+    for (const x of preds(m)) {
+      let l = users.get(x);
+      if (!l) users.set(x, (l = []));
+      if (!l.includes(m)) l.push(m);
+    }
+  const bwd = new Set<Sig>([o]);
+  const st = [o];
+  while (st.length) for (const x of preds(st.pop()!)) if (!bwd.has(x)) (bwd.add(x), st.push(x));
+  if (!bwd.has(u)) return [u, o];
+  // reverse postorder from u over nodes that reach o
+  const post: Sig[] = [];
+  const seen = new Set<Sig>([u]);
+  const frames: [Sig, Sig[], number][] = [[u, (users.get(u) ?? []).filter((x) => bwd.has(x)), 0]];
+  while (frames.length) {
+    const f = frames[frames.length - 1]!;
+    if (f[2] < f[1].length) {
+      const w = f[1][f[2]++]!;
+      if (!seen.has(w)) (seen.add(w), frames.push([w, (users.get(w) ?? []).filter((x) => bwd.has(x)), 0]));
+    } else (frames.pop(), post.push(f[0]));
+  }
+  const rpo = post.reverse();
+  const num = new Map(rpo.map((s, k) => [s, k] as const));
+  const idom = new Map<Sig, Sig>([[u, u]]);
+  const intersect = (a: Sig, b: Sig) => {
+    while (a !== b) {
+      while (num.get(a)! > num.get(b)!) a = idom.get(a)!;
+      while (num.get(b)! > num.get(a)!) b = idom.get(b)!;
+    }
+    return a;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const v of rpo) {
+      if (v === u) continue;
+      let d: Sig | undefined;
+      for (const p of preds(v)) if (idom.has(p) && num.has(p)) d = d === undefined ? p : intersect(p, d);
+      if (d !== undefined && idom.get(v) !== d) (idom.set(v, d), (changed = true));
+    }
+  }
+  const chain = [o];
+  for (let v = o; v !== u; ) {
+    v = idom.get(v)!;
+    chain.push(v);
+  }
+  // a node on a feedback loop is no cut: its value depends on what follows it
+  const idx = new Map(rpo.map((x, k) => [x, k] as const));
+  const cyclic = new Set<Sig>();
+  for (const comp of sccs(
+    rpo.map((_, k) => k),
+    (k) => (users.get(rpo[k]!) ?? []).filter((w) => idx.has(w)).map((w) => idx.get(w)!),
+  ))
+    if (comp.length > 1 || (users.get(rpo[comp[0]!]!) ?? []).includes(rpo[comp[0]!]!)) for (const k of comp) cyclic.add(rpo[k]!);
+  return chain.reverse().filter((x) => x === u || x === o || !cyclic.has(x));
+}
+
+/** The transfer from `u` to `o` as a cascade of stages cut at the dominator chain. */
+function factoredPair<T>(
+  F: Field<T>,
+  region: Cut,
+  forms: ReadonlyMap<Sig, LocalForm>,
+  coef: (t: Term) => T,
+  u: Sig,
+  o: Sig,
+  numeric: boolean,
+  maxStates: number,
+): Stage<T>[] | string {
+  const chain = dominatorChain(region, forms, u, o);
+  const members = new Set(region.members);
+  const users = new Map<Sig, Sig[]>();
+  for (const m of region.members)
+    for (const t of forms.get(m)!.terms) {
+      let l = users.get(t.x);
+      if (!l) users.set(t.x, (l = []));
+      l.push(m);
+    }
+  const segs: Stage<T>[] = [];
+  for (let k = 0; k + 1 < chain.length; k++) {
+    const c = chain[k]!, d = chain[k + 1]!;
+    // members on paths c → d that do not come back through c
+    const bwd = new Set<Sig>([d]);
+    const st = [d];
+    while (st.length) {
+      const s = st.pop()!;
+      if (s === c || !members.has(s)) continue;
+      for (const t of forms.get(s)!.terms) if (!bwd.has(t.x)) (bwd.add(t.x), st.push(t.x));
+    }
+    const fwd = new Set<Sig>();
+    st.push(c);
+    while (st.length) for (const w of users.get(st.pop()!) ?? []) if (!fwd.has(w) && bwd.has(w)) (fwd.add(w), st.push(w));
+    fwd.delete(c);
+    const segMembers = region.members.filter((m) => fwd.has(m));
+    const inputs: Sig[] = [];
+    for (const m of segMembers) for (const t of forms.get(m)!.terms) if (!fwd.has(t.x) && !inputs.includes(t.x)) inputs.push(t.x);
+    const sys = buildSystem(F, { members: segMembers, inputs, outputs: [d] }, forms, coef, maxStates);
+    if (typeof sys === "string") return sys;
+    const p = pairTransfer(F, sys, inputs.indexOf(c), 0, numeric, maxStates);
+    if (typeof p === "string") return p;
+    if (p) segs.push({ b: p.b, a: p.a, sections: p.sections });
+  }
+  // one stage per recursive segment, with the non-recursive segments after it (those before the first, with it)
+  const stages: { b: T[]; a: T[]; sections: Section<T>[] }[] = [];
+  for (const sg of segs) {
+    const last = stages[stages.length - 1];
+    if (!last || (sg.a.length > 1 && last.a.length > 1)) stages.push({ b: [...sg.b], a: [...sg.a], sections: [...sg.sections] });
+    else {
+      last.b = polyMul(F, last.b, sg.b);
+      last.a = polyMul(F, last.a, sg.a);
+      last.sections.push(...sg.sections);
+    }
+  }
+  return stages;
+}
+
+/** The pair's (b, a) as the products of its stages (better conditioned than one polynomial fit over the whole). */
+function fromStages<T>(F: Field<T>, whole: Omit<PairTransfer<T>, "input" | "output" | "stages">, stages: readonly Stage<T>[], input: Sig, output: Sig): PairTransfer<T> {
+  if (stages.length === 0) return { ...whole, input, output, stages: [{ b: whole.b, a: whole.a, sections: whole.sections }] };
+  const b = trimZeros(F, stages.map((s) => [...s.b]).reduce((x, y) => polyMul(F, x, y)));
+  const a = trimZeros(F, stages.map((s) => [...s.a]).reduce((x, y) => polyMul(F, x, y)));
+  return { ...whole, b, a, sections: stages.flatMap((s) => s.sections), input, output, stages };
 }
 
 // ---------------------------------------------------------------------------
@@ -538,11 +691,12 @@ export function computeTransfer(regions: RegionsResult, opts: TransferOptions = 
       for (let j = 0; j < region.outputs.length && !failure; j++)
         for (let i = 0; i < region.inputs.length; i++) {
           const p = pairTransfer(NUM, sys, i, j, true, maxStates);
-          if (typeof p === "string") {
-            failure = p;
+          const stages = p && typeof p !== "string" ? factoredPair(NUM, region, regions.forms, coef, region.inputs[i]!, region.outputs[j]!, true, maxStates) : undefined;
+          if (typeof p === "string" || typeof stages === "string") {
+            failure = typeof p === "string" ? p : (stages as string);
             break;
           }
-          if (p) pairs.push({ ...p, input: region.inputs[i]!, output: region.outputs[j]! });
+          if (p) pairs.push(fromStages(NUM, p, stages!, region.inputs[i]!, region.outputs[j]!));
         }
       if (failure) out.push({ region, kind: "none", reason: failure });
       else out.push({ region, kind: "lti", pairs, stateSpace: denseStateSpace(sys, region), states: sys.next.length });
@@ -562,11 +716,12 @@ export function computeTransfer(regions: RegionsResult, opts: TransferOptions = 
       for (let j = 0; j < region.outputs.length && !failure; j++)
         for (let i = 0; i < region.inputs.length; i++) {
           const p = pairTransfer(SYM, sys, i, j, false, maxSym);
-          if (typeof p === "string") {
-            failure = `ltv region with ${p}: too large for a symbolic transfer function`;
+          const stages = p && typeof p !== "string" ? factoredPair(SYM, region, regions.forms, coef, region.inputs[i]!, region.outputs[j]!, false, maxSym) : undefined;
+          if (typeof p === "string" || typeof stages === "string") {
+            failure = `ltv region with ${typeof p === "string" ? p : (stages as string)}: too large for a symbolic transfer function`;
             break;
           }
-          if (p) pairs.push({ ...p, input: region.inputs[i]!, output: region.outputs[j]! });
+          if (p) pairs.push(fromStages(SYM, p, stages!, region.inputs[i]!, region.outputs[j]!));
         }
       if (failure) out.push({ region, kind: "none", reason: failure });
       else out.push({ region, kind: "ltv", pairs, states: sys.next.length });
@@ -593,6 +748,45 @@ export function impulseResponse(b: readonly number[], a: readonly number[], n: n
     let acc = t < b.length ? b[t]! : 0;
     for (let k = 1; k < a.length && k <= t; k++) acc -= a[k]! * y[t - k]!;
     y[t] = acc / a[0]!;
+  }
+  return y;
+}
+
+/** The impulse response of a cascade of stages (numerator, then recursion, stage after stage). */
+export function impulseResponseStages(stages: readonly { readonly b: readonly number[]; readonly a: readonly number[] }[], n: number): Float64Array {
+  let y = new Float64Array(n);
+  y[0] = 1;
+  for (const st of stages) {
+    const x = y;
+    const out = new Float64Array(n);
+    for (let t = 0; t < n; t++) {
+      let acc = 0;
+      for (let k = 0; k < st.b.length && k <= t; k++) acc += st.b[k]! * x[t - k]!;
+      for (let k = 1; k < st.a.length && k <= t; k++) acc -= st.a[k]! * out[t - k]!;
+      out[t] = acc;
+    }
+    y = out;
+  }
+  return y;
+}
+
+/**
+ * The impulse response of B(z) / Π A_k(z): the numerator, then each section's
+ * recursion in turn (the factored form, well conditioned where the expanded
+ * A(z) of a high-order narrow filter is not). `rest` is what A(z) has beyond
+ * the sections (pure delays: none, as they are trailing zeros).
+ */
+export function impulseResponseSections(b: readonly number[], sections: readonly { readonly a: readonly number[] }[], n: number): Float64Array {
+  let y = impulseResponse(b, [1], n);
+  for (const s of sections) {
+    const x = y;
+    const out = new Float64Array(n);
+    for (let t = 0; t < n; t++) {
+      let acc = x[t]!;
+      for (let k = 1; k < s.a.length && k <= t; k++) acc -= s.a[k]! * out[t - k]!;
+      out[t] = acc;
+    }
+    y = out;
   }
   return y;
 }
@@ -625,7 +819,11 @@ export function printExpr(e: Expr, name: (s: Sig) => string): string {
 /** "IIR order 4, 2 sections as written in the source" / "FIR, 4 taps" / "gain". */
 export function describePair<T>(p: PairTransfer<T>): string {
   const order = p.a.length - 1;
-  if (order === 0) return p.b.length <= 1 ? "gain" : `FIR, ${p.b.length} taps`;
+  if (order === 0) {
+    if (p.b.length <= 1) return "gain";
+    const nonzero = p.b.filter((x) => !(typeof x === "number" ? x === 0 : (x as Expr).terms?.length === 0)).length;
+    return nonzero === 1 ? `delay of ${p.b.length - 1} samples` : `FIR, ${p.b.length} taps`;
+  }
   const secs = p.sections.filter((s) => s.a.length > 1).length;
   return `IIR order ${order}, ${secs} section${secs === 1 ? "" : "s"} as written in the source`;
 }
@@ -648,9 +846,14 @@ export function printTransfer(rs: readonly RegionTransfer[], ctx: PrintContext):
       lines.push(`  ${ctx.name(p.input)} -> ${ctx.name(p.output)}: ${describePair(p)}`);
       lines.push(`    b: ${p.b.map(show).join(r.kind === "lti" ? " " : "; ")}`);
       lines.push(`    a: ${p.a.map(show).join(r.kind === "lti" ? " " : "; ")}`);
-      for (const s of p.sections)
-        if (s.a.length > 1)
-          lines.push(`    section [${s.groups.map((g) => ctx.name(g)).join(" ")}] ${s.states} states: a: ${s.a.map(show).join(r.kind === "lti" ? " " : "; ")}`);
+      const sep = r.kind === "lti" ? " " : "; ";
+      if (p.stages.length > 1 || p.stages.some((st) => st.sections.length > 1))
+        for (const st of p.stages) {
+          const gs = st.sections.flatMap((x) => x.groups.map((g) => ctx.name(g)));
+          lines.push(`    stage [${gs.join(" ")}]: b: ${st.b.map(show).join(sep)} | a: ${st.a.map(show).join(sep)}`);
+          if (st.sections.length > 1)
+            for (const x of st.sections) lines.push(`      section [${x.groups.map((g) => ctx.name(g)).join(" ")}] ${x.states} states: a: ${x.a.map(show).join(sep)}`);
+        }
     }
     if (r.kind === "lti" && (r.region.inputs.length > 1 || r.region.outputs.length > 1)) {
       const ss = r.stateSpace;
