@@ -13,8 +13,9 @@ import { tfReconstructPass } from "./tf-reconstruct.ts";
 import { csePass } from "./cse.ts";
 import { dcePass } from "./dce.ts";
 import { constPropPass } from "./const-prop.ts";
+import { delayMergePass } from "./delay-merge.ts";
 
-export const PASSES: readonly AnyPass[] = [normalizePass, printPass, constPropPass, csePass, dcePass, tfReconstructPass];
+export const PASSES: readonly AnyPass[] = [normalizePass, printPass, constPropPass, delayMergePass, csePass, dcePass, tfReconstructPass];
 
 /** Named pipelines: `-O` is `O1`. */
 export const PIPELINES: Readonly<Record<string, { readonly text: string; readonly summary: string }>> = {
