@@ -214,6 +214,20 @@ describe("verification names the pass that broke the graph (FL705)", () => {
       expect(d.message).toMatch(new RegExp(`^pass '${text.replace(/[<>]/g, "\\$&")}' broke the signal graph: `));
       expect(d.message).toMatch(detail);
     });
+  it("an ill-formed input is reported as such, not blamed on the first pass", () => {
+    const [r] = sig.recursion(freshRecName("in"), 1, ([p]) => [sig.add(p!, x)]);
+    const bad: SignalGraph = { inputs: 1, outputs: [r!] };
+    for (const text of ["normalize", ""]) {
+      let err: unknown;
+      try {
+        runPipeline(bad, instances(text), { verify: true });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(DiagnosticError);
+      expect((err as DiagnosticError).diagnostics.map((d) => d.code)).toEqual(["FL571"]);
+    }
+  });
   it("without verification the same pipeline runs (debug mode only)", () => {
     const r = run("broken<extra-output>", base, { verify: false });
     expect(r.graph.outputs).toHaveLength(2);

@@ -7,7 +7,8 @@
 // preserves), collect its statistics, time and remarks, print the graph after
 // it when asked, and in debug mode verify the graph (`verifySignals`, the
 // input count, the number of outputs, the honesty of `changed`) and name the
-// pass that broke it (FL705). A pass that throws a DiagnosticError (a
+// pass that broke it (FL705); an ill-formed input graph is reported as such
+// (its FL57x problems) before any pass runs. A pass that throws a DiagnosticError (a
 // program it must reject) stops the pipeline with that error; any other
 // exception is reported as FL707 naming the pass.
 
@@ -63,6 +64,11 @@ export function checkGraph(before: SignalGraph, after: SignalGraph, changed: boo
 }
 
 export function runPipeline(graph: SignalGraph, instances: readonly PassInstance[], opts: RunOptions = {}): PipelineRun {
+  if (opts.verify) {
+    // an ill-formed input is the input's fault, not the first pass's
+    const bad = verifySignals(graph.outputs);
+    if (bad.length) throw new DiagnosticError(bad.slice(0, 5).map((p) => p.diagnostic));
+  }
   const am = new AnalysisManager(graph);
   const records: PassRecord[] = [];
   let current = graph;

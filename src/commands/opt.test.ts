@@ -123,6 +123,15 @@ describe("faustlab opt errors", () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/g\.sig:2:\d+: error FL56\d/);
   });
+  it("an ill-formed graph in signal text: the verifier's diagnostic, before any pass", async () => {
+    const f = write("k.sig", "%0 = proj @y, 0\n%1 = input 0\nrec @y(1) {\n  %2 = add %1, %0\n  yield %2\n}\nreturn %0\n");
+    for (const extra of [[], ["-passes", "normalize"]]) {
+      const r = await run("opt", f, ...extra);
+      expect([r.code, r.out]).toEqual([1, ""]);
+      expect(r.err).toMatch(/error FL571: .*instantaneous cycle/);
+      expect(r.err).not.toMatch(/FL705/);
+    }
+  });
   it("usage errors: no file, two files, both -O and -passes", async () => {
     expect((await run("opt")).err).toMatch(/FL003: .*opt needs a FILE/);
     expect((await run("opt", "a.sig", "b.sig")).err).toMatch(/FL003: .*one FILE/);

@@ -18,6 +18,7 @@ import { pipelineFromArgs, verifyByDefault } from "../optimize.ts";
 import { inputsRead, type SignalGraph } from "../signals/graph.ts";
 import { parseSignals } from "../signals/parse.ts";
 import { printSignals } from "../signals/print.ts";
+import { verifySignals } from "../signals/verify.ts";
 import { formatStats, formatTimes, runPipeline } from "../../passes/manager.ts";
 import { flattenPipeline } from "../../passes/pipeline.ts";
 import { listRegistry, parse } from "../../passes/registry.ts";
@@ -53,6 +54,9 @@ function readGraph(file: string, args: ReturnType<typeof parseArgs>, io: Command
     throw new DiagnosticError([diag("FL001", { path: file, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message })]);
   }
   const { roots } = parseSignals(text, file, { freshGroups: true });
+  // the parser checks syntax and names; the graph itself must be well formed too
+  const bad = verifySignals(roots);
+  if (bad.length) throw new DiagnosticError(bad.slice(0, 5).map((p) => p.diagnostic));
   return { inputs: inputsRead(roots), outputs: roots };
 }
 
