@@ -53,6 +53,11 @@ export interface Factor {
 export interface Term {
   readonly x: Sig;
   readonly lag: number;
+  /**
+   * A delay by a constant expression that is not a literal (`@(int(0.02*ma.SR))`):
+   * the lag is this node's value, known once the sample rate is (`lag` is 0 here).
+   */
+  readonly lagSig?: Sig;
   readonly sign: 1 | -1;
   readonly factors: readonly Factor[];
 }
@@ -113,6 +118,7 @@ export function localForm(s: Sig): LocalForm | { readonly not: string | undefine
       return lin([term(s.x, 1)]);
     case "delay":
       if (s.amount.kind === "int" && s.amount.value >= 0) return lin([term(s.x, s.amount.value)]);
+      if (varOf(s.amount) === "constant") return lin([{ ...term(s.x), lagSig: s.amount }]);
       return { not: "delay by a varying amount" };
     case "prefix":
       if (isZeroConst(s.init)) return lin([term(s.x, 1)]);
@@ -184,10 +190,10 @@ function classify(s: Sig, cl: (c: Sig) => NodeLinearity): NodeLinearity {
   const ops = operands(s);
   const deps = ops.filter((c) => isDep(cl(c)));
   if (deps.length === 0) return s.kind === "input" ? { cls: "lti" } : independent(s);
-  // a nonlinear operand makes the node nonlinear, for the same reason
+  // a linear operation on a nonlinear operand is nonlinear for the operand's reason (`inherited`);
+  // a nonlinear operation is reported for its own reason, whatever its operands
   const worst = deps.reduce((a, b) => (rankOf(cl(b)) > rankOf(cl(a)) ? b : a));
   const inherited = cl(worst);
-  if (inherited.cls === "nonlinear") return inherited;
   const nonlinear = (reason: string): NodeLinearity => ({ cls: "nonlinear", reason, origin: s });
   const ltv = (rate: "block" | "sample", reason: string): NodeLinearity => {
     const own: NodeLinearity = { cls: "ltv", rate, reason, origin: s };

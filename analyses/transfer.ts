@@ -223,20 +223,23 @@ function addScaled<T>(F: Field<T>, into: Row<T>, from: Row<T>, c: T): void {
 
 type Cut = Pick<Region, "members" | "inputs" | "outputs">;
 
-function buildSystem<T>(F: Field<T>, region: Cut, forms: ReadonlyMap<Sig, LocalForm>, coef: (t: Term) => T, maxStates: number): System<T> | string {
+/** The lag of a term: its literal, or the value of its constant delay amount (as the evaluator reads it: int, at least 0). */
+type LagOf = (t: Term) => number;
+
+function buildSystem<T>(F: Field<T>, region: Cut, forms: ReadonlyMap<Sig, LocalForm>, coef: (t: Term) => T, lagOf: LagOf, maxStates: number): System<T> | string {
   const members = new Set(region.members);
   const inputIndex = new Map(region.inputs.map((x, i) => [x, i] as const));
   // longest lag of every delayed signal, in member order
   const maxLag = new Map<Sig, number>();
-  for (const m of region.members) for (const t of forms.get(m)!.terms) if (t.lag > 0) maxLag.set(t.x, Math.max(maxLag.get(t.x) ?? 0, t.lag));
+  for (const m of region.members) for (const t of forms.get(m)!.terms) if (lagOf(t) > 0) maxLag.set(t.x, Math.max(maxLag.get(t.x) ?? 0, lagOf(t)));
   let n = 0;
   const base = new Map<Sig, number>();
   const stateOf: { x: Sig; lag: number }[] = [];
   for (const [x, k] of maxLag) {
+    if (n + k > maxStates) return `${n + k}+ delay-line states (more than ${maxStates})`;
     base.set(x, n);
     for (let j = 1; j <= k; j++) stateOf.push({ x, lag: j });
     n += k;
-    if (n > maxStates) return `${n}+ delay-line states (more than ${maxStates})`;
   }
   // within-sample order of the members (lag-0 terms first), explicit stack
   const combos = new Map<Sig, Combo<T>>();
@@ -248,13 +251,14 @@ function buildSystem<T>(F: Field<T>, region: Cut, forms: ReadonlyMap<Sig, LocalF
       const f = forms.get(s)!;
       if (!ready) {
         stack.push([s, true]);
-        for (const t of f.terms) if (t.lag === 0 && members.has(t.x) && !combos.has(t.x)) stack.push([t.x, false]);
+        for (const t of f.terms) if (lagOf(t) === 0 && members.has(t.x) && !combos.has(t.x)) stack.push([t.x, false]);
         continue;
       }
       const c: Combo<T> = { st: new Map(), inp: new Map() };
       for (const t of f.terms) {
         const k = coef(t);
-        if (t.lag > 0) addScaled(F, c.st, new Map([[base.get(t.x)! + t.lag - 1, F.one]]), k);
+        const lag = lagOf(t);
+        if (lag > 0) addScaled(F, c.st, new Map([[base.get(t.x)! + lag - 1, F.one]]), k);
         else if (members.has(t.x)) {
           const d = combos.get(t.x)!;
           addScaled(F, c.st, d.st, k);
@@ -588,6 +592,7 @@ function factoredPair<T>(
   region: Cut,
   forms: ReadonlyMap<Sig, LocalForm>,
   coef: (t: Term) => T,
+  lagOf: LagOf,
   u: Sig,
   o: Sig,
   numeric: boolean,
@@ -620,7 +625,7 @@ function factoredPair<T>(
     const segMembers = region.members.filter((m) => fwd.has(m));
     const inputs: Sig[] = [];
     for (const m of segMembers) for (const t of forms.get(m)!.terms) if (!fwd.has(t.x) && !inputs.includes(t.x)) inputs.push(t.x);
-    const sys = buildSystem(F, { members: segMembers, inputs, outputs: [d] }, forms, coef, maxStates);
+    const sys = buildSystem(F, { members: segMembers, inputs, outputs: [d] }, forms, coef, lagOf, maxStates);
     if (typeof sys === "string") return sys;
     const p = pairTransfer(F, sys, inputs.indexOf(c), 0, numeric, maxStates);
     if (typeof p === "string") return p;
@@ -667,7 +672,11 @@ export function computeTransfer(regions: RegionsResult, opts: TransferOptions = 
   const out: RegionTransfer[] = [];
   for (const region of regions.regions) {
     const factors = new Set<Sig>();
-    for (const m of region.members) for (const t of regions.forms.get(m)!.terms) for (const f of t.factors) if (typeOf(f.sig).variability === "constant") factors.add(f.sig);
+    for (const m of region.members)
+      for (const t of regions.forms.get(m)!.terms) {
+        for (const f of t.factors) if (typeOf(f.sig).variability === "constant") factors.add(f.sig);
+        if (t.lagSig) factors.add(t.lagSig);
+      }
     let values: Map<Sig, number>;
     try {
       values = evaluateConstants([...factors], sampleRate);
@@ -679,9 +688,10 @@ export function computeTransfer(regions: RegionsResult, opts: TransferOptions = 
       out.push({ region, kind: "none", reason: "a coefficient is not finite" });
       continue;
     }
+    const lagOf: LagOf = (t) => (t.lagSig ? Math.max(0, values.get(t.lagSig)! | 0) : t.lag);
     if (region.kind === "lti") {
       const coef = (t: Term) => t.factors.reduce((acc, f) => (f.inverse ? acc / values.get(f.sig)! : acc * values.get(f.sig)!), t.sign as number);
-      const sys = buildSystem(NUM, region, regions.forms, coef, maxStates);
+      const sys = buildSystem(NUM, region, regions.forms, coef, lagOf, maxStates);
       if (typeof sys === "string") {
         out.push({ region, kind: "none", reason: sys });
         continue;
@@ -691,7 +701,7 @@ export function computeTransfer(regions: RegionsResult, opts: TransferOptions = 
       for (let j = 0; j < region.outputs.length && !failure; j++)
         for (let i = 0; i < region.inputs.length; i++) {
           const p = pairTransfer(NUM, sys, i, j, true, maxStates);
-          const stages = p && typeof p !== "string" ? factoredPair(NUM, region, regions.forms, coef, region.inputs[i]!, region.outputs[j]!, true, maxStates) : undefined;
+          const stages = p && typeof p !== "string" ? factoredPair(NUM, region, regions.forms, coef, lagOf, region.inputs[i]!, region.outputs[j]!, true, maxStates) : undefined;
           if (typeof p === "string" || typeof stages === "string") {
             failure = typeof p === "string" ? p : (stages as string);
             break;
@@ -706,7 +716,7 @@ export function computeTransfer(regions: RegionsResult, opts: TransferOptions = 
           const e: Expr = values.has(f.sig) ? num(values.get(f.sig)!) : leaf(f.sig);
           return f.inverse ? SYM.div(acc, e) : SYM.mul(acc, e);
         }, num(t.sign));
-      const sys = buildSystem(SYM, region, regions.forms, coef, maxSym * 4);
+      const sys = buildSystem(SYM, region, regions.forms, coef, lagOf, maxSym * 4);
       if (typeof sys === "string") {
         out.push({ region, kind: "none", reason: `ltv region with ${sys}: too large for a symbolic transfer function` });
         continue;
@@ -716,7 +726,7 @@ export function computeTransfer(regions: RegionsResult, opts: TransferOptions = 
       for (let j = 0; j < region.outputs.length && !failure; j++)
         for (let i = 0; i < region.inputs.length; i++) {
           const p = pairTransfer(SYM, sys, i, j, false, maxSym);
-          const stages = p && typeof p !== "string" ? factoredPair(SYM, region, regions.forms, coef, region.inputs[i]!, region.outputs[j]!, false, maxSym) : undefined;
+          const stages = p && typeof p !== "string" ? factoredPair(SYM, region, regions.forms, coef, lagOf, region.inputs[i]!, region.outputs[j]!, false, maxSym) : undefined;
           if (typeof p === "string" || typeof stages === "string") {
             failure = `ltv region with ${typeof p === "string" ? p : (stages as string)}: too large for a symbolic transfer function`;
             break;

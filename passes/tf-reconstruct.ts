@@ -3,7 +3,8 @@
 //
 // Remarks: FL811 per region with delay-line state ("lti region of 14 nodes
 // from input 0 to output 0: IIR order 4, 2 sections as written in the
-// source"), FL812 per region whose transfer function could not be computed,
+// source"; a multi-input/multi-output region gets one remark naming its
+// largest path), FL812 per region whose transfer function could not be computed,
 // FL810 per node that makes the program not LTI (each reason once, at the
 // node that introduces it; nodes that merely depend on it are not repeated).
 
@@ -33,9 +34,20 @@ export function transferRemarks(g: SignalGraph, transfers: readonly RegionTransf
       continue;
     }
     if (t.states === 0) continue; // a plain gain or sum: nothing to say
-    for (const p of t.pairs as readonly PairTransfer<unknown>[])
-      if (p.states > 0 || p.b.length > 1)
-        out.push(diag("FL811", { pass, kind: r.kind, nodes: r.members.length, from: where(p.input), to: where(p.output), what: describePair(p) }, spanOf(p.output) ?? span));
+    const pairs = t.pairs as readonly PairTransfer<unknown>[];
+    const args = { pass, kind: r.kind, nodes: r.members.length };
+    if (pairs.length === 1) {
+      const p = pairs[0]!;
+      out.push(diag("FL811", { ...args, from: where(p.input), to: where(p.output), what: describePair(p) }, spanOf(p.output) ?? span));
+    } else {
+      // a multi-input/multi-output region: one remark, its largest path described
+      const ins = new Set(pairs.map((p) => p.input)), outs = new Set(pairs.map((p) => p.output));
+      const list = (xs: Set<Sig>) => (xs.size <= 3 ? [...xs].map(where).join(", ") : `${xs.size} signals`);
+      const top = pairs.reduce((x, y) => (y.a.length > x.a.length || (y.a.length === x.a.length && y.b.length > x.b.length) ? y : x));
+      out.push(
+        diag("FL811", { ...args, from: list(ins), to: list(outs), what: `${pairs.length} paths, state space of ${t.states} states; largest: ${describePair(top)} (${where(top.input)} to ${where(top.output)})` }, span),
+      );
+    }
   }
   return out;
 }
