@@ -35,7 +35,10 @@ export function evalW(p: Poly, w: Complex): Complex {
 
 /** Evaluate B(z) = sum p[k] z^-k. */
 export function evalZ(p: Poly, z: Complex): Complex {
-  if (z.re === 0 && z.im === 0) return p.length === 0 ? cx(0) : cx(p.length === 1 ? p[0]! : Infinity);
+  if (z.re === 0 && z.im === 0) {
+    const q = trimTrailing(p);
+    return q.length === 0 ? cx(0) : cx(q.length === 1 ? q[0]! : Infinity);
+  }
   const d = z.re * z.re + z.im * z.im;
   return evalW(p, cx(z.re / d, -z.im / d));
 }

@@ -15,8 +15,16 @@ const EPS = Number.EPSILON;
 export interface RootOptions {
   /** Iteration cap for the Aberth sweep (default 600). */
   readonly maxIterations?: number;
-  /** Collapse clusters that pass the backward-error test into multiple roots (default true). */
-  readonly clusters?: boolean;
+  /**
+   * Collapse clusters into multiple roots when the polynomial rebuilt from
+   * the collapsed set stays within rounding of the input (default true).
+   * 'refit' also lets the cofactor be refitted (the input divided by the
+   * collapsed factor): it recognises more perturbed multiple roots, but it
+   * also merges the ill-conditioned distinct poles of low-cutoff
+   * Butterworth/Chebyshev denominators, which are then within rounding of a
+   * polynomial with a multiple root.
+   */
+  readonly clusters?: boolean | "refit";
 }
 
 export interface RootResult {
@@ -179,16 +187,91 @@ function relCoeffError(desc: readonly number[], rebuilt: readonly number[]): num
   return num / den;
 }
 
-/** Componentwise: max_k |c_k - r_k| / (|c_k| + floor * max|c|). */
-function componentwiseError(desc: readonly number[], rebuilt: readonly number[]): number {
-  let m = 0;
-  for (const c of desc) m = Math.max(m, Math.abs(c));
+/**
+ * Backward error of a root set, coefficient by coefficient, relative to the
+ * natural rounding scale of building the polynomial from those roots:
+ * max_k |c_k - rebuilt_k| / (|lead| * A_k), A = coefficients of prod(x + |r_i|).
+ */
+function componentwiseError(desc: readonly number[], rebuilt: readonly number[], roots: readonly Complex[]): number {
+  let abs: number[] = [1];
+  for (const r of roots) {
+    const m = cabs(r);
+    const next = new Array<number>(abs.length + 1).fill(0);
+    for (let k = 0; k < abs.length; k++) {
+      next[k]! += abs[k]!;
+      next[k + 1]! += abs[k]! * m;
+    }
+    abs = next;
+  }
+  const lead = Math.abs(desc[0]!);
   let e = 0;
   for (let k = 0; k < desc.length; k++) {
     const d = Math.abs(desc[k]! - (rebuilt[k] ?? 0));
-    e = Math.max(e, d / (Math.abs(desc[k]!) + 1e-12 * m));
+    e = Math.max(e, d / (lead * Math.max(abs[k]!, Math.abs(desc[k]!) / lead)));
   }
   return e;
+}
+
+/** lead * prod(x - r), descending powers, complex coefficients. */
+function rebuildComplex(lead: number, roots: readonly Complex[]): Complex[] {
+  let c: Complex[] = [cx(lead)];
+  for (const r of roots) {
+    const next: Complex[] = new Array(c.length + 1).fill(cx(0));
+    for (let k = 0; k < c.length; k++) {
+      next[k] = cx(next[k]!.re + c[k]!.re, next[k]!.im + c[k]!.im);
+      next[k + 1] = cx(next[k + 1]!.re - (c[k]!.re * r.re - c[k]!.im * r.im), next[k + 1]!.im - (c[k]!.re * r.im + c[k]!.im * r.re));
+    }
+    c = next;
+  }
+  return c;
+}
+
+/** Quotient of p (real, descending) by monic f, computed from the leading coefficients. */
+function divideForward(p: readonly number[], f: readonly Complex[]): Complex[] {
+  const m = f.length - 1;
+  const nq = p.length - m;
+  const q: Complex[] = [];
+  const rem: Complex[] = p.map((x) => cx(x));
+  for (let k = 0; k < nq; k++) {
+    const c = rem[k]!;
+    q.push(c);
+    for (let j = 0; j <= m; j++) {
+      const t = rem[k + j]!;
+      rem[k + j] = cx(t.re - (c.re * f[j]!.re - c.im * f[j]!.im), t.im - (c.re * f[j]!.im + c.im * f[j]!.re));
+    }
+  }
+  return q;
+}
+
+/** Quotient of p by f computed from the trailing coefficients (f's constant term non-zero). */
+function divideBackward(p: readonly number[], f: readonly Complex[]): Complex[] {
+  const m = f.length - 1;
+  const nq = p.length - m;
+  const rev = (xs: readonly Complex[]) => xs.slice().reverse();
+  const fr = rev(f);
+  const f0 = fr[0]!;
+  const d = f0.re * f0.re + f0.im * f0.im;
+  if (d === 0) return divideForward(p, f);
+  const inv = cx(f0.re / d, -f0.im / d);
+  const rem: Complex[] = p.slice().reverse().map((x) => cx(x));
+  const q: Complex[] = [];
+  for (let k = 0; k < nq; k++) {
+    const r = rem[k]!;
+    const c = cx(r.re * inv.re - r.im * inv.im, r.re * inv.im + r.im * inv.re);
+    q.push(c);
+    for (let j = 0; j <= m; j++) {
+      const t = rem[k + j]!;
+      rem[k + j] = cx(t.re - (c.re * fr[j]!.re - c.im * fr[j]!.im), t.im - (c.re * fr[j]!.im + c.im * fr[j]!.re));
+    }
+  }
+  return rev(q);
+}
+
+/** Real part of the product of two complex polynomials (descending). */
+function mulComplexReal(a: readonly Complex[], b: readonly Complex[]): number[] {
+  const r = new Array<number>(a.length + b.length - 1).fill(0);
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) r[i + j]! += a[i]!.re * b[j]!.re - a[i]!.im * b[j]!.im;
+  return r;
 }
 
 /** Newton on the (m-1)-th derivative, which has a simple root at an m-fold root. */
@@ -209,7 +292,7 @@ function refineMultiple(desc: readonly number[], c: Complex, m: number, radius: 
 }
 
 /** Group approximations whose uncertainty disks overlap; try collapsing each group to one multiple root. */
-function collapseClusters(desc: readonly number[], z: Complex[]): { z: Complex[]; mult: number[] } {
+function collapseClusters(desc: readonly number[], z: Complex[], refit: boolean): { z: Complex[]; mult: number[] } {
   const n = z.length;
   const radius = z.map((zi) => {
     const { p, dp } = evalDD(desc, zi);
@@ -229,10 +312,13 @@ function collapseClusters(desc: readonly number[], z: Complex[]): { z: Complex[]
   }
   let current = z.slice();
   const lead = desc[0]!;
-  let baseErr = componentwiseError(desc, rebuild(lead, current));
+  let baseErr = componentwiseError(desc, rebuild(lead, current), current);
   const tol = 16 * (n + 1) * EPS;
   const mult = new Array<number>(n).fill(1);
-  const center = (members: readonly number[]): Complex => {
+  const done = new Set<number>();
+  // Candidate centres of a cluster: its centroid, and the root of p^(m-1)
+  // near it (Newton); the one with the smaller backward error is kept.
+  const centers = (members: readonly number[]): Complex[] => {
     const m = members.length;
     let cr = 0;
     let ci = 0;
@@ -243,19 +329,51 @@ function collapseClusters(desc: readonly number[], z: Complex[]): { z: Complex[]
     }
     const centroid = cx(cr, ci);
     for (const i of members) spread = Math.max(spread, cdist(current[i]!, centroid));
-    return refineMultiple(desc, centroid, m, spread);
+    return [centroid, refineMultiple(desc, centroid, m, spread)];
+  };
+  // Backward error of a trial root set in which some clusters are
+  // collapsed: the other roots were computed for the perturbed polynomial, so
+  // the cofactor is recomputed by dividing the input by the collapsed factor
+  // (forward or backward division, whichever fits better).
+  const collapsedError = (trial: readonly Complex[], collapsed: ReadonlySet<number>): number => {
+    const factor = [...collapsed].map((i) => trial[i]!);
+    const direct = componentwiseError(desc, rebuild(lead, trial), trial);
+    if (!refit || factor.length === n) return direct;
+    const f = rebuildComplex(1, factor);
+    let best = direct;
+    for (const q of [divideForward(desc, f), divideBackward(desc, f)]) {
+      const re = mulComplexReal(f, q);
+      best = Math.min(best, componentwiseError(desc, re, trial));
+    }
+    return best;
   };
   const attempt = (sets: readonly (readonly number[])[]): boolean => {
-    const trial = current.slice();
+    let trial = current.slice();
+    const collapsed = new Set<number>(done);
+    for (const members of sets) for (const i of members) collapsed.add(i);
     for (const members of sets) {
-      const c = center(members);
-      for (const i of members) trial[i] = c;
+      let bestErr = Infinity;
+      let best = trial;
+      for (const c of centers(members)) {
+        const t = trial.slice();
+        for (const i of members) t[i] = c;
+        const e = collapsedError(t, collapsed);
+        if (e < bestErr) {
+          bestErr = e;
+          best = t;
+        }
+      }
+      trial = best;
     }
-    const err = componentwiseError(desc, rebuild(lead, trial));
+    const err = collapsedError(trial, collapsed);
     if (err > Math.max(tol, 4 * baseErr)) return false;
     current = trial;
     baseErr = Math.max(baseErr, err);
-    for (const members of sets) for (const i of members) mult[i] = members.length;
+    for (const members of sets)
+      for (const i of members) {
+        mult[i] = members.length;
+        done.add(i);
+      }
     return true;
   };
   // All candidate clusters at once first (their perturbations may cancel in
@@ -271,6 +389,33 @@ function collapseClusters(desc: readonly number[], z: Complex[]): { z: Complex[]
       else refused.push(members);
     }
     pending = refused;
+  }
+  // A group may hold a multiple root plus nearby simple roots (overlapping
+  // uncertainty disks): try tight sub-clusters, largest first.
+  for (const group of pending) {
+    let left = group.slice();
+    for (let size = left.length - 1; size >= 2 && left.length >= 2; size--) {
+      let found = true;
+      while (found && left.length >= size) {
+        found = false;
+        const tried = new Set<string>();
+        for (const i of left) {
+          const sub = left
+            .slice()
+            .sort((a, b) => cdist(current[a]!, current[i]!) - cdist(current[b]!, current[i]!))
+            .slice(0, size)
+            .sort((a, b) => a - b);
+          const key = sub.join(",");
+          if (tried.has(key)) continue;
+          tried.add(key);
+          if (attempt([sub])) {
+            left = left.filter((j) => !sub.includes(j));
+            found = true;
+            break;
+          }
+        }
+      }
+    }
   }
   return { z: current, mult };
 }
@@ -374,8 +519,9 @@ export function polyRoots(coeffs: readonly number[], opts: RootOptions = {}): Ro
     converged = ab.converged.every((x) => x);
     let z = ab.z;
     let m = new Array<number>(n).fill(1);
-    if (opts.clusters ?? true) {
-      const cc = collapseClusters(desc, z);
+    const clusters = opts.clusters ?? true;
+    if (clusters !== false) {
+      const cc = collapseClusters(desc, z, clusters === "refit");
       z = cc.z;
       m = cc.mult;
     }
