@@ -832,7 +832,7 @@ export function describePair<T>(p: PairTransfer<T>): string {
   if (order === 0) {
     if (p.b.length <= 1) return "gain";
     const nonzero = p.b.filter((x) => !(typeof x === "number" ? x === 0 : (x as Expr).terms?.length === 0)).length;
-    return nonzero === 1 ? `delay of ${p.b.length - 1} samples` : `FIR, ${p.b.length} taps`;
+    return nonzero === 1 ? `delay of ${p.b.length - 1} sample${p.b.length === 2 ? "" : "s"}` : `FIR, ${p.b.length} taps`;
   }
   const secs = p.sections.filter((s) => s.a.length > 1).length;
   return `IIR order ${order}, ${secs} section${secs === 1 ? "" : "s"} as written in the source`;

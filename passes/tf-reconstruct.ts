@@ -28,7 +28,7 @@ export function transferRemarks(g: SignalGraph, transfers: readonly RegionTransf
   const out: Diagnostic[] = [];
   for (const t of transfers) {
     const r = t.region;
-    const span = [...r.outputs, ...r.members, ...r.inputs].map(spanOf).find((x) => x !== undefined);
+    const span = [...r.outputs, ...r.members].map(spanOf).find((x) => x !== undefined);
     if (t.kind === "none") {
       out.push(diag("FL812", { pass, kind: r.kind, nodes: r.members.length, reason: t.reason }, span));
       continue;
