@@ -66,10 +66,15 @@ describe("delay-merge: rules", () => {
     expect(r.stats["factors-moved"]).toBe(1);
     const neg = sig.delay(sig.mul(x, sig.float(-2)), sig.int(3));
     expect(merge([neg, sig.delay(x, sig.int(5))]).roots[0]).toBe(neg); // -2 * (+0) = -0
+    const negInt = sig.delay(sig.mul(x, sig.int(-2)), sig.int(3)); // a float product by an int: still -0
+    expect(merge([negInt, sig.delay(x, sig.int(5))]).roots[0]).toBe(negInt);
+    const i = sig.intcast(slider);
+    expect(merge([sig.delay(sig.mul(i, sig.int(-2)), sig.int(3)), sig.delay(i, sig.int(5))]).roots[0]).toBe(sig.mul(sig.delay(i, sig.int(3)), sig.int(-2)));
+    const twice = sig.mul(x, sig.float(2)); // read by two delays: left alone
+    expect(merge([sig.delay(twice, sig.int(3)), sig.delay(twice, sig.int(4)), sig.delay(x, sig.int(5))]).stats["factors-moved"]).toBe(0);
     const alone = sig.delay(sig.mul(x, sig.float(2)), sig.int(3));
     expect(merge([alone]).roots[0]).toBe(alone); // no line of x to share
     expect(merge([sig.delay(sig.mul(x, sig.float(2)), sig.int(3)), sig.delay(x, sig.int(5))], false).stats["factors-moved"]).toBe(0);
-    const i = sig.intcast(slider);
     expect(merge([sig.delay1(sig.floatcast(i)), sig.delay(i, sig.int(4))]).roots[0]).toBe(sig.floatcast(sig.delay1(i)));
   });
 });

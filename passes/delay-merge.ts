@@ -19,8 +19,11 @@
 //       recursion cycles: a variable amount is an instantaneous edge, so a
 //       merged delay on a cycle would lose the cycle's one-sample delay.
 //   (c) factors (option factor): delay(x*k, n) → delay(x, n)*k for a finite
-//       constant k > 0 (or an int k), and delay(float(x), n) → float(delay(x, n)),
-//       when x has a delay line of its own, which then serves both. Identity:
+//       constant k > 0 (any k in an int product), and delay(float(x), n) → float(delay(x, n)),
+//       when x has a delay line of its own, which then serves both, and x*k
+//       is read by that one delay only (moving the product behind several
+//       reads would multiply the products: a noise read at 255 delays would
+//       get 255 float() to save one sample). Identity:
 //       the same products are computed at another time, and k*(+0) = +0 for
 //       the zeros a line starts with (a negative k would give -0: not exact).
 //       Normalization already moves constant factors out of delays; this
@@ -188,7 +191,12 @@ export function delayMerge(roots: readonly Sig[], opts: DelayMergeOptions = { fa
   for (const s of all) if (s.kind === "rec") for (const m of groupMembers(s)) onCycle.add(m);
   // signals read through a delay (they have a line)
   const delayed = new Set<Sig>();
-  for (const s of all) if (s.kind === "delay1" || s.kind === "delay") delayed.add(s.x);
+  const readers = new Map<Sig, number>(); // number of delays reading each signal
+  for (const s of all)
+    if (s.kind === "delay1" || s.kind === "delay") {
+      delayed.add(s.x);
+      readers.set(s.x, (readers.get(s.x) ?? 0) + 1);
+    }
   const bounds = new Map<Sig, Bounds | undefined>();
   const what = new Map<Sig, "chain" | "factor">();
 
@@ -221,9 +229,11 @@ export function delayMerge(roots: readonly Sig[], opts: DelayMergeOptions = { fa
       return amount!.kind === "int" && amount!.value === 1 ? sig.delay1(base) : sig.delay(base, amount!);
     }
     if (!opts.factor) return undefined;
-    // (c) only when the factor-free signal has its own line, which then serves both
+    // (c) only when the factor-free signal has its own line, which then serves both,
+    // and when one delay reads the product (with several, each read would need its own product)
     const d = s as SigOf<"delay1" | "delay">;
     const x = d.x;
+    if (readers.get(x) !== 1) return undefined;
     const make = (y: Sig) => (d.kind === "delay" ? sig.delay(y, (d as SigOf<"delay">).amount) : sig.delay1(y));
     if (x.kind === "floatcast" && delayed.has(x.x)) {
       what.set(s, "factor");
@@ -234,7 +244,8 @@ export function delayMerge(roots: readonly Sig[], opts: DelayMergeOptions = { fa
       const k = x.y.kind === "int" || x.y.kind === "float" ? x.y : x.x.kind === "int" || x.x.kind === "float" ? x.x : undefined;
       const y = k === x.y ? x.x : x.y;
       if (!k || !delayed.has(y)) return undefined;
-      if (k.kind === "float" && !(Number.isFinite(k.value) && k.value > 0)) return undefined;
+      // a float product by k ≤ 0 turns the +0 a line starts with into -0 (or NaN for ±inf): not exact; int products are
+      if (typeOf(x).nature === "float" && !(Number.isFinite(k.value) && k.value > 0)) return undefined;
       // int operand of a float product: the product converts it first, keep that
       if (typeOf(y).nature !== typeOf(x).nature) return undefined;
       what.set(s, "factor");
