@@ -194,8 +194,14 @@ export function zpkToSos(zpk: Zpk, opts: SosOptions = {}): Sos {
       zsec = z1 === null ? [] : [cx(z1)];
       psec = [p1];
     } else {
+      // Keep the last real zero for the final first-order section: for a
+      // complex pole (scipy's rule), and also for a real pole when an odd
+      // number of real poles would remain after pairing it with another one
+      // (scipy leaves that case undefined; it arises with more zeros than
+      // poles).
       let z1: Complex | null;
-      if (p1.im !== 0 && Z.real.length === 1) z1 = takeNearestComplex(Z, p1) ?? takeNearestAny(Z, p1);
+      const keepRealZero = Z.real.length === 1 && (p1.im !== 0 || P.real.length % 2 === 0);
+      if (keepRealZero) z1 = takeNearestComplex(Z, p1) ?? takeNearestAny(Z, p1);
       else z1 = takeNearestAny(Z, p1);
       if (z1 === null) {
         // no zeros left (cannot happen after padding; kept total for safety)
@@ -221,6 +227,14 @@ export function zpkToSos(zpk: Zpk, opts: SosOptions = {}): Sos {
       }
     }
     sections[si] = makeSection(zsec, psec, 1);
+  }
+  // Whatever could not be paired (never with scipy-compatible inputs) goes
+  // into extra sections, so that no root is lost.
+  const leftZ = [...Z.cplx.flatMap(expand), ...Z.real.map((x) => cx(x))];
+  const leftP = [...P.cplx.flatMap(expand), ...P.real.map((x) => cx(x))];
+  while (leftZ.length > 0 || leftP.length > 0) {
+    const take = (xs: Complex[]) => (xs.length > 0 && xs[0]!.im !== 0 ? xs.splice(0, 2) : xs.splice(0, Math.min(2, xs.filter((x) => x.im === 0).length >= 2 && xs[1]!.im === 0 ? 2 : 1)));
+    sections.push(makeSection(take(leftZ), take(leftP), 1));
   }
   sections[0] = withGain(sections[0]!, zpk.k);
   const ordered = opts.order === "down" ? sections.slice().reverse() : sections;
