@@ -192,6 +192,9 @@ export interface TransferOptions {
   readonly maxStates?: number;
   /** LTV pairs with more states get no symbolic transfer function. */
   readonly maxSymbolicStates?: number;
+  /** Regions with more members, or more (input, output) pairs, get none either (bounded time and memory). */
+  readonly maxMembers?: number;
+  readonly maxPairs?: number;
 }
 
 export const DEFAULT_SAMPLE_RATE = 44100;
@@ -670,7 +673,17 @@ export function computeTransfer(regions: RegionsResult, opts: TransferOptions = 
   const maxStates = opts.maxStates ?? 2048;
   const maxSym = opts.maxSymbolicStates ?? 8;
   const out: RegionTransfer[] = [];
+  const maxMembers = opts.maxMembers ?? 4096;
+  const maxPairs = opts.maxPairs ?? 1024;
   for (const region of regions.regions) {
+    if (region.members.length > maxMembers) {
+      out.push({ region, kind: "none", reason: `${region.members.length} nodes (more than ${maxMembers})` });
+      continue;
+    }
+    if (region.inputs.length * region.outputs.length > maxPairs) {
+      out.push({ region, kind: "none", reason: `${region.inputs.length} inputs × ${region.outputs.length} outputs (more than ${maxPairs} paths)` });
+      continue;
+    }
     const factors = new Set<Sig>();
     for (const m of region.members)
       for (const t of regions.forms.get(m)!.terms) {

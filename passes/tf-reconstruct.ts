@@ -36,7 +36,10 @@ export function transferRemarks(g: SignalGraph, transfers: readonly RegionTransf
     if (t.states === 0) continue; // a plain gain or sum: nothing to say
     const pairs = t.pairs as readonly PairTransfer<unknown>[];
     const args = { pass, kind: r.kind, nodes: r.members.length };
-    if (pairs.length === 1) {
+    if (pairs.length === 0) {
+      // a recursion no input reaches starts from zero state and stays there
+      out.push(diag("FL811", { ...args, from: "no input", to: [...r.outputs].map(where).join(", "), what: "autonomous, the outputs are 0" }, span));
+    } else if (pairs.length === 1) {
       const p = pairs[0]!;
       out.push(diag("FL811", { ...args, from: where(p.input), to: where(p.output), what: describePair(p) }, spanOf(p.output) ?? span));
     } else {
