@@ -13,8 +13,8 @@ import { compileReference, instantiateReference, type CompiledReference } from "
 import { BACKEND_PROGRAMS, noise } from "./programs.ts";
 import type { BenchResult } from "./types.ts";
 
-const SAMPLES = 1 << 18; // per timed run and channel
-const ROUNDS = 15;
+const SAMPLES = 1 << 16; // per timed run and channel (short runs, many rounds: the best round dodges a busy machine)
+const ROUNDS = 41;
 
 let unique = 0;
 
@@ -28,10 +28,15 @@ function renderer(c: CompiledReference, bs: number): () => void {
   };
 }
 
-/** Best time (ms) of each of two functions, alternated over ROUNDS rounds after a warm-up. */
+/**
+ * Best time (ms) of each of two functions, alternated over ROUNDS rounds after
+ * a warm-up long enough for V8 to tier both modules up to optimized code.
+ */
 export function alternate(a: () => void, b: () => void, rounds = ROUNDS): [number, number] {
-  a();
-  b();
+  for (let w = 0; w < 8; w++) {
+    a();
+    b();
+  }
   let ta = Infinity;
   let tb = Infinity;
   for (let r = 0; r < rounds; r++) {

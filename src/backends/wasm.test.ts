@@ -85,8 +85,9 @@ describe("wasm backend", () => {
       const names = (mod: WebAssembly.Module) => WebAssembly.Module.exports(mod).map((e) => `${e.kind} ${e.name}`).sort();
       expect(names(ours.module)).toEqual(names(ref.module));
       const imports = (mod: WebAssembly.Module) => WebAssembly.Module.imports(mod).map((e) => `${e.module}.${e.name}`).sort();
-      expect(imports(ours.module)).toEqual(imports(ref.module));
-      expect(imports(ours.module)).toEqual(double ? ["env._sin", "env._tanh"] : ["env._sinf", "env._tanhf"]);
+      // the double functions in both precisions (single widens to them: same samples, a faster call in V8)
+      expect(imports(ref.module)).toEqual(double ? ["env._sin", "env._tanh"] : ["env._sinf", "env._tanhf"]);
+      expect(imports(ours.module)).toEqual(["env._sin", "env._tanh"]);
       const meta = JSON.parse(ours.json) as typeof ref.meta;
       expect(Object.keys(meta).sort()).toEqual(expect.arrayContaining(["compile_options", "inputs", "meta", "name", "outputs", "size", "ui"]));
       expect(meta.compile_options).toContain(double ? "-double" : "-single");
