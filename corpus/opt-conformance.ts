@@ -6,7 +6,9 @@
 // 4096 samples with a unit impulse and, for programs with inputs, the noise
 // signal of src/difftest.ts: how many agree within 1e-9 of each output's peak,
 // how many are bit-identical (NaN equal to NaN, -0 unlike +0), and the others
-// by name with their first differing sample. Writes out/opt-conformance.json
+// by name with their first differing sample. The baseline is the program's
+// second compilation in the process: the first one may round differently
+// (counted and listed as `coldDiffers`). Writes out/opt-conformance.json
 // and out/opt-conformance.txt atomically; exits 1 when a program disagrees or
 // fails with the pipeline only. `-limit N` checks only the first N of each set.
 
@@ -28,7 +30,7 @@ const SAMPLES = 4096;
 const TOLERANCE = 1e-9;
 
 type Verdict =
-  | { readonly status: "identical" | "close"; readonly error: number }
+  | { readonly status: "identical" | "close"; readonly error: number; readonly coldDiffers: boolean }
   | { readonly status: "differs"; readonly signal: string; readonly output: number; readonly index: number; readonly expected: number; readonly got: number }
   | { readonly status: "failed"; readonly message: string }
   | { readonly status: "skipped"; readonly message: string };
@@ -65,13 +67,21 @@ function scaledError(e: readonly Float64Array[], g: readonly Float64Array[]): nu
   return worst;
 }
 
+const identicalRenderings = (a: readonly Float64Array[][], b: readonly Float64Array[][]) =>
+  a.every((sg, s) => sg.every((ch, k) => ch.every((v, i) => same(v, b[s]![k]![i]!))));
+
 function compare(text: string, file: string, name: string, pipeline: string): Verdict {
-  let base;
+  // The first compilation of a program in a process may round differently
+  // from the later ones (it creates the hash-consed nodes; see the report's
+  // `coldDiffers`): the baseline is a second compilation.
+  let base, cold;
   try {
+    cold = render(text, file, name, undefined);
     base = render(text, file, name, undefined);
   } catch (e) {
     return { status: "skipped", message: `rejected without the pipeline: ${message(e)}` };
   }
+  const coldDiffers = !identicalRenderings(cold.data, base.data);
   let opt;
   try {
     opt = render(text, file, name, pipeline);
@@ -89,7 +99,7 @@ function compare(text: string, file: string, name: string, pipeline: string): Ve
     error = Math.max(error, err);
     if (!base.data[s]!.every((ch, k) => ch.every((v, i) => same(v, opt.data[s]![k]![i]!)))) identical = false;
   }
-  return { status: identical ? "identical" : "close", error };
+  return { status: identical ? "identical" : "close", error, coldDiffers };
 }
 
 const args = process.argv.slice(2);
@@ -120,7 +130,8 @@ const count = (set: string, ...status: string[]) => rows.filter((r) => r.set ===
 const bySet = (set: string) => {
   const total = rows.filter((r) => r.set === set).length;
   const skipped = count(set, "skipped");
-  return { total, compared: total - skipped, identical: count(set, "identical"), within: count(set, "identical", "close"), differs: count(set, "differs"), failed: count(set, "failed"), skipped };
+  const coldDiffers = rows.filter((r) => r.set === set && (r.verdict.status === "identical" || r.verdict.status === "close") && r.verdict.coldDiffers).length;
+  return { total, compared: total - skipped, identical: count(set, "identical"), within: count(set, "identical", "close"), differs: count(set, "differs"), failed: count(set, "failed"), skipped, coldDiffers };
 };
 const summary = {
   date: new Date().toISOString(),
@@ -132,6 +143,7 @@ const summary = {
   library: bySet("library"),
   largestCloseError: Math.max(0, ...rows.map((r) => (r.verdict.status === "close" ? r.verdict.error : 0))),
   close: rows.filter((r) => r.verdict.status === "close").map((r) => ({ program: r.program, ...r.verdict })),
+  coldDiffers: rows.filter((r) => "coldDiffers" in r.verdict && r.verdict.coldDiffers).map((r) => r.program),
   others: rows.filter((r) => !["identical", "close"].includes(r.verdict.status)).map((r) => ({ program: r.program, ...r.verdict })),
 };
 writeFileAtomic(path.join(out, "opt-conformance.json"), JSON.stringify(summary, null, 2) + "\n");
@@ -159,6 +171,8 @@ const text = [
   line(summary.corpus, "corpus"),
   line(summary.library, "library tests"),
   `largest error among the close ones: ${summary.largestCloseError.toExponential(2)} of the peak`,
+  `first compilation in the process not bit-identical to the second (without the pipeline): corpus ${summary.corpus.coldDiffers}, library ${summary.library.coldDiffers}` +
+    (summary.coldDiffers.length ? ` (${summary.coldDiffers.slice(0, 20).join(", ")}${summary.coldDiffers.length > 20 ? ", …" : ""})` : ""),
   ...rows.filter((r) => r.verdict.status !== "identical").map((r) => `  ${r.program}: ${describe(r.verdict)}`),
 ].join("\n");
 writeFileAtomic(path.join(out, "opt-conformance.txt"), text + "\n");
