@@ -207,13 +207,13 @@ export function runCascade(realizations: readonly Realization[], input: ArrayLik
   return Float64Array.from(cur);
 }
 
-/** Faust's no.noise: a 32-bit linear congruential generator scaled to [-1, 1), in float32. */
+/** Faust's no.noise: the 32-bit LCG y = 12345 + 1103515245 y[n-1] (wrapping), divided by 2^31 - 1, in float32. */
 export function faustNoise(n: number): Float64Array {
   const out = new Float64Array(n);
   let state = 0;
   for (let t = 0; t < n; t++) {
     state = (Math.imul(state, 1103515245) + 12345) | 0;
-    out[t] = Math.fround(Math.fround(state) * Math.fround(4.656612875e-10));
+    out[t] = Math.fround(Math.fround(state) / 2147483647);
   }
   return out;
 }

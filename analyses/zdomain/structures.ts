@@ -368,38 +368,61 @@ export function stateSpace(r: Realization): { A: number[][]; B: number[]; C: num
   return { A, B: Array.from(s), C, D };
 }
 
+/** The recursive 2x2 (or 1x1) part of the state matrix (df1's 4x4 form reduces to its y-part). */
+function recursivePart(r: Realization): number[][] {
+  const { A } = stateSpace(r);
+  if (r.kind === "df1")
+    return [
+      [A[2]![2]!, A[2]![3]!],
+      [A[3]![2]!, A[3]![3]!],
+    ];
+  return A;
+}
+
 /**
  * Spectral radius of the state matrix, computed from M = A - I so that poles
- * near z = 1 keep their distance to 1 (df1's 4x4 companion form reduces to
- * its 2x2 recursive part).
+ * near z = 1 keep their distance to 1.
  */
 export function poleRadius(r: Realization): number {
-  const { A } = stateSpace(r);
-  let M: number[][];
-  if (r.kind === "df1") {
-    // y-part: [y1', y2'] = [-a1 -a2; 1 0] [y1, y2]
-    M = [
-      [A[2]![2]! - 1, A[2]![3]!],
-      [A[3]![2]!, A[3]![3]! - 1],
-    ];
-  } else if (A.length === 1) {
-    return Math.abs(A[0]![0]!);
-  } else {
-    M = [
-      [A[0]![0]! - 1, A[0]![1]!],
-      [A[1]![0]!, A[1]![1]! - 1],
-    ];
-  }
+  const A = recursivePart(r);
+  if (A.length === 1) return Math.abs(A[0]![0]!);
+  const M = [
+    [A[0]![0]! - 1, A[0]![1]!],
+    [A[1]![0]!, A[1]![1]! - 1],
+  ];
   const tr = M[0]![0]! + M[1]![1]!;
   const det = M[0]![0]! * M[1]![1]! - M[0]![1]! * M[1]![0]!;
   const disc = tr * tr - 4 * det;
   if (disc >= 0) {
     const sq = Math.sqrt(disc);
     const l1 = tr >= 0 ? (tr + sq) / 2 : (tr - sq) / 2;
-    const l2 = l1 !== 0 ? det / l1 : (tr - l1);
+    const l2 = l1 !== 0 ? det / l1 : tr - l1;
     return Math.max(Math.abs(1 + l1), Math.abs(1 + l2));
   }
   return cabs({ re: 1 + tr / 2, im: Math.sqrt(-disc) / 2 });
+}
+
+/** x*y - u*v with one rounding (dd products). */
+function det2(x: number, y: number, u: number, v: number): number {
+  const p = twoProd(x, y);
+  const q = twoProd(u, v);
+  return ddToNumber(ddAdd(p, { hi: -q.hi, lo: -q.lo }));
+}
+
+/**
+ * Jury's conditions for z^2 + a1 z + a2 = det(zI - A), evaluated on A and on
+ * M = A - I with dd products: det(A) < 1, A(1) = det(M) > 0, and
+ * A(-1) = det(A + I) > 0. Exact for the stored coefficients of the direct
+ * forms (a stored a2 that rounds to 1 is unstable), robust near z = 1.
+ */
+export function juryStable(r: Realization): boolean {
+  const A = recursivePart(r);
+  if (A.length === 1) return Math.abs(A[0]![0]!) < 1;
+  const [[p, q], [u, v]] = A as [[number, number], [number, number]];
+  const detA = det2(p, v, q, u);
+  const detM = det2(p - 1, v - 1, q, u);
+  const detP = det2(p + 1, v + 1, q, u);
+  return detA < 1 && detM > 0 && detP > 0;
 }
 
 export interface StabilityVerdict {
@@ -409,12 +432,12 @@ export interface StabilityVerdict {
   readonly reason?: string;
 }
 
-/** Poles strictly inside the unit circle, in double and with coefficients rounded to float32. */
+/** Poles strictly inside the unit circle (Jury), in double and with coefficients rounded to float32. */
 export function checkStability(r: Realization): StabilityVerdict {
   const radius = poleRadius(r);
   const radiusFloat32 = poleRadius(quantize(r));
-  if (!(radius < 1)) return { stable: false, radius, radiusFloat32, reason: `pole radius ${radius} >= 1 in double` };
-  if (!(radiusFloat32 < 1))
+  if (!juryStable(r) || !(radius < 1)) return { stable: false, radius, radiusFloat32, reason: `pole radius ${radius} >= 1 in double` };
+  if (!juryStable(quantize(r)) || !(radiusFloat32 < 1))
     return { stable: false, radius, radiusFloat32, reason: `pole radius ${radiusFloat32} >= 1 with float32 coefficients` };
   return { stable: true, radius, radiusFloat32 };
 }
