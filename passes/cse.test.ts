@@ -147,6 +147,20 @@ describe("cse: recursion groups", () => {
     expect(r.remarks[0]!.message).toMatch(/budget/);
   });
 
+  it("refines long chains with little work (only nodes whose children changed class are looked at again)", () => {
+    const loop = (name: string) => {
+      const [p] = sig.recursion(name, 1, ([p]) => {
+        let s: Sig = sig.delay1(p);
+        for (let i = 0; i < 2000; i++) s = sig.add(s, sig.int(i % 7));
+        return [s];
+      });
+      return p!;
+    };
+    const r = cseGraph([sig.sub(loop("chain1"), loop("chain2"))], { budget: 100_000 });
+    expect(r.remarks.some((d) => /budget/.test(d.message))).toBe(false);
+    expect(recGroups(r.roots)).toHaveLength(1);
+  });
+
   it("keeps a group whose bodies do not change (same node, same name)", () => {
     const [a] = sig.recursion("gk", 1, ([p]) => [sig.sub(x, sig.delay1(p))]);
     const r = cseGraph([a!]);

@@ -197,6 +197,9 @@ function run(roots: readonly Sig[], commutative: boolean, groupsOn: boolean, bud
   const open = new Uint8Array(n);
   for (let i = 0; i < n; i++) open[i] = nodes[i]!.kind === "proj" ? (groupsOn ? 1 : 0) : kids[i]!.some((k) => open[k]) ? 1 : 0;
 
+  const parents: number[][] = nodes.map(() => []);
+  for (let i = 0; i < n; i++) if (open[i]) for (const k of new Set(kids[i]!)) if (open[k]) parents[k]!.push(i);
+
   /**
    * The coarsest stable partition; the projections of the groups in `tagged`
    * are only equal to projections of their own group.
@@ -226,22 +229,52 @@ function run(roots: readonly Sig[], commutative: boolean, groupsOn: boolean, bud
       if (c === undefined) init.set(key, (c = closedCount + init.size));
       cls[i] = c;
     }
-    let count = init.size;
-    for (;;) {
-      work += openIdx.length;
+    // Splitting with a worklist: only the nodes a child of which changed class are looked at
+    // again. Within a round, the dirty nodes of one class are grouped by their children's
+    // classes; the members that are not dirty keep the class (a dirty node never equals one of
+    // them: one of its children just got a new class), and so does the largest group when every
+    // member is dirty; the other groups get new classes, and their parents are dirty next round.
+    const size: number[] = [];
+    for (const i of openIdx) size[cls[i]!] = (size[cls[i]!] ?? 0) + 1;
+    let nextId = closedCount + init.size;
+    let dirty = openIdx;
+    const mark = new Uint8Array(n);
+    while (dirty.length) {
+      work += dirty.length;
       if (work > budget) return "over-budget";
-      const next = new Map<string, number>();
-      const fresh = new Int32Array(openIdx.length);
-      openIdx.forEach((i, j) => {
-        const key = `${cls[i]}|${keyOf(i, (k) => cls[k]!)}`;
-        let c = next.get(key);
-        if (c === undefined) next.set(key, (c = closedCount + next.size));
-        fresh[j] = c;
-      });
-      openIdx.forEach((i, j) => (cls[i] = fresh[j]!));
-      if (next.size === count) return cls;
-      count = next.size;
+      const byKey = new Map<string, number[]>();
+      for (const d of dirty) {
+        const key = `${cls[d]}|${keyOf(d, (k) => cls[k]!)}`;
+        const l = byKey.get(key);
+        if (l) l.push(d);
+        else byKey.set(key, [d]);
+      }
+      const byOld = new Map<number, number[][]>();
+      for (const members of byKey.values()) {
+        const c = cls[members[0]!]!;
+        const l = byOld.get(c);
+        if (l) l.push(members);
+        else byOld.set(c, [members]);
+      }
+      const changed: number[] = [];
+      for (const [c, parts] of byOld) {
+        const dirtyCount = parts.reduce((t, m) => t + m.length, 0);
+        let keep = -1;
+        if (dirtyCount === size[c]) parts.forEach((m, j) => (keep = keep < 0 || m.length > parts[keep]!.length ? j : keep));
+        parts.forEach((members, j) => {
+          if (j === keep) return;
+          const id = nextId++;
+          size[id] = members.length;
+          size[c]! -= members.length;
+          for (const m of members) (cls[m] = id), changed.push(m);
+        });
+      }
+      const next: number[] = [];
+      for (const m of changed) for (const p of parents[m]!) if (!mark[p]) (mark[p] = 1), next.push(p);
+      for (const p of next) mark[p] = 0;
+      dirty = next;
     }
+    return cls;
   };
 
   /** Unions of the original groups that share a projection class (as lists of groups, in order). */
