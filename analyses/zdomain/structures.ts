@@ -9,8 +9,11 @@
 // except the TPT/SVF form which has a one-pole variant):
 //   df1      direct form I
 //   df2t     direct form II transposed
-//   svf      trapezoidal state-variable filter (Zavalishin/Simper TPT form):
-//            g, k from the denominator, mixing m0, m1, m2 from the numerator
+//   svf      trapezoidal state-variable filter in Simper's form: stores
+//            1/(1 + g(g + k)), g/(...), g^2/(...) and the mixing m0, m1, m2
+//   tpt      the same filter in Zavalishin's TPT form: high-pass computed
+//            first, stores g, k + g, 1/(1 + g k + g^2) and hp/bp/lp mixing
+//            (first-order sections: the one-pole TPT form for both)
 //   coupled  Gold–Rader coupled form (complex pole pairs only)
 //   delta    delta-operator transposed form: stores 2 + a1 and 1 + a1 + a2
 //            (and 2 b0 + b1, b0 + b1 + b2), computed accurately from the roots
@@ -19,8 +22,8 @@ import { type Complex, cabs } from "./complex.ts";
 import { type DD, dd, ddAdd, ddAddD, ddToNumber, twoProd, twoSum } from "./dd.ts";
 import { type Biquad, type Section, sectionFromBiquad } from "./sos.ts";
 
-export type StructureKind = "df1" | "df2t" | "svf" | "coupled" | "delta";
-export const STRUCTURES: readonly StructureKind[] = ["df1", "df2t", "svf", "coupled", "delta"];
+export type StructureKind = "df1" | "df2t" | "svf" | "tpt" | "coupled" | "delta";
+export const STRUCTURES: readonly StructureKind[] = ["df1", "df2t", "svf", "tpt", "coupled", "delta"];
 
 /** Rounding hook: op is a stable index of the arithmetic operation within one step. */
 export type Round = (op: number, v: number) => number;
@@ -158,6 +161,7 @@ const NAMES: Record<StructureKind, readonly string[]> = {
   df1: ["b0", "b1", "b2", "a1", "a2"],
   df2t: ["b0", "b1", "b2", "a1", "a2"],
   svf: ["c1", "c2", "c3", "m0", "m1", "m2"],
+  tpt: ["g", "kg", "d", "mhp", "mbp", "mlp"],
   coupled: ["sigma", "omega", "d", "c1", "c2"],
   delta: ["beta0", "beta1", "beta2", "alpha1", "alpha2"],
 };
@@ -187,7 +191,8 @@ export function design(kind: StructureKind, inv: Invariants): Realization | Desi
       const c2 = (q.b2 - q.b0 * q.a2 + c1 * sigma) / omega;
       return { kind, order: 2, coeffs: [sigma, omega, d, c1, c2], names: NAMES.coupled };
     }
-    case "svf": {
+    case "svf":
+    case "tpt": {
       if (!(inv.A1 > 0) || !(inv.Am1 > 0)) return { kind, reason: "the TPT form needs A(1) > 0 and A(-1) > 0 (a stable denominator)" };
       if (inv.order === 1 && q.a2 === 0 && q.b2 === 0) {
         // one-pole TPT: A = (1+g) + (g-1) z^-1 normalized; g = A(1)/A(-1)
@@ -206,6 +211,12 @@ export function design(kind: StructureKind, inv: Invariants): Realization | Desi
       const m0 = (inv.Bm1 * D0) / 4;
       const m2 = (inv.B1 * D0) / (4 * g * g) - m0;
       const m1 = (inv.b0MinusB2 * D0 - m0 * 2 * gk) / (2 * g);
+      if (kind === "tpt") {
+        // Zavalishin's form: hp first, outputs hp/bp/lp; y = m0 x + m1 bp + m2 lp
+        // with x = hp + k bp + lp
+        const k = gk / g;
+        return { kind, order: 2, coeffs: [g, k + g, 1 / D0, m0, m0 * k + m1, m0 + m2], names: NAMES.tpt };
+      }
       return { kind, order: 2, coeffs: [c1, c2, c3, m0, m1, m2], names: NAMES.svf };
     }
     default:
@@ -241,7 +252,7 @@ export function quantize(r: Realization): Realization {
 }
 
 export function stateSize(r: Realization): number {
-  return r.order === 1 && r.kind === "svf" ? 1 : r.kind === "df1" ? 4 : 2;
+  return r.order === 1 && (r.kind === "svf" || r.kind === "tpt") ? 1 : r.kind === "df1" ? 4 : 2;
 }
 
 // ------------------------------------------------------------ step functions
@@ -294,15 +305,23 @@ export function step(r: Realization, s: Float64Array, x: number, R: Round): numb
       s[1] = n2;
       return y;
     }
-    case "svf": {
-      if (r.order === 1) {
-        // one-pole TPT: v = (x - s) G; lp = v + s; s = lp + v; y = mx x + mlp lp
-        const [G, mx, mlp] = c as [number, number, number];
-        const v = R(1, R(0, x - s[0]!) * G);
-        const lp = R(2, v + s[0]!);
-        s[0] = R(3, lp + v);
-        return R(6, R(4, mx * x) + R(5, mlp * lp));
+    case "tpt": {
+      if (r.order === 1) return onePoleStep(c, s, x, R);
+      {
+        // hp = (x - (k + g) s1 - s2) d; bp = g hp + s1; s1 = bp + g hp; lp = g bp + s2; s2 = lp + g bp
+        const [g, kg, d, mhp, mbp, mlp] = c as [number, number, number, number, number, number];
+        const hp = R(4, R(3, R(2, R(0, x - R(1, kg * s[0]!)) - s[1]!) * d));
+        const v1 = R(5, g * hp);
+        const bp = R(6, v1 + s[0]!);
+        s[0] = R(7, bp + v1);
+        const v2 = R(8, g * bp);
+        const lp = R(9, v2 + s[1]!);
+        s[1] = R(10, lp + v2);
+        return R(15, R(13, R(11, mhp * hp) + R(12, mbp * bp)) + R(14, mlp * lp));
       }
+    }
+    case "svf": {
+      if (r.order === 1) return onePoleStep(c, s, x, R);
       // trapezoidal SVF: v3 = x - ic2; v1 = c1 ic1 + c2 v3; v2 = ic2 + c2 ic1 + c3 v3
       const [c1, c2, c3, m0, m1, m2] = c as [number, number, number, number, number, number];
       const ic1 = s[0]!;
@@ -319,6 +338,15 @@ export function step(r: Realization, s: Float64Array, x: number, R: Round): numb
   }
 }
 
+/** One-pole TPT: v = (x - s) G; lp = v + s; s = lp + v; y = mx x + mlp lp. */
+function onePoleStep(c: readonly number[], s: Float64Array, x: number, R: Round): number {
+  const [G, mx, mlp] = c as [number, number, number];
+  const v = R(1, R(0, x - s[0]!) * G);
+  const lp = R(2, v + s[0]!);
+  s[0] = R(3, lp + v);
+  return R(6, R(4, mx * x) + R(5, mlp * lp));
+}
+
 /** Number of distinct op indices step() may pass to R. */
 export function opCount(r: Realization): number {
   switch (r.kind) {
@@ -331,6 +359,8 @@ export function opCount(r: Realization): number {
       return 12;
     case "svf":
       return r.order === 1 ? 7 : 17;
+    case "tpt":
+      return r.order === 1 ? 7 : 16;
     default:
       return assertNever(r.kind);
   }
@@ -380,26 +410,30 @@ function recursivePart(r: Realization): number[][] {
 }
 
 /**
- * Spectral radius of the state matrix, computed from M = A - I so that poles
- * near z = 1 keep their distance to 1.
+ * Spectral radius of the state matrix; computed from M = A - I when the
+ * poles are far from 0, so that poles near z = 1 keep their distance to 1.
  */
 export function poleRadius(r: Realization): number {
   const A = recursivePart(r);
   if (A.length === 1) return Math.abs(A[0]![0]!);
-  const M = [
-    [A[0]![0]! - 1, A[0]![1]!],
-    [A[1]![0]!, A[1]![1]! - 1],
-  ];
-  const tr = M[0]![0]! + M[1]![1]!;
-  const det = M[0]![0]! * M[1]![1]! - M[0]![1]! * M[1]![0]!;
-  const disc = tr * tr - 4 * det;
-  if (disc >= 0) {
-    const sq = Math.sqrt(disc);
-    const l1 = tr >= 0 ? (tr + sq) / 2 : (tr - sq) / 2;
-    const l2 = l1 !== 0 ? det / l1 : tr - l1;
-    return Math.max(Math.abs(1 + l1), Math.abs(1 + l2));
-  }
-  return cabs({ re: 1 + tr / 2, im: Math.sqrt(-disc) / 2 });
+  // eigenvalues of a 2x2 matrix shifted by c, moduli of (c + lambda)
+  const radius = (c: number): number => {
+    const m00 = A[0]![0]! - c;
+    const m11 = A[1]![1]! - c;
+    const tr = m00 + m11;
+    const det = m00 * m11 - A[0]![1]! * A[1]![0]!;
+    const disc = tr * tr - 4 * det;
+    if (disc >= 0) {
+      const sq = Math.sqrt(disc);
+      const l1 = tr >= 0 ? (tr + sq) / 2 : (tr - sq) / 2;
+      const l2 = l1 !== 0 ? det / l1 : tr - l1;
+      return Math.max(Math.abs(c + l1), Math.abs(c + l2));
+    }
+    return cabs({ re: c + tr / 2, im: Math.sqrt(-disc) / 2 });
+  };
+  // shifted by 1 near the unit circle (keeps the distance to 1), unshifted near 0
+  const near1 = radius(1);
+  return near1 > 0.5 ? near1 : radius(0);
 }
 
 /** x*y - u*v with one rounding (dd products). */
