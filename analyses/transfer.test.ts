@@ -113,6 +113,8 @@ describe("transfer: library filters against their evaluated impulse responses", 
       "fi.dcblocker",
       "_ <: _, @(3) :> +",
       "fi.lowpass(8,50)",
+      "fi.highpass(8,50)",
+      "fi.lowpass(3,100) : fi.highpass(5,2000) : fi.peak_eq(-3,500,50)",
     ])
       expect(checkAgainstGraph(compile(body)).length, body).toBeGreaterThan(0);
   });
@@ -183,6 +185,18 @@ describe("transfer: ltv regions get coefficients as expressions of the parameter
     expect(p.a.map(leaves)).toEqual([[], ["a1"], ["a2"]]);
     expect(p.b.map((e) => evalExpr(e, init))).toEqual([0.1, 0.2, 0.1].map((x) => expect.closeTo(x, 12)));
     expect(p.a.map((e) => evalExpr(e, init))).toEqual([1, -0.5, 0.25].map((x) => expect.closeTo(x, 12)));
+  });
+
+  it("a long slider-driven cascade is computed stage by stage", () => {
+    const live = compile(`fi.lowpass(12, hslider("fc",1000,10,10000,1))`);
+    const fixed = compile("fi.lowpass(12, 1000)");
+    const tl = transfers(live).find((t) => t.kind === "ltv") as Extract<RegionTransfer, { kind: "ltv" }>;
+    const tf = transfers(fixed).find((t) => t.kind === "lti") as Extract<RegionTransfer, { kind: "lti" }>;
+    expect(tl.pairs[0]!.stages).toHaveLength(6);
+    tl.pairs[0]!.stages.forEach((st, k) => {
+      const a = st.a.map((e) => evaluate([exprToSig(e)], { samples: 1 })[0]![0]!);
+      expect(maxDiff(a, tf.pairs[0]!.stages[k]!.a)).toBeLessThan(1e-12);
+    });
   });
 
   it("fi.lowpass with a slider cutoff: the expressions, rebuilt as signals, give the constant filter's coefficients", () => {

@@ -190,7 +190,7 @@ export interface TransferOptions {
   readonly sampleRate?: number;
   /** Regions with more delay-line states get no transfer function. */
   readonly maxStates?: number;
-  /** LTV pairs with more states get no symbolic transfer function. */
+  /** LTV stages (a recursion and what follows it) with more states get no symbolic transfer function. */
   readonly maxSymbolicStates?: number;
   /** Regions with more members, or more (input, output) pairs, get none either (bounded time and memory). */
   readonly maxMembers?: number;
@@ -671,7 +671,7 @@ function evaluateConstants(nodes: readonly Sig[], sampleRate: number): Map<Sig, 
 export function computeTransfer(regions: RegionsResult, opts: TransferOptions = {}): RegionTransfer[] {
   const sampleRate = opts.sampleRate ?? DEFAULT_SAMPLE_RATE;
   const maxStates = opts.maxStates ?? 2048;
-  const maxSym = opts.maxSymbolicStates ?? 8;
+  const maxSym = opts.maxSymbolicStates ?? 16;
   const out: RegionTransfer[] = [];
   const maxMembers = opts.maxMembers ?? 4096;
   const maxPairs = opts.maxPairs ?? 1024;
@@ -729,25 +729,28 @@ export function computeTransfer(regions: RegionsResult, opts: TransferOptions = 
           const e: Expr = values.has(f.sig) ? num(values.get(f.sig)!) : leaf(f.sig);
           return f.inverse ? SYM.div(acc, e) : SYM.mul(acc, e);
         }, num(t.sign));
-      const sys = buildSystem(SYM, region, regions.forms, coef, lagOf, maxSym * 4);
-      if (typeof sys === "string") {
-        out.push({ region, kind: "none", reason: `ltv region with ${sys}: too large for a symbolic transfer function` });
-        continue;
-      }
+      // no symbolic system for the whole region: each pair is computed stage by stage (the limit
+      // on states applies to a stage), so a long ltv cascade of small sections still gets one
+      let states = 0;
+      const longest = new Map<Sig, number>();
+      for (const m of region.members) for (const t of regions.forms.get(m)!.terms) longest.set(t.x, Math.max(longest.get(t.x) ?? 0, lagOf(t)));
+      for (const k of longest.values()) states += k;
       const pairs: PairTransfer<Expr>[] = [];
       let failure: string | undefined;
       for (let j = 0; j < region.outputs.length && !failure; j++)
         for (let i = 0; i < region.inputs.length; i++) {
-          const p = pairTransfer(SYM, sys, i, j, false, maxSym);
-          const stages = p && typeof p !== "string" ? factoredPair(SYM, region, regions.forms, coef, lagOf, region.inputs[i]!, region.outputs[j]!, false, maxSym) : undefined;
-          if (typeof p === "string" || typeof stages === "string") {
-            failure = `ltv region with ${typeof p === "string" ? p : (stages as string)}: too large for a symbolic transfer function`;
+          const stages = factoredPair(SYM, region, regions.forms, coef, lagOf, region.inputs[i]!, region.outputs[j]!, false, maxSym);
+          if (typeof stages === "string") {
+            failure = `ltv region with ${stages}: too large for a symbolic transfer function`;
             break;
           }
-          if (p) pairs.push(fromStages(SYM, p, stages!, region.inputs[i]!, region.outputs[j]!));
+          if (stages.length === 0) continue; // no path
+          const b = trimZeros(SYM, stages.map((x) => [...x.b]).reduce((x, y) => polyMul(SYM, x, y)));
+          const a = trimZeros(SYM, stages.map((x) => [...x.a]).reduce((x, y) => polyMul(SYM, x, y)));
+          pairs.push({ input: region.inputs[i]!, output: region.outputs[j]!, inputIndex: i, outputIndex: j, b, a, sections: stages.flatMap((x) => x.sections), states: a.length - 1, stages });
         }
       if (failure) out.push({ region, kind: "none", reason: failure });
-      else out.push({ region, kind: "ltv", pairs, states: sys.next.length });
+      else out.push({ region, kind: "ltv", pairs, states });
     }
   }
   return out;
