@@ -23,6 +23,7 @@ describe("Aberth–Ehrlich on the scipy fixtures (orders 1-16, 50 Hz to 5 kHz at
       worst = Math.max(worst, e);
       expect(e, c.id).toBeLessThanOrEqual(8 * EPS);
       expect(r.backwardError, c.id).toBeLessThanOrEqual(8 * EPS);
+      expect(r.residual, c.id).toBeLessThanOrEqual(4 * EPS);
       expect(r.converged, c.id).toBe(true);
       expect(conjugateClosed(r.roots), c.id).toBe(true);
       expect(r.multiplicity.every((m) => m === 1), c.id).toBe(true);
@@ -139,6 +140,21 @@ describe("root finder properties", () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it("high degree: a 129-tap windowed-sinc FIR, pointwise backward error ~ eps", () => {
+    const n = 128;
+    const h: number[] = [];
+    for (let i = 0; i <= n; i++) {
+      const t = i - n / 2;
+      const w = 0.54 - 0.46 * Math.cos((2 * Math.PI * i) / n);
+      h.push(w * (t === 0 ? 0.2 : Math.sin(0.2 * Math.PI * t) / (Math.PI * t)));
+    }
+    const r = rootsZ(h);
+    expect(r.roots.length).toBe(n);
+    expect(r.converged).toBe(true);
+    expect(r.residual).toBeLessThanOrEqual(16 * EPS);
+    expect(conjugateClosed(r.roots)).toBe(true);
   });
 
   it("handles degenerate inputs: constants, zero coefficients, linear, roots at the origin", () => {

@@ -35,8 +35,14 @@ export interface RootResult {
   /** Every approximation's last correction fell below a few ulps. */
   readonly converged: boolean;
   readonly iterations: number;
-  /** max_k |c_k - rebuilt_k| / max_k |c_k| for the polynomial rebuilt from the roots in double. */
+  /**
+   * max_k |c_k - rebuilt_k| / max_k |c_k| for the polynomial rebuilt from the
+   * roots in double (meaningful for moderate degrees: rebuilding a
+   * high-degree polynomial from its roots in double loses accuracy by itself).
+   */
   readonly backwardError: number;
+  /** Largest pointwise backward error |p(r)| / sum |c_k| |r|^(n-k) over the roots (p in dd). */
+  readonly residual: number;
 }
 
 function ddc(v: { re: DD; im: DD }): Complex {
@@ -352,18 +358,19 @@ function collapseClusters(desc: readonly number[], z: Complex[], refit: boolean)
     const collapsed = new Set<number>(done);
     for (const members of sets) for (const i of members) collapsed.add(i);
     for (const members of sets) {
-      let bestErr = Infinity;
-      let best = trial;
-      for (const c of centers(members)) {
+      // prefer the root of p^(m-1) (a simple root: exact when the multiple
+      // root is) unless the centroid fits clearly better
+      const [centroid, refined] = centers(members) as [Complex, Complex];
+      const withCenter = (c: Complex) => {
         const t = trial.slice();
         for (const i of members) t[i] = c;
-        const e = collapsedError(t, collapsed);
-        if (e < bestErr) {
-          bestErr = e;
-          best = t;
-        }
-      }
-      trial = best;
+        return t;
+      };
+      const tr = withCenter(refined);
+      const tc = withCenter(centroid);
+      const er = collapsedError(tr, collapsed);
+      const ec = collapsedError(tc, collapsed);
+      trial = er <= tol || er <= 4 * ec ? tr : tc;
     }
     const err = collapsedError(trial, collapsed);
     if (err > Math.max(tol, 4 * baseErr)) return false;
@@ -408,6 +415,14 @@ function collapseClusters(desc: readonly number[], z: Complex[], refit: boolean)
           const key = sub.join(",");
           if (tried.has(key)) continue;
           tried.add(key);
+          // only a sub-cluster well separated from the rest of its group: a
+          // perturbed m-fold root must not be split into a (m-1)-fold root
+          // and a stray member
+          const m = sub.length;
+          const cen = cx(sub.reduce((a, j) => a + current[j]!.re, 0) / m, sub.reduce((a, j) => a + current[j]!.im, 0) / m);
+          const spread = Math.max(...sub.map((j) => cdist(current[j]!, cen)));
+          const gap = Math.min(...left.filter((j) => !sub.includes(j)).map((j) => cdist(current[j]!, cen)));
+          if (!(gap > 10 * spread)) continue;
           if (attempt([sub])) {
             left = left.filter((j) => !sub.includes(j));
             found = true;
@@ -504,7 +519,7 @@ export function polyRoots(coeffs: readonly number[], opts: RootOptions = {}): Ro
     const roots: Complex[] = [];
     const mult: number[] = [];
     origin(roots, mult);
-    return { roots, multiplicity: mult, converged: true, iterations: 0, backwardError: 0 };
+    return { roots, multiplicity: mult, converged: true, iterations: 0, backwardError: 0, residual: 0 };
   }
   let roots: Complex[];
   let mult: number[];
@@ -538,8 +553,10 @@ export function polyRoots(coeffs: readonly number[], opts: RootOptions = {}): Ro
     mult = ec.mult;
   }
   const backwardError = relCoeffError(desc, rebuild(desc[0]!, roots));
+  let residual = 0;
+  for (const r of roots) residual = Math.max(residual, cabs(evalDD(desc, r).p) / coefficientScale(desc, r));
   origin(roots, mult);
-  return { roots, multiplicity: mult, converged, iterations, backwardError };
+  return { roots, multiplicity: mult, converged, iterations, backwardError, residual };
 }
 
 /**

@@ -95,7 +95,10 @@ describe("section structures", () => {
         for (const kind of STRUCTURES) {
           const r = designFromSection(kind, s);
           if (isRefusal(r)) continue;
-          expect(Math.abs(poleRadius(r) - want), kind).toBeLessThanOrEqual(1e-9);
+          // a double pole at 0 (first-order sections in two-state forms) is a
+          // Jordan block: its computed eigenvalues carry sqrt(eps) errors
+          if (want > 1e-6) expect(Math.abs(poleRadius(r) - want), kind).toBeLessThanOrEqual(1e-9);
+          else expect(poleRadius(r), kind).toBeLessThanOrEqual(1e-7);
           expect(checkStability(r).radius).toBeLessThan(1);
         }
       }),
