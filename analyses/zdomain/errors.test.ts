@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { impulseResponse, normalizeTf, zpkToTf, type TransferFunction } from "./poly.ts";
+import { impulseResponse, impulseResponseDD, normalizeTf, zpkToTf, type TransferFunction } from "./poly.ts";
 import { zpkToSos, tfToSos, filterCascadeDF1, scaleSections, type Section } from "./sos.ts";
 import { STRUCTURES, designFromSection, isRefusal, float32, checkStability, type Realization, type StructureKind } from "./structures.ts";
 import { arbStableZpk } from "./arbitrary.ts";
 import { chooseStructures, runCascade, faustNoise, compareSignals, estimateUniform } from "./errors.ts";
 import { fixture } from "./fixtures.ts";
-import { type DD, dd, ddSub, ddMulD, ddToNumber } from "./dd.ts";
 
 /** Direct-form recursion of a whole (b, a), in double or float32 (every result rounded). */
 function directForm(tf: TransferFunction, x: ArrayLike<number>, single: boolean): Float64Array {
@@ -23,18 +22,7 @@ function directForm(tf: TransferFunction, x: ArrayLike<number>, single: boolean)
   return y;
 }
 
-/** Impulse response of (b, a) by the direct recursion in double-double. */
-function ddImpulse(tf: TransferFunction, n: number): Float64Array {
-  const h: DD[] = [];
-  const out = new Float64Array(n);
-  for (let t = 0; t < n; t++) {
-    let acc: DD = dd(t < tf.b.length ? tf.b[t]! : 0);
-    for (let k = 1; k < tf.a.length && k <= t; k++) acc = ddSub(acc, ddMulD(h[t - k]!, tf.a[k]!));
-    h.push(acc);
-    out[t] = ddToNumber(acc);
-  }
-  return out;
-}
+const ddImpulse = impulseResponseDD;
 
 function measure(sections: readonly Section[], kind: StructureKind, x: Float64Array, ref: Float64Array): number | null {
   const rs = sections.map((s) => designFromSection(kind, s));

@@ -5,6 +5,7 @@
 // A transfer function is H(z) = B(z)/A(z) with a[0] = 1 after normalization.
 
 import { type Complex, cx, cadd, cmul, cabs, cconj, cdist } from "./complex.ts";
+import { type DD, dd, ddSub, ddMulD, ddToNumber } from "./dd.ts";
 
 export type Poly = readonly number[];
 
@@ -205,6 +206,24 @@ export function impulseResponse(tf: TransferFunction, n: number): Float64Array {
     h[t] = acc;
   }
   return h;
+}
+
+/**
+ * The first n samples of the impulse response of B/A by the direct recursion
+ * in double-double, rounded to double: a reference for ill-conditioned
+ * denominators, where the recursion in double loses digits.
+ */
+export function impulseResponseDD(tf: TransferFunction, n: number): Float64Array {
+  const { b, a } = normalizeTf(tf);
+  const h: DD[] = [];
+  const out = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    let acc: DD = dd(t < b.length ? b[t]! : 0);
+    for (let k = 1; k < a.length && k <= t; k++) acc = ddSub(acc, ddMulD(h[t - k]!, a[k]!));
+    h.push(acc);
+    out[t] = ddToNumber(acc);
+  }
+  return out;
 }
 
 /** Maximum relative coefficient difference max|p-q| / max|p| (arrays padded with zeros). */

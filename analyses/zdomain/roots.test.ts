@@ -134,7 +134,9 @@ describe("root finder properties", () => {
             expect(near.length).toBe(m);
             const cr = near.reduce((s, z) => s + z.re, 0) / m;
             expect(Math.abs(cr - x)).toBeLessThanOrEqual(1e-9);
-            expect(coeffDistance(p, polyFromRoots(r.roots))).toBeLessThanOrEqual(1e-12);
+            // 'refit' judges the collapse with a refitted cofactor but returns
+            // the other roots as found for the input, hence a looser bound
+            expect(coeffDistance(p, polyFromRoots(r.roots))).toBeLessThanOrEqual(mode === "refit" ? 1e-10 : 1e-12);
           }
         },
       ),
