@@ -117,6 +117,7 @@ describe("section structures", () => {
     expect(verdict("df2t").reason).toMatch(/float32/);
     expect(verdict("delta").stable).toBe(true);
     expect(verdict("coupled").stable).toBe(true);
+    expect(verdict("tpt").stable).toBe(true);
     // the TPT form's 1/(1 + g(g + k)) loses the tiny damping k in float32 here
     expect(verdict("svf").stable).toBe(false);
   });

@@ -470,9 +470,10 @@ export interface StabilityVerdict {
 export function checkStability(r: Realization): StabilityVerdict {
   const radius = poleRadius(r);
   const radiusFloat32 = poleRadius(quantize(r));
-  if (!juryStable(r) || !(radius < 1)) return { stable: false, radius, radiusFloat32, reason: `pole radius ${radius} >= 1 in double` };
+  if (!juryStable(r) || !(radius < 1))
+    return { stable: false, radius, radiusFloat32, reason: `a pole on or outside the unit circle in double (radius ${radius})` };
   if (!juryStable(quantize(r)) || !(radiusFloat32 < 1))
-    return { stable: false, radius, radiusFloat32, reason: `pole radius ${radiusFloat32} >= 1 with float32 coefficients` };
+    return { stable: false, radius, radiusFloat32, reason: `float32 coefficients put a pole on or outside the unit circle (radius ${radiusFloat32})` };
   return { stable: true, radius, radiusFloat32 };
 }
 
