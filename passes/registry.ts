@@ -20,7 +20,7 @@ export const PASSES: readonly AnyPass[] = [normalizePass, printPass, constPropPa
 /** Named pipelines: `-O` is `O1`. */
 export const PIPELINES: Readonly<Record<string, { readonly text: string; readonly summary: string }>> = {
   O0: { text: "", summary: "no pass: the normalized signals as the driver produced them" },
-  O1: { text: "normalize,const-prop,delay-merge", summary: "the default optimizing pipeline (-O)" },
+  O1: { text: "normalize,const-prop,cse,dce,delay-merge", summary: "the default optimizing pipeline (-O)" },
 };
 
 /** The pipeline `-O` selects. */
