@@ -20,13 +20,15 @@ import { runCli, tempTree } from "../testutil.ts";
 const N = 512;
 const root = path.join(import.meta.dirname, "..", "..");
 
-/** Int edge cases: wrap-around, division by 0 and INT_MIN / -1, shifts, float → int of huge values and NaN. */
+/** Int edge cases: wrap-around, division by 0 and INT_MIN / -1, shifts, float → int of huge values and NaN; float min/max with NaN. */
 const INT_PROGRAMS = [
   "process = (+(2147483647) ~ _), (*(65537) ~ +(1)), (1 : +~_ : -(2147483647) : -(5));",
   "process = 7 / (ba.time - 3 : int), (-7) % (ba.time - 2 : int), (-2147483647 - 1) / (ba.time * 0 - 1), (-2147483647 - 1) % (ba.time * 0 - 1);",
   "process = ba.time << 30, ba.time >> 1, (0 - ba.time) >> 2, (ba.time - 3) << 31, 1 << (ba.time : int);",
   "process = int(ba.time * 1e9), int(sqrt(0 - ba.time - 1)), int(ba.time * -3e10 - 0.5), int(1e20), abs(int(ba.time) - 4), min(int(ba.time), 3), max(ba.time : int, 2);",
   "process = 1e300 * ba.time * 1e300, sqrt(0 - ba.time), round(ba.time * 0.5), rint(ba.time * 0.5), remainder(ba.time, 4), pow(10, ba.time * 0.1), atan2(ba.time, -1);",
+  // float min/max are JavaScript's: a NaN argument gives NaN (C's fmin would give the other argument)
+  "process = min(sqrt(0 - ba.time - 1), 2.0), max(3.0, sqrt(0 - ba.time - 1)), min(ba.time * 0.5, 1.5), max(0 - ba.time * 0.25, -1.0);",
 ];
 
 function programs(): { id: string; text: string; file: string; name?: string }[] {
