@@ -6,3 +6,4 @@ export * from "./roots.ts";
 export * from "./sos.ts";
 export * from "./structures.ts";
 export * from "./errors.ts";
+export * from "./realize.ts";
