@@ -140,7 +140,7 @@ describe("transfer: library filters against their evaluated impulse responses", 
     const mimo = ts.find((t) => t.region.inputs.length === 2 && t.region.outputs.length >= 2);
     expect(mimo).toBeDefined();
     // simulate (A, B, C, D) and compare with the graph on a random input
-    const ss = (mimo as Extract<RegionTransfer, { kind: "lti" }>).stateSpace;
+    const ss = (mimo as Extract<RegionTransfer, { kind: "lti" }>).stateSpace!;
     const u = [0, 1].map(() => Float64Array.from({ length: 64 }, (_, k) => Math.sin(0.3 * k * k + 1)));
     const want = evaluate(g.outputs, { samples: 64, inputs: u });
     let x = ss.A.map(() => 0);

@@ -182,7 +182,14 @@ export interface StateSpace {
 }
 
 export type RegionTransfer =
-  | { readonly region: Region; readonly kind: "lti"; readonly pairs: readonly PairTransfer<number>[]; readonly stateSpace: StateSpace; readonly states: number }
+  | {
+      readonly region: Region;
+      readonly kind: "lti";
+      readonly pairs: readonly PairTransfer<number>[];
+      /** Dense (A, B, C, D); only for regions of at most 64 states. */
+      readonly stateSpace: StateSpace | undefined;
+      readonly states: number;
+    }
   | { readonly region: Region; readonly kind: "ltv"; readonly pairs: readonly PairTransfer<Expr>[]; readonly states: number }
   | { readonly region: Region; readonly kind: "none"; readonly reason: string };
 
@@ -373,6 +380,9 @@ function leverrier<T>(F: Field<T>, M: readonly (readonly T[])[]): T[] {
   return c;
 }
 
+/** The largest strongly connected block reduced densely (Householder, O(n³)); delay-line chains never need it. */
+const MAX_DENSE = 256;
+
 const isUpperHessenberg = <T>(F: Field<T>, M: readonly (readonly T[])[]) => M.every((r, i) => r.every((x, j) => j >= i - 1 || F.isZero(x)));
 
 /** Strongly connected components (Tarjan, explicit stack) of the graph on `nodes` with edges `succ`. */
@@ -448,17 +458,21 @@ function pairTransfer<T>(F: Field<T>, sys: System<T>, i: number, j: number, nume
   const relSet = new Set(rel);
   const comps = sccs(rel, (t) => [...sys.next[t]!.st.keys()].filter((s) => relSet.has(s)));
   let a: T[] = [F.one];
+  let delays = 0;
   const sections: Section<T>[] = [];
   for (const comp of comps) {
-    const pos = new Map(comp.map((t, k) => [t, k] as const));
-    const M: T[][] = comp.map((t) => comp.map((s) => sys.next[t]!.st.get(s) ?? F.zero));
     const cyclic = comp.length > 1 || sys.next[comp[0]!]!.st.has(comp[0]!);
+    if (!cyclic) {
+      delays++; // a state on no loop: a factor z of det(zI − A), a trailing 0 in z^-1
+      continue;
+    }
+    const M: T[][] = comp.map((t) => comp.map((s) => sys.next[t]!.st.get(s) ?? F.zero));
     let cp: T[];
-    if (!cyclic) cp = [F.one, F.zero];
-    else if (isUpperHessenberg(F, M)) cp = hessenbergCharpoly(F, M);
-    else if (numeric) cp = hessenbergCharpoly(F, toHessenberg(M as unknown as number[][]) as unknown as T[][]);
-    else cp = leverrier(F, M);
-    void pos;
+    if (isUpperHessenberg(F, M)) cp = hessenbergCharpoly(F, M);
+    else if (numeric) {
+      if (comp.length > MAX_DENSE) return `a feedback loop of ${comp.length} coupled states (more than ${MAX_DENSE})`;
+      cp = hessenbergCharpoly(F, toHessenberg(M as unknown as number[][]) as unknown as T[][]);
+    } else cp = leverrier(F, M);
     a = polyMul(F, a, cp);
     if (cyclic) {
       const groups: RecSig[] = [];
@@ -469,6 +483,7 @@ function pairTransfer<T>(F: Field<T>, sys: System<T>, i: number, j: number, nume
       sections.push({ a: trimZeros(F, cp), groups, states: comp.length });
     }
   }
+  for (let k = 0; k < delays; k++) a.push(F.zero);
   // Markov parameters h_0 = D, h_k = C A^(k−1) B over the relevant states
   const m = rel.length;
   const h: T[] = [d ?? F.zero];
@@ -486,15 +501,16 @@ function pairTransfer<T>(F: Field<T>, sys: System<T>, i: number, j: number, nume
     }
     h.push(y);
     if (k === m) break;
+    // v ← A v, propagated from v's nonzero entries to the states that read them
     const nv = new Map<number, T>();
-    for (const t of rel) {
-      let acc: T | undefined;
-      for (const [s, c] of sys.next[t]!.st) {
-        const x = v.get(s);
-        if (x === undefined) continue;
-        acc = acc === undefined ? F.mul(c, x) : F.add(acc, F.mul(c, x));
+    for (const [s, x] of v) {
+      if (F.isZero(x)) continue; // keeps v sparse: an impulse travelling down a delay line is one entry
+      for (const t of users[s]!) {
+        if (!relSet.has(t)) continue;
+        const c = sys.next[t]!.st.get(s)!;
+        const p = nv.get(t);
+        nv.set(t, p === undefined ? F.mul(c, x) : F.add(p, F.mul(c, x)));
       }
-      if (acc !== undefined) nv.set(t, acc);
     }
     v = nv;
   }
@@ -525,7 +541,7 @@ function pairTransfer<T>(F: Field<T>, sys: System<T>, i: number, j: number, nume
 
 /**
  * The signals every path from `u` to `o` goes through, from u to o (both
- * included), in the flow graph of the region (operand → member edges, delayed
+ * included; empty when there is no path), in the flow graph of the region (operand → member edges, delayed
  * or not). Iterative dominators (Cooper, Harvey, Kennedy) over the nodes on
  * paths from u to o.
  */
@@ -542,7 +558,7 @@ function dominatorChain(region: Cut, forms: ReadonlyMap<Sig, LocalForm>, u: Sig,
   const bwd = new Set<Sig>([o]);
   const st = [o];
   while (st.length) for (const x of preds(st.pop()!)) if (!bwd.has(x)) (bwd.add(x), st.push(x));
-  if (!bwd.has(u)) return [u, o];
+  if (!bwd.has(u)) return []; // no path
   // reverse postorder from u over nodes that reach o
   const post: Sig[] = [];
   const seen = new Set<Sig>([u]);
@@ -625,6 +641,7 @@ function factoredPair<T>(
     st.push(c);
     while (st.length) for (const w of users.get(st.pop()!) ?? []) if (!fwd.has(w) && bwd.has(w)) (fwd.add(w), st.push(w));
     fwd.delete(c);
+    if (!fwd.has(d)) return []; // no path from c to d
     const segMembers = region.members.filter((m) => fwd.has(m));
     const inputs: Sig[] = [];
     for (const m of segMembers) for (const t of forms.get(m)!.terms) if (!fwd.has(t.x) && !inputs.includes(t.x)) inputs.push(t.x);
@@ -722,7 +739,7 @@ export function computeTransfer(regions: RegionsResult, opts: TransferOptions = 
           if (p) pairs.push(fromStages(NUM, p, stages!, region.inputs[i]!, region.outputs[j]!));
         }
       if (failure) out.push({ region, kind: "none", reason: failure });
-      else out.push({ region, kind: "lti", pairs, stateSpace: denseStateSpace(sys, region), states: sys.next.length });
+      else out.push({ region, kind: "lti", pairs, stateSpace: sys.next.length <= 64 ? denseStateSpace(sys, region) : undefined, states: sys.next.length });
     } else {
       const coef = (t: Term) =>
         t.factors.reduce((acc: Expr, f) => {
@@ -883,7 +900,7 @@ export function printTransfer(rs: readonly RegionTransfer[], ctx: PrintContext):
     }
     if (r.kind === "lti" && (r.region.inputs.length > 1 || r.region.outputs.length > 1)) {
       const ss = r.stateSpace;
-      if (r.states > 24) lines.push(`  state space: ${r.states} states (not printed)`);
+      if (!ss || r.states > 24) lines.push(`  state space: ${r.states} states (not printed)`);
       else {
         lines.push(`  state space: inputs [${r.region.inputs.map((x) => ctx.name(x)).join(" ")}], outputs [${r.region.outputs.map((x) => ctx.name(x)).join(" ")}]`);
         for (const [nm, M] of [["A", ss.A], ["B", ss.B], ["C", ss.C], ["D", ss.D]] as const) for (const row of M) lines.push(`    ${nm}: ${row.map(fmt).join(" ")}`);
