@@ -14,8 +14,9 @@ import { csePass } from "./cse.ts";
 import { dcePass } from "./dce.ts";
 import { constPropPass } from "./const-prop.ts";
 import { delayMergePass } from "./delay-merge.ts";
+import { reciprocalPass } from "./reciprocal.ts";
 
-export const PASSES: readonly AnyPass[] = [normalizePass, printPass, constPropPass, delayMergePass, csePass, dcePass, tfReconstructPass];
+export const PASSES: readonly AnyPass[] = [normalizePass, printPass, constPropPass, delayMergePass, csePass, dcePass, tfReconstructPass, reciprocalPass];
 
 /** Named pipelines: `-O` is `O1`. */
 export const PIPELINES: Readonly<Record<string, { readonly text: string; readonly summary: string }>> = {
