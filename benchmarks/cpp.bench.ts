@@ -18,7 +18,7 @@ import path from "node:path";
 import { compileFir } from "../src/backends/pipeline.ts";
 import { cppSource } from "../src/backends/cpp.ts";
 import { stdlibDir } from "../src/stdlib.ts";
-import { BACKEND_PROGRAMS } from "./programs.ts";
+import { BACKEND_PROGRAMS, BENCH_PASSES, benchPassesNote } from "./programs.ts";
 import type { BenchResult } from "./types.ts";
 
 const SAMPLES = 1 << 16; // per timed run and channel (short runs, many rounds: the best round dodges a busy machine)
@@ -155,7 +155,7 @@ export async function run(): Promise<BenchResult[]> {
         }
         let ours: string;
         try {
-          ours = cppSource(compileFir({ text: src, path: dsp }, { name: "p", double }), { className: "fldsp" });
+          ours = cppSource(compileFir({ text: src, path: dsp }, { name: "p", double, passes: BENCH_PASSES }), { className: "fldsp" });
         } catch (e) {
           fail(`faustlab rejects it: ${(e as Error).message}`);
           continue;
@@ -176,7 +176,7 @@ export async function run(): Promise<BenchResult[]> {
         }
         for (const line of r.stdout.trim().split("\n")) {
           const [bs, o, f2] = line.split(" ").map(Number) as [number, number, number];
-          const note = `${prec}, blocks of ${bs}, g++ -O3, best of ${ROUNDS}`;
+          const note = `${prec}, blocks of ${bs}, g++ -O3, best of ${ROUNDS}, ${benchPassesNote}`;
           results.push({ name: `faustlab cpp ${label}`, value: o, unit: "M samples/s", note });
           results.push({ name: `faust ${faustVersion} cpp ${label}`, value: f2, unit: "M samples/s", note });
           results.push({ name: `cpp ratio ${label}`, value: o / f2, unit: "× (faustlab/faust)", note });

@@ -22,3 +22,16 @@ export function noise(length: number, seed = 1): Float64Array {
   }
   return out;
 }
+
+/**
+ * The pass pipeline faustlab compiles the benchmarked programs with:
+ * FAUSTLAB_BENCH_PASSES, default `Ofast` (the speed pipeline; the real
+ * compiler, which faustlab is compared with, always optimizes). Set it to ""
+ * to measure faustlab without passes.
+ */
+export const BENCH_PASSES: string | undefined = (() => {
+  const v = process.env.FAUSTLAB_BENCH_PASSES ?? "Ofast";
+  return v === "" ? undefined : v;
+})();
+/** How a figure names faustlab's pipeline. */
+export const benchPassesNote = BENCH_PASSES === undefined ? "faustlab without passes" : `faustlab -passes ${BENCH_PASSES}`;

@@ -10,7 +10,7 @@
 import { compileFir } from "../src/backends/pipeline.ts";
 import { wasmReference } from "../src/backends/wasm.ts";
 import { compileReference, instantiateReference, type CompiledReference } from "../src/reference.ts";
-import { BACKEND_PROGRAMS, noise } from "./programs.ts";
+import { BACKEND_PROGRAMS, BENCH_PASSES, benchPassesNote, noise } from "./programs.ts";
 import type { BenchResult } from "./types.ts";
 
 const SAMPLES = 1 << 16; // per timed run and channel (short runs, many rounds: the best round dodges a busy machine)
@@ -59,7 +59,7 @@ export async function run(): Promise<BenchResult[]> {
       let ref: CompiledReference;
       try {
         const name = `wbench${unique++}`;
-        ours = wasmReference(compileFir({ text: src, path: `/bench/${name}.dsp` }, { name, double }));
+        ours = wasmReference(compileFir({ text: src, path: `/bench/${name}.dsp` }, { name, double, passes: BENCH_PASSES }));
         ref = await compileReference(src, name, { double });
       } catch (e) {
         results.push({ name: `wasm ${label} ${prec}: skipped`, value: 0, unit: "", note: (e as Error).message.split("\n")[0] });
@@ -68,7 +68,7 @@ export async function run(): Promise<BenchResult[]> {
       for (const bs of [128, 512]) {
         const [tOurs, tRef] = alternate(renderer(ours, bs), renderer(ref, bs));
         const rate = (ms: number) => (SAMPLES * Math.max(1, ours.meta.outputs)) / ms / 1000;
-        const note = `${prec}, blocks of ${bs}, best of ${ROUNDS}`;
+        const note = `${prec}, blocks of ${bs}, best of ${ROUNDS}, ${benchPassesNote}`;
         results.push({ name: `faustlab wasm ${label}`, value: rate(tOurs), unit: "M samples/s", note });
         results.push({ name: `reference wasm ${label}`, value: rate(tRef), unit: "M samples/s", note });
         results.push({ name: `wasm ratio ${label}`, value: tRef / tOurs, unit: "× (faustlab/reference)", note });
