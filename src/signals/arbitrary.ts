@@ -160,7 +160,8 @@ export function arbSignalGraph(opts: ArbOptions = {}): fc.Arbitrary<Sig[]> {
 //     (`(k*x)@n` beside `x@m`, k a constant or a slider);
 //   - int and float mixtures: int(x*64), float(i), wrapping int recursions,
 //     % by a non-zero constant, shifts, bitwise operators, comparisons;
-//   - controls (sliders, buttons) and a few math functions and tables.
+//   - controls (sliders, buttons), divisions by constants and by controls,
+//     and a few math functions and tables.
 // Float constants are finite and values stay moderate (damped feedback), so
 // the tolerance of non-exact passes is meaningful. Every graph passes the
 // verifier.
@@ -397,7 +398,7 @@ export function buildPassGraph(instrs: readonly PInstr[], inputs = 2): SignalGra
         break;
       }
       case 16: {
-        const m = ins.c % 6;
+        const m = ins.c % 8;
         pool.push(
           m === 0
             ? sig.math1("sin", x)
@@ -405,11 +406,14 @@ export function buildPassGraph(instrs: readonly PInstr[], inputs = 2): SignalGra
               ? sig.math1("abs", x)
               : m === 2
                 ? sig.math2(ins.k % 2 ? "min" : "max", x, y)
-                : m === 3
-                  ? sig.div(x, sig.float([2, 4, -0.5, 3][ins.k % 4]!))
+                : m === 3 || m === 6
+                  ? sig.div(x, sig.float([2, 4, -0.5, 3, 0.3, 7, 10, -6][ins.k % 8]!))
                   : m === 4
                     ? sig.div(x, sig.add(sig.math1("abs", y), sig.float(1)))
-                    : sig.sub(sig.float(0), x),
+                    : m === 7
+                      ? // a divisor that moves once per block: a control (never 0)
+                        sig.div(x, sig.hslider(`d${ins.k % 2}`, sig.float(1), sig.float(0.5), sig.float(4), sig.float(0)))
+                      : sig.sub(sig.float(0), x),
         );
         break;
       }
@@ -459,7 +463,7 @@ export function buildPassGraph(instrs: readonly PInstr[], inputs = 2): SignalGra
         break;
       }
       case 21:
-        pool.push(sig.add(x, y));
+        pool.push(ins.c % 3 ? sig.add(x, y) : sig.div(x, ins.k % 3 ? sig.float([3, 0.3, 7, 10, -6, 1.5][ins.k % 6]!) : sig.hslider("q", sig.float(2), sig.float(1), sig.float(9), sig.float(0))));
         break;
     }
   };
