@@ -159,6 +159,11 @@ export const catalog = {
   FL810: { severity: "remark", template: "{pass}: {what}: {reason} ({node})" },
   FL811: { severity: "remark", template: "{pass}: {kind} region of {nodes} nodes from {from} to {to}: {what}" },
   FL812: { severity: "remark", template: "{pass}: {kind} region of {nodes} nodes: no transfer function: {reason}" },
+  // FL820–FL823 second-order sections and their realization (passes biquad-factor, realize)
+  FL820: { severity: "remark", template: "{pass}: region of {nodes} nodes from {from} to {to}: {what}" },
+  FL821: { severity: "remark", template: "{pass}: region of {nodes} nodes left alone: {reason}" },
+  FL822: { severity: "remark", template: "{pass}: {cascade}: {what}" },
+  FL823: { severity: "remark", template: "{pass}: {cascade}: section {index}: {reason}" },
   FL901: { severity: "error", template: "the reference compiler rejected the program: {message}" },
   FL902: { severity: "error", template: "the reference could not render the program: {message}" },
 } as const satisfies Record<string, CatalogEntry>;
