@@ -78,6 +78,10 @@ const NUM: Field<number> = {
   isZero: (a) => a === 0,
 };
 
+/** Symbolic coefficients larger than this many monomials are given up (they grow multiplicatively). */
+const MAX_TERMS = 256;
+class SymbolicTooLarge extends Error {}
+
 const monoKey = (m: Mono) => m.f.map(([s, p]) => `${s.id}^${p}`).join("*");
 function normalizeTerms(ms: Iterable<Mono>): Expr {
   const acc = new Map<string, Mono>();
@@ -87,6 +91,7 @@ function normalizeTerms(ms: Iterable<Mono>): Expr {
     const o = acc.get(k);
     acc.set(k, o ? { c: o.c + m.c, f: m.f } : m);
   }
+  if (acc.size > MAX_TERMS) throw new SymbolicTooLarge();
   const terms = [...acc.entries()].filter(([, m]) => m.c !== 0).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, m]) => m);
   return { terms };
 }
@@ -106,7 +111,10 @@ const SYM: Field<Expr> = {
   num,
   add: (a, b) => normalizeTerms([...a.terms, ...b.terms]),
   sub: (a, b) => normalizeTerms([...a.terms, ...b.terms.map((m) => ({ c: -m.c, f: m.f }))]),
-  mul: (a, b) => normalizeTerms(a.terms.flatMap((x) => b.terms.map((y) => mulMono(x, y)))),
+  mul: (a, b) => {
+    if (a.terms.length * b.terms.length > 16 * MAX_TERMS) throw new SymbolicTooLarge();
+    return normalizeTerms(a.terms.flatMap((x) => b.terms.map((y) => mulMono(x, y))));
+  },
   div: (a, b) => {
     if (b.terms.length !== 1) throw new Error("symbolic division by a sum");
     const d = b.terms[0]!;
@@ -756,7 +764,13 @@ export function computeTransfer(regions: RegionsResult, opts: TransferOptions = 
       let failure: string | undefined;
       for (let j = 0; j < region.outputs.length && !failure; j++)
         for (let i = 0; i < region.inputs.length; i++) {
-          const stages = factoredPair(SYM, region, regions.forms, coef, lagOf, region.inputs[i]!, region.outputs[j]!, false, maxSym);
+          let stages: Stage<Expr>[] | string;
+          try {
+            stages = factoredPair(SYM, region, regions.forms, coef, lagOf, region.inputs[i]!, region.outputs[j]!, false, maxSym);
+          } catch (e) {
+            if (!(e instanceof SymbolicTooLarge)) throw e;
+            stages = `coefficients of more than ${MAX_TERMS} terms`;
+          }
           if (typeof stages === "string") {
             failure = `ltv region with ${stages}: too large for a symbolic transfer function`;
             break;
