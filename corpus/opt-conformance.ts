@@ -23,6 +23,7 @@ import { writeFileAtomic } from "../src/fsutil.ts";
 import { extractLibraryTests } from "../src/libtests.ts";
 import type { LibraryManifest } from "./make-library-manifest.ts";
 import { readManifest } from "./manifest.ts";
+import { instances } from "../passes/registry.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, "..", "out");
@@ -107,6 +108,10 @@ const limitAt = args.indexOf("-limit");
 /** `-limit N`: only the first N programs of each set (a quick look). */
 const limit = limitAt >= 0 ? Number(args.splice(limitAt, 2)[1]) : Infinity;
 const pipeline = args.find((a) => !a.startsWith("-")) ?? "O1";
+/** The passes the pipeline runs (a named pipeline expanded). */
+const expanded = instances(pipeline)
+  .map((i) => i.text)
+  .join(",");
 const t0 = performance.now();
 const rows: Row[] = [];
 for (const e of readManifest().filter((m) => m.accepted).slice(0, limit)) {
@@ -136,6 +141,7 @@ const bySet = (set: string) => {
 const summary = {
   date: new Date().toISOString(),
   pipeline,
+  passes: expanded,
   samples: SAMPLES,
   tolerance: TOLERANCE,
   seconds,
@@ -167,7 +173,7 @@ const describe = (v: Verdict): string => {
   }
 };
 const text = [
-  `faustlab with and without the pipeline '${pipeline}', JS backend, double, ${SAMPLES} samples, impulse + noise (${seconds.toFixed(0)} s)`,
+  `faustlab with and without the pipeline '${pipeline}'${expanded !== pipeline ? ` ('${expanded}')` : ""}, JS backend, double, ${SAMPLES} samples, impulse + noise (${seconds.toFixed(0)} s)`,
   line(summary.corpus, "corpus"),
   line(summary.library, "library tests"),
   `largest error among the close ones: ${summary.largestCloseError.toExponential(2)} of the peak`,

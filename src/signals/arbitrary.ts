@@ -425,7 +425,7 @@ export function buildPassGraph(instrs: readonly PInstr[], inputs = 2): SignalGra
             : c === 1
               ? sig.button(`b${ins.c % 2}`)
               : sig.nentry(`n${ins.c % 2}`, sig.int(2), sig.int(0), sig.int(8), sig.int(1), { path: [{ orient: "v", label: "G" }] });
-        const m = ins.a % 3;
+        const m = ins.a % 4;
         // a control, a signal scaled by it, or that product delayed (a moving control makes (k*x)@n differ from k*(x@n))
         pool.push(m === 0 ? ctl : m === 1 ? sig.mul(ctl, x) : sig.delay(sig.mul(x, ctl), sig.int(1 + (ins.b % 3))));
         break;
