@@ -35,13 +35,13 @@ import { children, freshRecName, mapChildren, sig, spanOf, type Sig } from "../s
 import { printSignalsNamed } from "../src/signals/print.ts";
 import { typeOf } from "../src/signals/types.ts";
 import type { SignalGraph } from "../src/signals/graph.ts";
-import { ltiRegionsAnalysis, type RegionsResult } from "../analyses/lti-regions.ts";
-import { computeTransfer, DEFAULT_SAMPLE_RATE, transferAnalysis, type RegionTransfer, type Stage } from "../analyses/transfer.ts";
+import { ltiRegionsAnalysis, type Region, type RegionsResult } from "../analyses/lti-regions.ts";
+import { computeTransfer, DEFAULT_SAMPLE_RATE, type RegionTransfer, type Stage } from "../analyses/transfer.ts";
 import { cabs } from "../analyses/zdomain/complex.ts";
 import { impulseResponse, impulseResponseDD } from "../analyses/zdomain/poly.ts";
 import { type Section, filterCascadeDF1, scaleSections, tfToSos } from "../analyses/zdomain/sos.ts";
 import { analysisLength } from "../analyses/zdomain/errors.ts";
-import { definePass, enumOption, intOption, rewritten } from "./pass.ts";
+import { boolOption, definePass, enumOption, intOption, rewritten } from "./pass.ts";
 import { type Cascade, recordSection, substituteAll } from "./sections.ts";
 
 export type FactorPairing = "nearest" | "keep_odd";
@@ -53,6 +53,8 @@ export interface FactorOptions {
   readonly order?: FactorOrder;
   readonly scale?: FactorScale;
   readonly sampleRate?: number;
+  /** Factor FIR stages (no recursion) too; default false: they stay direct-form taps, exact in float32 where the taps are (a moving sum). */
+  readonly fir?: boolean;
 }
 
 /** Stages of higher order (numerator or denominator) are left alone. */
@@ -105,6 +107,18 @@ export function emitDf1(x: Sig, s: Section, hint: string): Sig {
   return y!;
 }
 
+/** y = b0 x + b1 x[n-1] + … (zero taps left out). */
+function emitTaps(x: Sig, taps: readonly number[]): Sig {
+  let acc: Sig | undefined;
+  taps.forEach((c, k) => {
+    if (c === 0) return;
+    const xk = k === 0 ? x : k === 1 ? sig.delay1(x) : sig.delay(x, sig.int(k));
+    const m = sig.mul(sig.float(c), xk);
+    acc = acc === undefined ? m : sig.add(acc, m);
+  });
+  return acc ?? sig.float(0);
+}
+
 function poleRadius(s: Section): number {
   return s.poles.reduce((m, p) => Math.max(m, cabs(p)), 0);
 }
@@ -141,6 +155,26 @@ function factorStage(st: Stage<number>, pairing: FactorPairing): { delay: number
   return { delay: sos.delay, sections: [...sos.sections], err: err / peak, directErr: directErr / peak };
 }
 
+/**
+ * Why a region is not a candidate, from the region alone (before computing its
+ * transfer function, which is the expensive part): null when it has no
+ * delay-line state (nothing to say), undefined when it is a candidate.
+ */
+export function precheck(r: Region, regions: RegionsResult, fir: boolean): string | null | undefined {
+  const stateful = r.members.some((m) => regions.forms.get(m)?.terms.some((t) => t.lag > 0 || t.lagSig !== undefined));
+  if (!stateful) return null;
+  if (r.kind === "ltv") return "coefficients change at block rate (ltv)";
+  if (r.outputs.length !== 1 || r.inputs.length !== 1) return `${r.inputs.length} inputs and ${r.outputs.length} outputs (only single-input single-output regions are factored)`;
+  if (typeOf(r.inputs[0]!).variability !== "sample") return "its input is not a sample-rate signal";
+  if (!fir && r.groups.length === 0) return "a FIR filter (no recursion): kept as its direct-form taps (fir=false)";
+  return undefined;
+}
+
+/** The regions worth a transfer function. */
+export function candidates(regions: RegionsResult, fir: boolean): RegionsResult {
+  return { ...regions, regions: regions.regions.filter((r) => precheck(r, regions, fir) === undefined) };
+}
+
 /** The pure function: factor every SISO lti region of `graph` given its transfer functions. */
 export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfers: readonly RegionTransfer[], opts: FactorOptions = {}): FactorResult {
   const pairing = opts.pairing ?? "nearest";
@@ -159,32 +193,28 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
   const all = reachable(graph.outputs);
   const recBodies = new Set<Sig>();
   for (const s of all) if (s.kind === "rec") for (const b of s.bodies) recBodies.add(b);
-  for (const t of transfers) {
-    const r = t.region;
+  const transferOf = new Map(transfers.map((t) => [t.region, t] as const));
+  for (const r of regions.regions) {
     const span = [...r.outputs, ...r.members].map(spanOf).find((x) => x !== undefined);
     const leave = (reason: string) => {
       stats["regions-left-alone"]++;
       remarks.push(diag("FL821", { pass: PASS, nodes: r.members.length, reason }, span));
     };
+    const pre = precheck(r, regions, opts.fir ?? false);
+    if (pre === null) continue; // no delay-line state (a plain gain or sum): nothing to factor
+    if (pre !== undefined) {
+      leave(pre);
+      continue;
+    }
+    const t = transferOf.get(r);
+    if (t === undefined) continue; // the caller computed no transfer function for it
     if (t.kind === "none") {
       leave(`no transfer function (${t.reason})`);
       continue;
     }
-    if (t.states === 0) continue; // a plain gain or sum: nothing to factor
-    if (t.kind === "ltv") {
-      leave("coefficients change at block rate (ltv)");
-      continue;
-    }
-    if (r.outputs.length !== 1 || r.inputs.length !== 1) {
-      leave(`${r.inputs.length} inputs and ${r.outputs.length} outputs (only single-input single-output regions are factored)`);
-      continue;
-    }
+    if (t.kind === "ltv" || t.states === 0) continue;
     const input = r.inputs[0]!;
     const output = r.outputs[0]!;
-    if (typeOf(input).variability !== "sample") {
-      leave("its input is not a sample-rate signal");
-      continue;
-    }
     if (recBodies.has(output)) {
       leave("its output is the body of a recursion around it");
       continue;
@@ -194,11 +224,21 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
       leave("no path from its input to its output");
       continue;
     }
+    const firStage = (st: Stage<number>) => st.a.length <= 1;
+    if (!opts.fir && pair.stages.every(firStage)) {
+      leave("a FIR filter (no recursion): kept as its direct-form taps (fir=false)");
+      continue;
+    }
     let delay = 0;
     const sections: Section[] = [];
+    const firTaps: number[][] = [];
     let failure: string | undefined;
     let err = 0, directErr = 0;
     for (const [k, st] of pair.stages.entries()) {
+      if (!opts.fir && firStage(st)) {
+        firTaps.push([...st.b]);
+        continue;
+      }
       const f = factorStage(st, pairing);
       if (typeof f === "string") {
         failure = `stage ${k + 1} of ${pair.stages.length}: ${f}`;
@@ -228,6 +268,8 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
     const label = `${where(input)} to ${where(output)}`;
     const cas: Cascade = { sections: cascade, label };
     let x: Sig = delay > 0 ? sig.delay(input, sig.int(delay)) : input;
+    // FIR stages first (LTI stages commute): b0 x + b1 x[n-1] + … in tap order
+    for (const taps of firTaps) x = emitTaps(x, taps);
     cascade.forEach((s, index) => {
       const y = emitDf1(x, s, "bq");
       recordSection(y, { cascade: cas, index, input: x });
@@ -248,6 +290,7 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
     const orders = pair.stages.map((st) => Math.max(st.a.length, 1) - 1);
     const what =
       `${pair.stages.length} stage${pair.stages.length === 1 ? "" : "s"} (denominator orders ${orders.join(", ")}) → ${cascade.length} section${cascade.length === 1 ? "" : "s"}` +
+      (firTaps.length > 0 ? ` and ${firTaps.length} FIR stage${firTaps.length === 1 ? "" : "s"} kept as taps` : "") +
       (delay > 0 ? ` after a delay of ${delay}` : "") +
       ` (pairing ${pairing}, order ${order}, scale ${scale}); impulse response within ${err.toExponential(1)} of the exact one` +
       (directErr > 1e-6 ? ` (the source's own form in double misses it by ${directErr.toExponential(1)}: ill-conditioned)` : "") +
@@ -293,13 +336,14 @@ export const biquadFactorPass = definePass({
     order: enumOption(["up", "down", "keep"], "up", "section order: poles closest to the unit circle last (up), first (down), or the source's stage order (keep)"),
     scale: enumOption(["none", "l2", "linf"], "none", "Jackson scaling of the partial cascades"),
     "sample-rate": intOption(DEFAULT_SAMPLE_RATE, "the sample rate at which constant coefficients are evaluated (guarded at run time)", { min: 1 }),
+    fir: boolOption(false, "factor FIR stages too (default: they stay direct-form taps)"),
   },
   semantics: { exact: false, tolerance: 1e-6, finiteOnly: true, why: "the sections are the roots of each stage's double coefficients, checked to reproduce its impulse response within 1e-8 of its peak; the rounding of the new arithmetic differs" },
   run(graph, am, opts) {
     const regions = am.get(ltiRegionsAnalysis);
-    const sr = opts["sample-rate"];
-    const transfers = sr === DEFAULT_SAMPLE_RATE ? am.get(transferAnalysis) : computeTransfer(regions, { sampleRate: sr });
-    const r = biquadFactor(graph, regions, transfers, { pairing: opts.pairing, order: opts.order, scale: opts.scale, sampleRate: opts["sample-rate"] });
+    // transfer functions of the candidate regions only (an FFT's large MIMO region costs seconds)
+    const transfers = computeTransfer(candidates(regions, opts.fir), { sampleRate: opts["sample-rate"] });
+    const r = biquadFactor(graph, regions, transfers, { pairing: opts.pairing, order: opts.order, scale: opts.scale, sampleRate: opts["sample-rate"], fir: opts.fir });
     const outputs = r.roots;
     return rewritten(graph, outputs, [], r.stats, r.remarks);
   },

@@ -27,7 +27,7 @@
 import { diag, type Diagnostic } from "../src/diagnostics.ts";
 import { reachable, type SignalGraph } from "../src/signals/graph.ts";
 import { freshRecName, sig, spanOf, type Sig } from "../src/signals/signal.ts";
-import { type CascadeChoice, chooseStructures, estimateUniform } from "../analyses/zdomain/errors.ts";
+import { type CascadeChoice, analysisLength, chooseStructures, estimateUniform } from "../analyses/zdomain/errors.ts";
 import { type Realization, type StructureKind, STRUCTURES, checkStability, designFromSection, isRefusal } from "../analyses/zdomain/structures.ts";
 import { definePass, enumOption, rewritten } from "./pass.ts";
 import { type Cascade, sectionOf, type SectionRecord, substituteAll } from "./sections.ts";
@@ -150,13 +150,18 @@ function fmtDb(x: number | null): string {
   return x === null ? "refused" : `${x.toFixed(1)} dB`;
 }
 
+/** Impulse-response length of the noise estimate: until the slowest pole decays, at most 2^14 samples (bounded time). */
+function estimateLength(cas: Cascade): number {
+  return Math.min(1 << 14, analysisLength(cas.sections));
+}
+
 /** Plan one cascade: a realization per section (undefined: keep as emitted), and remarks. */
 function planCascade(cas: Cascade, structure: StructureOption, remarks: Diagnostic[], span: ReturnType<typeof spanOf>): CascadePlan {
   const n = cas.sections.length;
   let auto: CascadeChoice | undefined;
   let autoFailure: string | undefined;
   try {
-    auto = chooseStructures(cas.sections, STRUCTURES);
+    auto = chooseStructures(cas.sections, STRUCTURES, estimateLength(cas));
   } catch (e) {
     autoFailure = (e as Error).message;
   }
@@ -178,8 +183,8 @@ function planCascade(cas: Cascade, structure: StructureOption, remarks: Diagnost
     realizations.push(r);
   }
   const kinds = realizations.map((r) => r?.kind ?? "as emitted");
-  const est = structure === "auto" && auto ? `estimated float32 SNR ${auto.snrDb.toFixed(1)} dB` : `uniform ${structure}: ${fmtDb(estimateUniform(cas.sections, structure as StructureKind))}`;
-  remarks.push(diag("FL822", { pass: PASS, cascade: cas.label, what: `${n} section${n === 1 ? "" : "s"} as ${kinds.join(", ")} (${est}; direct form I: ${fmtDb(estimateUniform(cas.sections, "df1"))})` }, span));
+  const est = structure === "auto" && auto ? `estimated float32 SNR ${auto.snrDb.toFixed(1)} dB` : `uniform ${structure}: ${fmtDb(estimateUniform(cas.sections, structure as StructureKind, estimateLength(cas)))}`;
+  remarks.push(diag("FL822", { pass: PASS, cascade: cas.label, what: `${n} section${n === 1 ? "" : "s"} as ${kinds.join(", ")} (${est}; direct form I: ${fmtDb(estimateUniform(cas.sections, "df1", estimateLength(cas)))})` }, span));
   return { realizations };
 }
 
