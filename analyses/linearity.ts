@@ -155,6 +155,9 @@ export function localForm(s: Sig): LocalForm | { readonly not: string | undefine
     case "sflength":
     case "sfrate":
       return { not: "soundfile read" };
+    case "fir":
+    case "iir":
+      return { not: `explicit ${s.kind} node` };
     case "input":
       return { not: undefined };
     case "int":
@@ -263,6 +266,13 @@ function classify(s: Sig, cl: (c: Sig) => NodeLinearity): NodeLinearity {
       return nonlinear("soundfile read at a signal index");
     case "table":
       return nonlinear("table filled from a signal");
+    case "fir":
+    case "iir": {
+      // a filter of x: linear in x, its coefficients act as gains
+      if (s.coefs.some((c) => isDep(cl(c)))) return nonlinear(`${s.kind} with a signal-dependent coefficient`);
+      const varying = s.coefs.find((c) => cl(c).cls === "source") ?? s.coefs.find((c) => cl(c).cls !== "constant");
+      return varying ? asCoef(varying, `${s.kind} with a varying coefficient`) : inherited;
+    }
     case "rec":
     case "input":
     case "int":

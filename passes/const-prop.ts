@@ -258,6 +258,8 @@ function transfer(s: Sig, get: (c: Sig) => Lattice): Lattice {
     case "sfbuffer":
     case "attach":
     case "rec":
+    case "fir":
+    case "iir":
       return VARYING;
     default:
       return assertNever(s);

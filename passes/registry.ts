@@ -15,10 +15,12 @@ import { dcePass } from "./dce.ts";
 import { constPropPass } from "./const-prop.ts";
 import { delayMergePass } from "./delay-merge.ts";
 import { reciprocalPass } from "./reciprocal.ts";
+import { firRevealPass } from "./fir-reveal.ts";
+import { iirRevealPass } from "./iir-reveal.ts";
 import { biquadFactorPass } from "./biquad-factor.ts";
 import { realizePass } from "./realize.ts";
 
-export const PASSES: readonly AnyPass[] = [normalizePass, printPass, constPropPass, delayMergePass, csePass, dcePass, tfReconstructPass, reciprocalPass, biquadFactorPass, realizePass];
+export const PASSES: readonly AnyPass[] = [normalizePass, printPass, constPropPass, delayMergePass, csePass, dcePass, tfReconstructPass, reciprocalPass, firRevealPass, iirRevealPass, biquadFactorPass, realizePass];
 
 /** Named pipelines: `-O` is `O1`. */
 export const PIPELINES: Readonly<Record<string, { readonly text: string; readonly summary: string }>> = {

@@ -19,6 +19,8 @@
 //     initial content at instanceClear; waveforms are constant arrays;
 //   - controls are struct fields (zones) set by instanceResetUserInterface.
 //
+// Explicit `fir`/`iir` nodes are first lowered to ordinary signals (lower.ts).
+//
 // Semantics follow src/signals/evaluate.ts (int wrap-around, C remainder,
 // truncating casts, select2 on int(sel), clamped table indices, enable and
 // control holding their last value, delays clamped at 0).
@@ -30,7 +32,8 @@ import { evaluate } from "../signals/evaluate.ts";
 import { addressSegment, collectWidgets, flattenUI, shownLabel, type WidgetSig } from "../propagate/ui.ts";
 import { assertNever, children, type Sig, type SigOf } from "../signals/signal.ts";
 import { typeOf } from "../signals/types.ts";
-import type { Interval } from "../normalize/intervals.ts";
+import { checkProgram, type Interval } from "../normalize/intervals.ts";
+import { lowerFilters } from "./lower.ts";
 import {
   COUNT, fir, MATH_FNS, POLY_FNS, SAMPLE_RATE,
   type Expr, type FieldDecl, type FirModule, type FirWidget, type MathFn, type Precision, type Stmt, type Ty,
@@ -64,6 +67,9 @@ const fround = Math.fround;
 
 /** Compiles a program's output signals to a FIR module. Throws DiagnosticError (FL600) on what it cannot compile. */
 export function generateFir(p: FirInput, opts: FirOptions = {}): FirModule {
+  // explicit fir/iir nodes become ordinary delays, products, sums and recursions (lower.ts)
+  const lowered = lowerFilters(p.outputs);
+  if (lowered !== p.outputs) p = { ...p, outputs: lowered, info: checkProgram(lowered) };
   const m = new ModuleBuilder(p, opts);
   return m.build();
 }
@@ -717,6 +723,9 @@ class Scope {
       case "sfrate":
       case "sfbuffer":
         return reject(s, "not a sample value");
+      case "fir":
+      case "iir":
+        return reject(s, "internal: filter node not lowered");
       default:
         return assertNever(s);
     }

@@ -403,6 +403,15 @@ function rule(s: Sig, I: (c: Sig) => Interval, P: (g: RecSig, i: number) => Inte
       return itv(0, INT_MAX);
     case "sfbuffer":
       return itv(-1, 1);
+    case "fir": {
+      // Σ c_k·x[n−k], x being 0 before the first sample
+      const xs = join(I(s.x), point(0));
+      const acc = s.coefs.map((c) => mul(xs, I(c))).reduce(add, point(0));
+      return typeOf(s).nature === "int" ? wrapInt(acc) : acc;
+    }
+    case "iir":
+      // a recursion: no bound without a stability analysis
+      return typeOf(s).nature === "int" ? INT_RANGE : FULL;
     case "rec":
       return s.bodies.map((_, i) => P(s, i)).reduce(join, point(0));
     case "proj":

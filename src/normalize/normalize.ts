@@ -194,6 +194,9 @@ class Typing {
       case "enable":
       case "control":
         return of(s.x);
+      case "fir":
+      case "iir":
+        return T(joinN(of(s.x).nature, ...s.coefs.map((c) => of(c).nature)), "sample");
       case "rec":
         return T("float", "sample");
       case "proj": {
@@ -314,6 +317,8 @@ class Normalizer {
       case "attach":
       case "rec":
       case "proj":
+      case "fir":
+      case "iir":
         return s;
       default:
         return assertNever(s);

@@ -18,6 +18,8 @@
 //   - a table is filled at init by running its generator for `size` samples;
 //     indices are int(i) clamped to [0, size-1]; rwtable writes, then reads;
 //   - a waveform plays its values periodically;
+//   - fir(x, c) = ((c0·x[n] + c1·x[n−1]) + …) and iir(x, c) = ((x[n] − c0·y[n−1]) − c1·y[n−2]) − …
+//     (0 before time 0), each + − × in the nature its lowering to add/sub/mul has;
 //   - controls take `controls[address]` (a number, or a function of the sample
 //     index) or their init value (0 for buttons and checkboxes); address is
 //     `uiAddress()` e.g. "/Main/freq"; bargraphs pass their input through;
@@ -278,6 +280,40 @@ function run(roots: readonly Sig[], opts: EvalOptions): Float64Array[] {
         const y = at(s.y);
         let last = 0;
         return () => (val[y]! !== 0 ? (last = val[x]!) : last);
+      }
+      case "fir": {
+        // ((c0·x[n] + c1·x[n−1]) + c2·x[n−2]) + …, each operation with the nature
+        // its lowering (add/mul nodes) has: int only while x and the coefficients so far are int
+        const xs = at(s.x);
+        const h = histOf(s.x);
+        const cs = s.coefs.map(at);
+        const xInt = typeOf(s.x).nature === "int";
+        const prodInt = s.coefs.map((c) => xInt && typeOf(c).nature === "int");
+        const sumInt = prodInt.map((_, k) => prodInt.slice(0, k + 1).every(Boolean));
+        const prod = (k: number, xv: number) => (prodInt[k] ? Math.imul(val[cs[k]!]!, xv) : val[cs[k]!]! * xv);
+        return () => {
+          let acc = prod(0, val[xs]!);
+          for (let k = 1; k < cs.length; k++) {
+            const p = prod(k, t - k >= 0 ? h[t - k]! : 0);
+            acc = sumInt[k] ? (acc + p) | 0 : acc + p;
+          }
+          return acc;
+        };
+      }
+      case "iir": {
+        // ((x[n] − c0·y[n−1]) − c1·y[n−2]) − …, in the node's nature
+        const xs = at(s.x);
+        const cs = s.coefs.map(at);
+        const yh = new Float64Array(n);
+        return () => {
+          let acc = val[xs]!;
+          for (let k = 1; k <= cs.length; k++) {
+            const yk = t - k >= 0 ? yh[t - k]! : 0;
+            acc = isInt ? (acc - Math.imul(val[cs[k - 1]!]!, yk)) | 0 : acc - val[cs[k - 1]!]! * yk;
+          }
+          yh[t] = acc;
+          return acc;
+        };
       }
       case "rec":
         return () => 0;

@@ -114,6 +114,18 @@ export const SCHEMA = {
   rec: { fields: { name: "name", bodies: "sigs" } },
   /** The i-th signal of a recursion group. */
   proj: { fields: { group: "group", index: "nat" } },
+  /**
+   * Finite impulse response: y[n] = Σ_{k=0}^{K-1} coefs[k]·x[n−k] (x is 0 before time 0),
+   * summed left to right starting from coefs[0]·x[n]: ((c0·x[n] + c1·x[n−1]) + c2·x[n−2]) + ….
+   * The x edge is instantaneous (coefs[0]·x[n]); coefficients are read each sample.
+   */
+  fir: { fields: { x: "sig", coefs: "sigs" } },
+  /**
+   * Infinite impulse response, all-pole with a0 = 1 (the fi.iir / tf2 sign convention):
+   * y[n] = x[n] − Σ_{k=1}^{K} coefs[k−1]·y[n−k] (y is 0 before time 0), subtracted left
+   * to right: ((x[n] − c0·y[n−1]) − c1·y[n−2]) − …. The feedback is internal to the node.
+   */
+  iir: { fields: { x: "sig", coefs: "sigs" } },
 } as const;
 
 export type FieldType = "sig" | "sigs" | "i32" | "nat" | "f64" | "str" | "binop" | "math1" | "math2" | "nature" | "natures" | "path" | "meta" | "group" | "name";
@@ -541,6 +553,8 @@ export const sig = {
   sflength: (sf: Sig, part: Sig) => make("sflength", { sf, part }),
   sfrate: (sf: Sig, part: Sig) => make("sfrate", { sf, part }),
   sfbuffer: (sf: Sig, chan: Sig, part: Sig, index: Sig) => make("sfbuffer", { sf, chan, part, index }),
+  fir: (x: Sig, coefs: readonly Sig[]) => make("fir", { x, coefs }),
+  iir: (x: Sig, coefs: readonly Sig[]) => make("iir", { x, coefs }),
   attach: (x: Sig, y: Sig) => make("attach", { x, y }),
   enable: (x: Sig, y: Sig) => make("enable", { x, y }),
   control: (x: Sig, y: Sig) => make("control", { x, y }),

@@ -73,6 +73,10 @@ function typeRule(s: Sig, ty: (c: Sig) => SigType, projTy: (g: RecSig, i: number
       return atLeast(ty(s.x), "sample");
     case "prefix":
       return atLeast(joinTypes(ty(s.init), ty(s.x)), "sample");
+    case "fir":
+    case "iir":
+      // sums of products, as add/mul: int only when x and every coefficient are int
+      return atLeast(join(ty(s.x), ...s.coefs.map(ty)), "sample");
     case "binop": {
       const t = joinTypes(ty(s.x), ty(s.y));
       const op = s.op;

@@ -12,7 +12,8 @@
 //     ≥ 1, waveform values and UI parameters are numeric constants — FL570
 //   - recursion: projections index an existing signal of their group (FL570),
 //     every group used has bodies (FL572), every cycle goes through a
-//     one-sample delay (delay1, prefix, or delay by a constant ≥ 1) — FL571.
+//     one-sample delay (delay1, prefix, or delay by a constant ≥ 1) — FL571;
+//   - a `fir` has at least one coefficient (an `iir` may have none: y = x) — FL570.
 // Each problem names the offending node (its printed kind and id, and the node itself).
 
 import { DiagnosticError, diag, type Diagnostic } from "../diagnostics.ts";
@@ -87,6 +88,9 @@ export function verifySignals(roots: readonly Sig[]): SignalProblem[] {
         for (const f of ["init", "min", "max", "step"] as const)
           if (s[f].kind !== "int" && s[f].kind !== "float") bad(s, `the '${f}' parameter is not a numeric constant`);
         break;
+      case "fir":
+        if (s.coefs.length === 0) bad(s, "a fir needs at least one coefficient");
+        break;
       case "proj":
         if (s.index >= recArity(s.group)) bad(s, `index ${s.index} is out of range for ${formatGroupName(s.group.name)} (${recArity(s.group)} signals)`);
         break;
@@ -118,6 +122,7 @@ export function verifySignals(roots: readonly Sig[]): SignalProblem[] {
       case "attach":
       case "enable":
       case "control":
+      case "iir":
         break; // the schema's field checks suffice
       default:
         assertNever(s);
