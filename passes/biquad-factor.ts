@@ -40,8 +40,9 @@ import { computeTransfer, DEFAULT_SAMPLE_RATE, type RegionTransfer, type Stage }
 import { cabs } from "../analyses/zdomain/complex.ts";
 import { impulseResponse, impulseResponseDD } from "../analyses/zdomain/poly.ts";
 import { type Section, filterCascadeDF1, scaleSections, tfToSos } from "../analyses/zdomain/sos.ts";
-import { analysisLength } from "../analyses/zdomain/errors.ts";
-import { boolOption, definePass, enumOption, intOption, rewritten } from "./pass.ts";
+import { analysisLength, chooseStructures, estimateUniform } from "../analyses/zdomain/errors.ts";
+import { STRUCTURES } from "../analyses/zdomain/structures.ts";
+import { boolOption, definePass, enumOption, floatOption, intOption, rewritten } from "./pass.ts";
 import { type Cascade, recordSection, substituteAll } from "./sections.ts";
 
 export type FactorPairing = "nearest" | "keep_odd";
@@ -55,6 +56,12 @@ export interface FactorOptions {
   readonly sampleRate?: number;
   /** Factor FIR stages (no recursion) too; default false: they stay direct-form taps, exact in float32 where the taps are (a moving sum). */
   readonly fir?: boolean;
+  /**
+   * Rewrite a region whose stages are all of order ≤ 2 only when the float32
+   * noise estimate of its best realization beats direct form I by this many dB
+   * (default 0: always). Stages of higher order are always factored.
+   */
+  readonly minGain?: number;
 }
 
 /** Stages of higher order (numerator or denominator) are left alone. */
@@ -265,6 +272,22 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
       if (order === "down") cascade.reverse();
     }
     if (scale !== "none" && cascade.length > 1) cascade = [...scaleSections({ sections: cascade, delay: 0 }, scale).sections];
+    const minGain = opts.minGain ?? 0;
+    if (minGain > 0 && pair.stages.every((st) => st.a.length <= 3)) {
+      // low-order stages as written are about as good as direct form I: rewrite only for a real gain
+      const len = Math.min(1 << 14, analysisLength(cascade));
+      let best: number | null = null;
+      try {
+        best = chooseStructures(cascade, STRUCTURES, len).snrDb;
+      } catch {
+        best = null;
+      }
+      const df1 = estimateUniform(cascade, "df1", len);
+      if (best === null || (df1 !== null && best < df1 + minGain)) {
+        leave(`stages of order ≤ 2 whose best realization gains ${best === null ? "nothing" : `${(best - (df1 ?? -Infinity)).toFixed(1)} dB`} over direct form I in float32 (estimate; min-gain ${minGain} dB)`);
+        continue;
+      }
+    }
     const label = `${where(input)} to ${where(output)}`;
     const cas: Cascade = { sections: cascade, label };
     let x: Sig = delay > 0 ? sig.delay(input, sig.int(delay)) : input;
@@ -337,13 +360,14 @@ export const biquadFactorPass = definePass({
     scale: enumOption(["none", "l2", "linf"], "none", "Jackson scaling of the partial cascades"),
     "sample-rate": intOption(DEFAULT_SAMPLE_RATE, "the sample rate at which constant coefficients are evaluated (guarded at run time)", { min: 1 }),
     fir: boolOption(false, "factor FIR stages too (default: they stay direct-form taps)"),
+    "min-gain": floatOption(0, "rewrite regions of order-2 stages only when the float32 estimate gains this many dB over direct form I", { min: 0 }),
   },
   semantics: { exact: false, tolerance: 1e-6, finiteOnly: true, why: "the sections are the roots of each stage's double coefficients, checked to reproduce its impulse response within 1e-8 of its peak; the rounding of the new arithmetic differs" },
   run(graph, am, opts) {
     const regions = am.get(ltiRegionsAnalysis);
     // transfer functions of the candidate regions only (an FFT's large MIMO region costs seconds)
     const transfers = computeTransfer(candidates(regions, opts.fir), { sampleRate: opts["sample-rate"] });
-    const r = biquadFactor(graph, regions, transfers, { pairing: opts.pairing, order: opts.order, scale: opts.scale, sampleRate: opts["sample-rate"], fir: opts.fir });
+    const r = biquadFactor(graph, regions, transfers, { pairing: opts.pairing, order: opts.order, scale: opts.scale, sampleRate: opts["sample-rate"], fir: opts.fir, minGain: opts["min-gain"] });
     const outputs = r.roots;
     return rewritten(graph, outputs, [], r.stats, r.remarks);
   },
