@@ -44,9 +44,17 @@ export function transferRemarks(g: SignalGraph, transfers: readonly RegionTransf
       out.push(diag("FL811", { ...args, from: where(p.input), to: where(p.output), what: describePair(p) }, spanOf(p.output) ?? span));
     } else {
       // a multi-input/multi-output region: one remark, its largest path described
-      const ins = new Set(pairs.map((p) => p.input)), outs = new Set(pairs.map((p) => p.output));
-      const list = (xs: Set<Sig>) => (xs.size <= 3 ? [...xs].map(where).join(", ") : `${xs.size} signals`);
-      const top = pairs.reduce((x, y) => (y.a.length > x.a.length || (y.a.length === x.a.length && y.b.length > x.b.length) ? y : x));
+      // program inputs and outputs by index, so the text does not depend on the graph's print order
+      const rank = (s: Sig) => (s.kind === "input" ? s.index : g.outputs.includes(s) ? g.outputs.indexOf(s) : Infinity);
+      const sorted = (xs: Iterable<Sig>) => [...new Set(xs)].sort((a, b) => rank(a) - rank(b));
+      const ins = sorted(pairs.map((p) => p.input)), outs = sorted(pairs.map((p) => p.output));
+      const list = (xs: Sig[]) => (xs.length <= 3 ? xs.map(where).join(", ") : `${xs.length} signals`);
+      const key = (p: PairTransfer<unknown>) => [p.a.length, p.b.length, -rank(p.input), -rank(p.output)];
+      const better = (x: number[], y: number[]) => {
+        for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return x[k]! > y[k]!;
+        return false;
+      };
+      const top = pairs.reduce((x, y) => (better(key(y), key(x)) ? y : x));
       out.push(
         diag("FL811", { ...args, from: list(ins), to: list(outs), what: `${pairs.length} paths, state space of ${t.states} states; largest: ${describePair(top)} (${where(top.input)} to ${where(top.output)})` }, span),
       );
