@@ -2,11 +2,12 @@
 ; factor 5.0 of the float input (an int factor of a float product is
 ; converted first), and (y*1)+0 is y.
 ; RUN: faustlab opt %s -passes normalize
-; CHECK: [[X:%[0-9]+]] = input 0
+; (The terms of the sum are in the structural order of src/signals/order.ts.)
+; CHECK: [[Y:%[0-9]+]] = input 1
+; CHECK-NEXT: [[X:%[0-9]+]] = input 0
 ; CHECK-NEXT: [[K:%[0-9]+]] = float 5.0
 ; CHECK-NEXT: [[P:%[0-9]+]] = mul [[X]], [[K]]
-; CHECK-NEXT: [[Y:%[0-9]+]] = input 1
-; CHECK-NEXT: [[S:%[0-9]+]] = add [[P]], [[Y]]
+; CHECK-NEXT: [[S:%[0-9]+]] = add [[Y]], [[P]]
 ; CHECK-NEXT: return [[S]]
 ; No int constant and no multiplication by 1 or addition of 0 is left:
 ; RUN: faustlab opt %s -passes normalize --check-prefix=GONE

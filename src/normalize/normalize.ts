@@ -41,6 +41,7 @@ import {
   type Sig,
   type SigOf,
 } from "../signals/signal.ts";
+import { aliasGroup, compareSignals } from "../signals/order.ts";
 import { typeOf, type Variability } from "../signals/types.ts";
 import { fmt, foldBinop, foldFloatcast, foldIntcast, foldMath1, foldMath2, isConstSig, opText, satInt, zeroOf } from "./fold.ts";
 import { showExpr } from "./intervals.ts";
@@ -524,18 +525,21 @@ class Mono {
     return m;
   }
 
-  /** Sort key of a term in a sum: the largest variability of its factors (the constant last), then its factor ids. */
-  order(nz: Normalizer): { readonly rank: number; readonly ids: readonly number[] } {
+  /**
+   * Sort key of a term in a sum: the largest variability of its factors (the constant last),
+   * then its factors in structural order (`compareSignals`: never ids, which depend on history).
+   */
+  order(nz: Normalizer): { readonly rank: number; readonly factors: readonly Sig[] } {
     this.cachedOrder ??= {
       rank: this.factors.size ? Math.max(...[...this.factors.keys()].map((f) => VAR_RANK[nz.variability(f)])) : 99,
-      ids: [...this.factors.keys()].map((f) => f.id).sort((a, b) => a - b),
+      factors: [...this.factors.keys()].sort(compareSignals),
     };
     return this.cachedOrder;
   }
-  private cachedOrder: { readonly rank: number; readonly ids: readonly number[] } | undefined;
+  private cachedOrder: { readonly rank: number; readonly factors: readonly Sig[] } | undefined;
 
   /**
-   * The canonical tree: ((a * b) / (c * d)) * k, factors ordered by (variability, id),
+   * The canonical tree: ((a * b) / (c * d)) * k, factors ordered by (variability, structural order),
    * the coefficient last (k / (c * d) without numerator factors). With the
    * coefficient last, every intermediate product is itself in normal form.
    */
@@ -544,7 +548,7 @@ class Mono {
     const k = (v: number) => (n === "int" ? sig.int(v) : sig.float(v));
     if (this.coef === 0 || this.factors.size === 0) return k(this.coef);
     const order = (f: Sig) => VAR_RANK[nz.variability(f)];
-    const sorted = [...this.factors].sort((a, b) => order(a[0]) - order(b[0]) || a[0].id - b[0].id);
+    const sorted = [...this.factors].sort((a, b) => order(a[0]) - order(b[0]) || compareSignals(a[0], b[0]));
     const num: Sig[] = [];
     const den: Sig[] = [];
     for (const [f, p] of sorted) for (let i = 0; i < Math.abs(p); i++) (p > 0 ? num : den).push(f);
@@ -601,6 +605,27 @@ class SumBuilder {
     }
   }
 
+  /**
+   * Like terms can gather into ±1 × (a sum) ((x+1)*0.5 + (x+1)*0.5 → (x+1)): such a term is
+   * flattened too, as `add` flattens it when it meets it whole (idempotence needs both).
+   */
+  private flattenUnitSums(): void {
+    for (;;) {
+      let found: [string, Mono, Sig] | undefined;
+      for (const [k, m] of this.terms) {
+        if (m.factors.size !== 1 || (m.coef !== 1 && m.coef !== -1)) continue;
+        const [f, p] = [...m.factors][0]!;
+        if (p === 1 && isSum(f) && this.nz.nature(f) === this.nature) {
+          found = [k, m, f];
+          break;
+        }
+      }
+      if (!found) return;
+      this.terms.delete(found[0]);
+      this.add(found[2], found[1].coef as 1 | -1);
+    }
+  }
+
   /** Adds a monomial, merging it with the term of the same signature (x + x → 2*x, x - x → 0). */
   addMono(m: Mono): void {
     if (m.coef === 0) return;
@@ -613,15 +638,18 @@ class SumBuilder {
     }
   }
 
-  /** The terms in canonical order: by (variability, factor ids), the constant last. */
+  /** The terms in canonical order: by (variability, structural order of the factors), the constant last. */
   private sorted(): Mono[] {
     const nz = this.nz;
     const cmp = (x: Mono, y: Mono) => {
       const a = x.order(nz);
       const b = y.order(nz);
       if (a.rank !== b.rank) return a.rank - b.rank;
-      for (let i = 0; i < Math.min(a.ids.length, b.ids.length); i++) if (a.ids[i] !== b.ids[i]) return a.ids[i]! - b.ids[i]!;
-      return a.ids.length - b.ids.length;
+      for (let i = 0; i < Math.min(a.factors.length, b.factors.length); i++) {
+        const c = compareSignals(a.factors[i]!, b.factors[i]!);
+        if (c !== 0) return c;
+      }
+      return a.factors.length - b.factors.length;
     };
     return [...this.terms.values()].sort(cmp);
   }
@@ -721,8 +749,9 @@ class SumBuilder {
     }
   }
 
-  /** ((t1 + t2) - t3) + c: terms by (variability, factor ids) but a positive one first, the constant last (subtracted when negative). */
+  /** ((t1 + t2) - t3) + c: terms by (variability, structural order of the factors) but a positive one first, the constant last (subtracted when negative). */
   build(): Sig {
+    this.flattenUnitSums();
     this.factorize();
     const n = this.nature;
     const nz = this.nz;
@@ -777,7 +806,61 @@ export function normalize(outputs: readonly Sig[]): Sig[] {
   // would be typed int by the recursion fixpoint: its body keeps a float() cast
   const fixBody = (old: RecSig, i: number, body: Sig): Sig =>
     nz.nature(sig.proj(old, i)) === "float" && nz.own.of(body).nature === "int" ? sig.floatcast(body) : body;
-  return rewriteGroups(outputs, f, nz, fixBody);
+  return rewriteGroups(outputs, f, nz, fixBody, innerSums(outputs, nz));
+}
+
+const isSum = (s: Sig) => s.kind === "binop" && (s.op === "add" || s.op === "sub");
+
+/** Sums at least this deep in a chain of sums are inner sums (see innerSums). */
+const LONG_CHAIN = 16;
+
+/**
+ * Sums read only by sums of the same nature (the inner nodes of a chain a + b + c + …), roots
+ * excluded, with at least LONG_CHAIN levels of sums below them: they are not normalized
+ * themselves, the outermost sum flattens them. Normalizing every prefix of a long chain would
+ * rebuild the terms after each new term's place in the canonical (structural) order: quadratic
+ * in the chain's length. Short chains are normalized level by level.
+ */
+function innerSums(roots: readonly Sig[], nz: Normalizer): Set<Sig> {
+  const bad = new Set<Sig>(roots);
+  const seen = new Set<Sig>();
+  const stack = [...roots];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    const cs = children(n);
+    const sum = isSum(n);
+    for (const c of cs) {
+      if (!sum || !isSum(c) || nz.nature(c) !== nz.nature(n)) bad.add(c);
+      if (!seen.has(c)) stack.push(c);
+    }
+  }
+  // depth: levels of same-nature sums below a sum (iterative post-order)
+  const depth = new Map<Sig, number>();
+  const sumKids = (n: Sig) => children(n).filter((c) => isSum(c) && nz.nature(c) === nz.nature(n));
+  for (const start of seen) {
+    if (!isSum(start) || depth.has(start)) continue;
+    const st = [start];
+    while (st.length) {
+      const n = st[st.length - 1]!;
+      if (depth.has(n)) {
+        st.pop();
+        continue;
+      }
+      const kids = sumKids(n);
+      const todo = kids.filter((c) => !depth.has(c));
+      if (todo.length) {
+        st.push(...todo);
+        continue;
+      }
+      depth.set(n, 1 + Math.max(0, ...kids.map((c) => depth.get(c)!)));
+      st.pop();
+    }
+  }
+  const out = new Set<Sig>();
+  for (const n of seen) if (isSum(n) && !bad.has(n) && depth.get(n)! >= LONG_CHAIN) out.add(n);
+  return out;
 }
 
 /** One step on a node whose children are normal (outside recursion). */
@@ -861,7 +944,13 @@ function components(roots: readonly Sig[]): Sig[][] {
  * name and the component rewritten once more on the new projections. So each
  * node is rewritten at most twice, and nodes outside a group never wait for it.
  */
-function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, nz: Normalizer, fixBody: (old: RecSig, i: number, body: Sig) => Sig): Sig[] {
+function rewriteGroups(
+  roots: readonly Sig[],
+  f: (s: Sig) => Sig,
+  nz: Normalizer,
+  fixBody: (old: RecSig, i: number, body: Sig) => Sig,
+  inner: ReadonlySet<Sig>,
+): Sig[] {
   const ty = nz.ty;
   // groups whose bodies do not read their own projections: each projection is its body
   const inline = new Map<RecSig, readonly Sig[]>();
@@ -869,7 +958,8 @@ function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, nz: Normalizer
   const pos = new Map<Sig, number>();
   segments(roots).forEach((seg) => seg.nodes.forEach((n) => pos.set(n, pos.size)));
   const memo = new Map<Sig, Sig>();
-  const rebuild = (s: Sig) => f(mapChildren(s, (c) => memo.get(c)!));
+  // an inner sum only gets its children rewritten (its reader flattens it)
+  const rebuild = (s: Sig) => (inner.has(s) ? mapChildren(s, (c) => memo.get(c)!) : f(mapChildren(s, (c) => memo.get(c)!)));
   for (const comp of components(roots)) {
     if (comp.length === 1 && comp[0]!.kind !== "rec") {
       const s = comp[0]!;
@@ -917,6 +1007,8 @@ function rewriteGroups(roots: readonly Sig[], f: (s: Sig) => Sig, nz: Normalizer
     const renamed = new Map<RecSig, RecSig>();
     for (const g of groups) {
       const g2 = declareRec(freshRecName(g.name), recArity(g));
+      // g2 orders as g does (its projections are sorted into its bodies before they are attached)
+      aliasGroup(g2, g);
       renamed.set(g, g2);
       ty.origin.set(g2, g);
     }

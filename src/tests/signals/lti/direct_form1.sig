@@ -5,19 +5,19 @@
 %3 = delay1 %2
 %4 = float 0.4
 %5 = mul %3, %4
-%6 = float 0.6
-%7 = int 2
-%8 = delay %2, %7
-%9 = add %2, %8
-%10 = float 0.2
+%6 = int 2
+%7 = delay %2, %6
+%8 = float 0.2
+%9 = float 0.6
 rec @r0(1) {
-  %11 = delay1 %0
-  %12 = mul %11, %6
-  %13 = add %5, %12
-  %14 = delay %0, %7
-  %15 = sub %9, %14
-  %16 = mul %15, %10
-  %17 = add %13, %16
+  %10 = delay %0, %6
+  %11 = sub %10, %2
+  %12 = sub %11, %7
+  %13 = mul %12, %8
+  %14 = sub %5, %13
+  %15 = delay1 %0
+  %16 = mul %15, %9
+  %17 = add %14, %16
   yield %17
 }
 return %1

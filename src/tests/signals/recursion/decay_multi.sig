@@ -1,17 +1,17 @@
 // recursion/decay_multi.dsp: 0 inputs, 3 outputs
 %0 = proj @r0, 0
 %1 = output 0, %0
-%2 = int 1
-%3 = delay1 %2
-%4 = int -1
-%5 = mul %3, %4
-%6 = add %5, %2
-%7 = floatcast %6
-%8 = float 0.9
+%2 = float 0.9
+%3 = int 1
+%4 = delay1 %3
+%5 = int -1
+%6 = mul %4, %5
+%7 = add %6, %3
+%8 = floatcast %7
 rec @r0(1) {
   %9 = delay1 %0
-  %10 = mul %9, %8
-  %11 = add %7, %10
+  %10 = mul %9, %2
+  %11 = add %10, %8
   yield %11
 }
 %12 = mul %0, %0

@@ -4,7 +4,7 @@
 %2 = input 0
 rec @r0(2) {
   %3 = delay1 %0
-  %4 = add %2, %3
+  %4 = add %3, %2
   %5 = proj @r0, 1
   %6 = delay1 %5
   %7 = add %4, %6
