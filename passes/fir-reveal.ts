@@ -1,9 +1,13 @@
-// `fir-reveal`: sums of constant gains times delayed copies of one signal
-// become one explicit `fir` node (src/signals/signal.ts):
+// `fir-reveal`: sums of gains times delayed copies of one signal become one
+// explicit `fir` node (src/signals/signal.ts); a gain is a literal times
+// factors that do not change at sample rate (init-time expressions, controls):
 //
 //   c0·x + c1·x' + c2·x@2 + …  →  fir(x, [c0, c1, c2, …])
 //   c1·x' + c3·x@3             →  delay(fir(x, [c1, 0, c3]), 1)   (smallest lag factored out: constant taps commute with the delay)
 //   a·x + b·x' + g(u)          →  fir(x, [a, b]) + g(u)           (other terms kept, after the filters)
+//   (k·x + m·x@2) / c           →  fir(x, [k/c, 0, m/c])           (control-rate gains; without a lag-0 tap they are
+//                                                                  left alone: factoring the delay out would read the
+//                                                                  gains of earlier samples)
 //
 // as written `x <: _, @(1)*b1, @(2)*b2 :> +`, or by fi.fir / fi.conv with
 // constant taps. Regions are found on the original graph (linear-terms.ts):
@@ -23,7 +27,7 @@ import { diag, type Diagnostic } from "../src/diagnostics.ts";
 import { reachable } from "../src/signals/graph.ts";
 import { children, setSpan, sig, spanOf, type Sig } from "../src/signals/signal.ts";
 import { typeOf } from "../src/signals/types.ts";
-import { buildSum, delayBy, denseTaps, expandTerms, isCheapLinear, isLinearInterior, lagOf, tapsOf, type Term } from "./linear-terms.ts";
+import { buildSum, coefSignal, combineTerms, delayBy, denseTaps, expandTerms, isCheapLinear, isLinearInterior, isTimeInvariant, lagOf, tapsOf, type Term } from "./linear-terms.ts";
 import { definePass, intOption, rewritten } from "./pass.ts";
 import { substitute } from "./substitute.ts";
 
@@ -46,6 +50,14 @@ function revealRegion(
   const filters: { base: Sig; taps: number; fir: Sig }[] = [];
   for (const [base, ts] of byBase) {
     const taps = tapsOf(ts);
+    // a filter commutes with a delay only when its coefficients do not change with time
+    // (and a fir reads x in the same sample: with time-varying gains and no lag-0 tap, the
+    // terms stay as they are, since x may be on a recursion's cycle)
+    const shift = [...taps.values()].every(isTimeInvariant);
+    if (!shift && !taps.has(0)) {
+      rest.push(...ts);
+      continue;
+    }
     const dense = taps.size >= minTaps ? denseTaps(taps) : undefined;
     if (!dense) {
       if (taps.size >= minTaps) onSparse(base, taps.size, Math.max(...taps.keys()) - Math.min(...taps.keys()) + 1);
@@ -53,14 +65,14 @@ function revealRegion(
       continue;
     }
     // Σ c_k·x[n−lag−k] = (Σ c_k·x[n−k]) delayed by lag
-    const f = sig.fir(base, dense.coefs.map((c) => sig.float(c)));
+    const f = sig.fir(base, dense.coefs.map(coefSignal));
     parts.push(delayBy(f, dense.lag));
     filters.push({ base, taps: taps.size, fir: f });
   }
   if (filters.length === 0) return undefined;
   // keep the other terms in their source order
   const restSet = new Set(rest);
-  const out = buildSum([...parts, ...terms.filter((t) => restSet.has(t))]);
+  const out = buildSum([...parts, ...combineTerms(terms.filter((t) => restSet.has(t)))]);
   return out === root ? undefined : { sig: out, filters };
 }
 

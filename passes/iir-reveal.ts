@@ -1,5 +1,6 @@
 // `iir-reveal`: a one-signal recursion whose body is its input minus a
-// constant-coefficient combination of its own past becomes one explicit
+// combination of its own past, with gains that do not change at sample rate
+// (literals, init-time expressions, controls), becomes one explicit
 // `iir` node (src/signals/signal.ts), and the recursion group disappears:
 //
 //   y = u − a1·y' − a2·y@2 − …   →  iir(u, [a1, a2, …])     (a0 = 1; `+ b·y'` is `− (−b)·y'`)
@@ -25,7 +26,7 @@ import { groupMembers, recGroups, reachable } from "../src/signals/graph.ts";
 import { formatGroupName, recArity, setSpan, sig, spanOf, type RecSig, type Sig } from "../src/signals/signal.ts";
 import { typeOf } from "../src/signals/types.ts";
 import { effectiveUses } from "./fir-reveal.ts";
-import { buildSum, denseTaps, expandTerms, tapsOf, type Term } from "./linear-terms.ts";
+import { buildSum, coefSignal, combineTerms, denseTaps, expandTerms, negCoef, tapsOf, type Term } from "./linear-terms.ts";
 import { definePass, rewritten } from "./pass.ts";
 import { substitute } from "./substitute.ts";
 
@@ -49,9 +50,9 @@ function revealGroup(g: RecSig, uses: (s: Sig) => number): Sig | string {
   const dense = denseTaps(taps);
   if (!dense) return "sparse feedback (more zero gaps than taps)";
   // y[n] = u + Σ b_k·y[n−k]  ⇔  y[n] = u − Σ (−b_k)·y[n−k]; coefficients from lag 1
-  const coefs = Array.from({ length: dense.lag - 1 + dense.coefs.length }, (_, i) => (i + 1 < dense.lag ? 0 : -dense.coefs[i + 1 - dense.lag]!));
+  const coefs = Array.from({ length: dense.lag - 1 + dense.coefs.length }, (_, i) => (i + 1 < dense.lag ? 0 : negCoef(dense.coefs[i + 1 - dense.lag]!)));
   if (dense.lag - 1 > coefs.length - (dense.lag - 1)) return "sparse feedback (more zero gaps than taps)";
-  return sig.iir(buildSum(input), coefs.map((c) => sig.float(c)));
+  return sig.iir(buildSum(combineTerms(input)), coefs.map(coefSignal));
 }
 
 export const iirRevealPass = definePass({

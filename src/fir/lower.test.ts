@@ -64,7 +64,7 @@ describe("revealed filters on every backend", () => {
     const o = optimizeProgram(p, passes);
     const kinds = reachable(o.program.outputs).map((s) => s.kind);
     expect(kinds.filter((k) => k === "fir").length).toBeGreaterThanOrEqual(4);
-    expect(kinds.filter((k) => k === "iir").length).toBeGreaterThanOrEqual(2); // fi.lowpass (coefficients computed from the sample rate) is not revealed yet
+    expect(kinds.filter((k) => k === "iir").length).toBeGreaterThanOrEqual(4); // tf2, fi.iir, and fi.lowpass(4)'s two sections (gains computed from the sample rate)
     const inputs = [(() => Float64Array.from({ length: n }, (_, t) => (t === 0 ? 1 : 0)))()];
     const before = evaluate(p.outputs, { samples: n, inputs });
     const after = evaluate(o.program.outputs, { samples: n, inputs });
