@@ -8,7 +8,7 @@
 // including NaN, ±0 and infinities unless `finite`), inputs, every binary
 // operator, math functions, casts, delays (one-sample, constant and
 // signal-driven amounts, prefix), select2, tables (rdtable and rwtable),
-// waveforms, sliders and buttons, and recursion groups of 1 to 3 signals whose
+// waveforms, sliders and buttons, fir and iir filters, and recursion groups of 1 to 3 signals whose
 // bodies read their projections through delay1 (groups may nest, and inner
 // groups may read the outer group's signals). Every generated graph passes
 // the verifier and can be evaluated.
@@ -35,7 +35,7 @@ export interface ArbOptions {
   readonly inputs?: number;
 }
 
-const OPS = 20;
+const OPS = 21;
 
 export function buildGraph(instrs: readonly Instr[], inputs = 2): Sig[] {
   let k = 0;
@@ -120,6 +120,12 @@ export function buildGraph(instrs: readonly Instr[], inputs = 2): Sig[] {
       case 19:
         pool.push(sig.ffun("sinf", "float", ["float"], [x], "<math.h>"));
         break;
+      case 20: {
+        // explicit filters, coefficients from the pool (any rate, any nature)
+        const coefs = [y, z, sig.float(ins.f), sig.int(ins.i)].slice(0, ins.i & 3 || (ins.op & 1 ? 0 : 1));
+        pool.push(ins.c % 2 && coefs.length ? sig.fir(x, coefs) : sig.iir(x, coefs));
+        break;
+      }
     }
   };
   const pool: Sig[] = [sig.input(0), sig.int(1), sig.float(0.25)];
