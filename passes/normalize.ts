@@ -17,7 +17,8 @@ export const normalizePass = definePass({
     exact: false,
     tolerance: 1e-9,
     finiteOnly: true,
-    why: "gathers float terms and constants as Faust does (no other reassociation); x*0 → 0 and x-x → 0 hold for finite x only",
+    why: "gathers float terms and constants as Faust does (no other reassociation); x*0 → 0 and x-x → 0 hold for finite x only; a control factor moved out of a delay assumes the control still, as Faust does",
+    controlsHeld: true,
   },
   run(graph) {
     const outputs = normalize(graph.outputs);

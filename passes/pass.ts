@@ -50,8 +50,23 @@ export const stringOption = (dflt: string, help: string) => ({ type: "string", d
  * the outputs before it exactly, or within `tolerance` relative to each
  * output's peak (at least 1). `finiteOnly`: the promise holds when every value
  * computed is finite (identities such as x*0 → 0 fail on NaN and ±∞).
+ * `controlsHeld`: it holds while controls stay still.
  */
-export type Semantics = { readonly exact: true } | { readonly exact: false; readonly tolerance: number; readonly finiteOnly: boolean; readonly why: string };
+export type Semantics =
+  | { readonly exact: true }
+  | {
+      readonly exact: false;
+      readonly tolerance: number;
+      readonly finiteOnly: boolean;
+      readonly why: string;
+      /**
+       * The promise holds while the controls do not move (Faust's own
+       * assumption when it moves a control-rate factor out of a delay:
+       * `(k*x)@n → k*(x@n)`); the property test then holds each control at
+       * one random value for the whole rendering.
+       */
+      readonly controlsHeld?: boolean;
+    };
 
 export interface PassResult {
   readonly changed: boolean;

@@ -53,7 +53,7 @@ export function listRegistry(): string {
   const lines: string[] = [];
   const w = Math.max(...PASSES.map((p) => p.name.length));
   for (const p of PASSES) {
-    const bound = p.semantics.exact ? "exact" : `within ${p.semantics.tolerance} of the peak${p.semantics.finiteOnly ? " for finite values" : ""}`;
+    const bound = p.semantics.exact ? "exact" : `within ${p.semantics.tolerance} of the peak${p.semantics.finiteOnly ? " for finite values" : ""}${p.semantics.controlsHeld ? " while controls are still" : ""}`;
     const opts = Object.entries(p.options).map(([k, d]) => `${k}=${d.type === "enum" ? d.values.join("|") : d.type} (default ${String(d.default)}: ${d.help})`);
     lines.push(`${p.name.padEnd(w)}  ${p.summary} [${bound}]${opts.length ? `; options: ${opts.join("; ")}` : ""}`);
   }

@@ -137,9 +137,12 @@ export function runSemanticsCheck(
   }
 
   const inputs = stimulusInputs(graph.inputs, stimulus);
-  const controls = stimulusControls(graph.outputs, stimulus);
-  const opts = { samples: stimulus.samples, inputs, controls };
   const sem = pass.semantics;
+  const moving = stimulusControls(graph.outputs, stimulus);
+  // a pass whose promise assumes still controls sees each control held at the value of its first move
+  const held = !sem.exact && sem.controlsHeld;
+  const controls = held ? Object.fromEntries(Object.entries(moving).map(([a, f]) => [a, () => f(Math.max(1, stimulus.period))])) : moving;
+  const opts = { samples: stimulus.samples, inputs, controls };
   let before: Float64Array[];
   try {
     if (!sem.exact) {
