@@ -43,7 +43,7 @@ import { type Section, filterCascadeDF1, scaleSections, tfToSos } from "../analy
 import { analysisLength, chooseStructures, estimateUniform } from "../analyses/zdomain/errors.ts";
 import { STRUCTURES } from "../analyses/zdomain/structures.ts";
 import { boolOption, definePass, enumOption, floatOption, intOption, rewritten } from "./pass.ts";
-import { type Cascade, recordSection, substituteAll } from "./sections.ts";
+import { type Cascade, recordSection, sectionOf, substituteAll } from "./sections.ts";
 
 export type FactorPairing = "nearest" | "keep_odd";
 export type FactorOrder = "up" | "down" | "keep";
@@ -62,6 +62,8 @@ export interface FactorOptions {
    * (default 0: always). Stages of higher order are always factored.
    */
   readonly minGain?: number;
+  /** Only regions whose stages are all of order ≤ 2 and that hold no recorded section (realize<recognise=true>). */
+  readonly secondOrderOnly?: boolean;
 }
 
 /** Stages of higher order (numerator or denominator) are left alone. */
@@ -231,6 +233,7 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
       leave("no path from its input to its output");
       continue;
     }
+    if (opts.secondOrderOnly && (r.members.some((m) => sectionOf(m) !== undefined) || pair.stages.some((st) => st.a.length > 3))) continue;
     const firStage = (st: Stage<number>) => st.a.length <= 1;
     if (!opts.fir && pair.stages.every(firStage)) {
       leave("a FIR filter (no recursion): kept as its direct-form taps (fir=false)");

@@ -29,7 +29,10 @@ import { reachable, type SignalGraph } from "../src/signals/graph.ts";
 import { freshRecName, sig, spanOf, type Sig } from "../src/signals/signal.ts";
 import { type CascadeChoice, analysisLength, chooseStructures, estimateUniform } from "../analyses/zdomain/errors.ts";
 import { type Realization, type StructureKind, STRUCTURES, checkStability, designFromSection, isRefusal } from "../analyses/zdomain/structures.ts";
-import { definePass, enumOption, rewritten } from "./pass.ts";
+import { boolOption, definePass, enumOption, rewritten } from "./pass.ts";
+import { ltiRegionsAnalysis } from "../analyses/lti-regions.ts";
+import { computeTransfer } from "../analyses/transfer.ts";
+import { biquadFactor, candidates } from "./biquad-factor.ts";
 import { type Cascade, sectionOf, type SectionRecord, substituteAll } from "./sections.ts";
 
 export type StructureOption = "auto" | StructureKind;
@@ -225,11 +228,21 @@ export const realizePass = definePass({
   summary: "re-emit the second-order sections biquad-factor produced in a chosen structure (auto: the best float32 noise estimate among the stable ones)",
   options: {
     structure: enumOption(["auto", "df1", "df2t", "svf", "tpt", "coupled", "delta"], "auto", "the section structure (auto: chosen per section by the float32 error estimate)"),
+    recognise: boolOption(false, "also realize hand-written recursions of order ≤ 2 with constant coefficients (factored first, as biquad-factor does)"),
   },
   positional: "structure",
   semantics: { exact: false, tolerance: 1e-6, finiteOnly: true, why: "each structure realizes the same section (within 1e-9 in double), with a different rounding" },
-  run(graph, _am, opts) {
-    const r = realizeSections(graph, opts.structure);
-    return rewritten(graph, r.roots, [], r.stats, r.remarks);
+  run(graph, am, opts) {
+    let g = graph;
+    const pre: Diagnostic[] = [];
+    if (opts.recognise) {
+      // second-order recursions written by hand: recorded as biquad-factor would, then realized below
+      const regions = am.get(ltiRegionsAnalysis);
+      const f = biquadFactor(graph, regions, computeTransfer(candidates(regions, false)), { secondOrderOnly: true });
+      g = { inputs: graph.inputs, outputs: f.roots };
+      pre.push(...f.remarks.filter((d) => d.code === "FL820"));
+    }
+    const r = realizeSections(g, opts.structure);
+    return rewritten(graph, r.roots, [], r.stats, [...pre, ...r.remarks]);
   },
 });
