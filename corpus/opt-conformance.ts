@@ -4,7 +4,7 @@
 // (corpus/library-manifest.json), compiled by faustlab with and without the
 // pipeline (compileFir's `passes`), rendered by the JS backend in double over
 // 4096 samples with a unit impulse and, for programs with inputs, the noise
-// signal of src/difftest.ts: how many agree within 1e-9 of each output's peak,
+// signal of src/difftest.ts: how many agree within 1e-9 (`-tolerance T`) of each output's peak,
 // how many are bit-identical (NaN equal to NaN, -0 unlike +0), and the others
 // by name with their first differing sample. The baseline is the program's
 // second compilation in the process: the first one may round differently
@@ -28,7 +28,8 @@ import { instances } from "../passes/registry.ts";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, "..", "out");
 const SAMPLES = 4096;
-const TOLERANCE = 1e-9;
+/** `-tolerance T` (default 1e-9): the bound relative to each output's peak. */
+let TOLERANCE = 1e-9;
 
 type Verdict =
   | { readonly status: "identical" | "close"; readonly error: number; readonly coldDiffers: boolean }
@@ -107,6 +108,8 @@ const args = process.argv.slice(2);
 const limitAt = args.indexOf("-limit");
 /** `-limit N`: only the first N programs of each set (a quick look). */
 const limit = limitAt >= 0 ? Number(args.splice(limitAt, 2)[1]) : Infinity;
+const tolAt = args.indexOf("-tolerance");
+if (tolAt >= 0) TOLERANCE = Number(args.splice(tolAt, 2)[1]);
 const pipeline = args.find((a) => !a.startsWith("-")) ?? "O1";
 /** The passes the pipeline runs (a named pipeline expanded). */
 const expanded = instances(pipeline)
