@@ -30,6 +30,11 @@ export interface Analysis<T> {
   print(result: T, ctx: PrintContext): string;
 }
 
+/** What the pipeline runs for: the sample precision of the program being compiled, when known. */
+export interface PipelineContext {
+  readonly precision?: "single" | "double";
+}
+
 /** What a pass keeps valid: every analysis, or those named. */
 export type Preserved = "all" | readonly string[];
 
@@ -38,7 +43,11 @@ export class AnalysisManager {
   /** Number of analysis computations (not cache hits), for statistics and tests. */
   computations = 0;
 
-  constructor(private current: SignalGraph) {}
+  constructor(
+    private current: SignalGraph,
+    /** The compilation's context (precision), for passes whose decisions depend on it. */
+    readonly context: PipelineContext = {},
+  ) {}
 
   get graph(): SignalGraph {
     return this.current;

@@ -42,7 +42,7 @@ import { impulseResponse, impulseResponseDD } from "../analyses/zdomain/poly.ts"
 import { type Section, filterCascadeDF1, scaleSections, tfToSos } from "../analyses/zdomain/sos.ts";
 import { analysisLength, chooseStructures, estimateUniform } from "../analyses/zdomain/errors.ts";
 import { STRUCTURES } from "../analyses/zdomain/structures.ts";
-import { boolOption, definePass, enumOption, floatOption, intOption, rewritten } from "./pass.ts";
+import { boolOption, definePass, enumOption, floatOption, intOption, rewritten, unchanged } from "./pass.ts";
 import { type Cascade, recordSection, sectionOf, substituteAll } from "./sections.ts";
 
 export type FactorPairing = "nearest" | "keep_odd";
@@ -363,10 +363,13 @@ export const biquadFactorPass = definePass({
     scale: enumOption(["none", "l2", "linf"], "none", "Jackson scaling of the partial cascades"),
     "sample-rate": intOption(DEFAULT_SAMPLE_RATE, "the sample rate at which constant coefficients are evaluated (guarded at run time)", { min: 1 }),
     fir: boolOption(false, "factor FIR stages too (default: they stay direct-form taps)"),
+    precisions: enumOption(["single", "all"], "single", "rewrite programs compiled in single precision only (in double the source's structure is accurate and its rounding is kept), or all"),
     "min-gain": floatOption(0, "rewrite regions of order-2 stages only when the float32 estimate gains this many dB over direct form I", { min: 0 }),
   },
   semantics: { exact: false, tolerance: 1e-6, finiteOnly: true, why: "the sections are the roots of each stage's double coefficients, checked to reproduce its impulse response within 1e-8 of its peak; the rounding of the new arithmetic differs" },
   run(graph, am, opts) {
+    if (opts.precisions === "single" && am.context.precision === "double")
+      return unchanged(graph, {}, [diag("FL800", { pass: "biquad-factor", message: "the program is compiled in double precision: its filters keep their structure (precisions=all factors them too)" })]);
     const regions = am.get(ltiRegionsAnalysis);
     // transfer functions of the candidate regions only (an FFT's large MIMO region costs seconds)
     const transfers = computeTransfer(candidates(regions, opts.fir), { sampleRate: opts["sample-rate"] });

@@ -13,7 +13,7 @@
 // exception is reported as FL707 naming the pass.
 
 import { performance } from "node:perf_hooks";
-import { AnalysisManager } from "../analyses/analysis.ts";
+import { AnalysisManager, type PipelineContext } from "../analyses/analysis.ts";
 import { DiagnosticError, diag, type Diagnostic } from "../src/diagnostics.ts";
 import { reachable, type SignalGraph } from "../src/signals/graph.ts";
 import { printSignals } from "../src/signals/print.ts";
@@ -25,6 +25,8 @@ export interface RunOptions {
   readonly verify?: boolean;
   /** Called with the graph's text after every pass (`-print-after-all`). */
   readonly printAfter?: (pass: string, text: string) => void;
+  /** The compilation's context (precision), given to the passes through the analysis manager. */
+  readonly context?: PipelineContext;
   /** Called with the text a pass prints (the `print` pseudo-pass). */
   readonly onText?: (text: string) => void;
 }
@@ -69,7 +71,7 @@ export function runPipeline(graph: SignalGraph, instances: readonly PassInstance
     const bad = verifySignals(graph.outputs);
     if (bad.length) throw new DiagnosticError(bad.slice(0, 5).map((p) => p.diagnostic));
   }
-  const am = new AnalysisManager(graph);
+  const am = new AnalysisManager(graph, opts.context);
   const records: PassRecord[] = [];
   let current = graph;
   for (const inst of instances) {

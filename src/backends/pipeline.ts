@@ -35,7 +35,7 @@ export function compileFir(source: ProgramSource, opts: FirCompileOptions = {}):
   let p = compileSignals(source, { ...opts, precision });
   for (const w of p.warnings) opts.onWarning?.(w);
   if (opts.passes !== undefined) {
-    const o = optimizeProgram(p, opts.passes);
+    const o = optimizeProgram(p, opts.passes, { context: { precision } });
     for (const r of o.run.records) for (const d of r.remarks) opts.onRemark?.(d);
     p = o.program;
   }

@@ -84,6 +84,8 @@ export const optCommand: Command = {
     }
     const graph = readGraph(file, args, io);
     const run = runPipeline(graph, flattenPipeline(pipeline), {
+      // Faust source is compiled in the precision -double selects; signal IR has none
+      context: file.endsWith(".dsp") ? { precision: args.flags.has("double") ? "double" : "single" } : {},
       verify: args.flags.has("verify-each") || verifyByDefault(),
       onText: (t) => io.out(t),
       printAfter: args.flags.has("print-after-all") ? (pass, t) => io.err(`; *** signal graph after ${pass} ***\n${t}`) : undefined,
