@@ -142,6 +142,15 @@ function nodeHash(s: Sig, childHash: (c: Sig) => number): number {
 export function structuralHash(root: Sig): number {
   const h0 = stored(root);
   if (h0 >= 0) return h0;
+  if (root.kind !== "rec") {
+    // fast path: a node whose children (a projection's group) are hashed already
+    const cs = children(root);
+    if (cs.every((c) => stored(c) >= 0)) {
+      const h = nodeHash(root, stored);
+      store(root, h);
+      return h;
+    }
+  }
   // hashes depending on an undefined, unaliased group: valid for this call only
   const local = new Map<Sig, number>();
   const tainted = new Set<Sig>();
@@ -183,6 +192,7 @@ export function structuralHash(root: Sig): number {
       } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
       continue;
     }
+    const vEdges = cs;
     work.pop();
     if (work.length) {
       const u = work[work.length - 1]![0];
@@ -196,8 +206,8 @@ export function structuralHash(root: Sig): number {
       comp.push(w);
       if (w === v) break;
     }
-    if (comp.length === 1 && !edges(v).includes(v)) {
-      const taint = (v.kind === "rec" && !aliases.has(v) && !isRecDefined(v)) || edges(v).some((c) => tainted.has(c));
+    if (comp.length === 1 && !vEdges.includes(v)) {
+      const taint = (v.kind === "rec" && !aliases.has(v) && !isRecDefined(v)) || (tainted.size > 0 && vEdges.some((c) => tainted.has(c)));
       put(v, nodeHash(v, get), taint);
     } else hashCycle(comp, get, put, tainted);
   }
