@@ -84,9 +84,11 @@ function holds(pass: AnyPass, options: fc.Arbitrary<Record<string, OptionValue>>
       const cx = checkPassSemantics(pass, opts, g, st);
       if (cx) throw new Error(formatCounterexample(cx));
     }),
-    { numRuns: runs },
+    // seeded, so `npm test` is reproducible; SEM_SEED=random (or a number) explores other graphs
+    { numRuns: runs, ...(SEED === undefined ? {} : { seed: SEED }) },
   );
 }
+const SEED: number | undefined = process.env.SEM_SEED === "random" ? undefined : Number(process.env.SEM_SEED ?? 20261125);
 
 const bound = (p: AnyPass) => (p.semantics.exact ? "bit-identical" : `within ${p.semantics.tolerance} of the peak${p.semantics.finiteOnly ? " for finite values" : ""}`);
 
