@@ -31,6 +31,8 @@
 // matches X's text (defined earlier in the file's order of matching, or
 // earlier in the same pattern). Variables are not allowed in CHECK-LABEL.
 
+import { editDistance } from "./pipeline.ts";
+
 export type DirectiveKind = "CHECK" | "NEXT" | "SAME" | "NOT" | "LABEL" | "EMPTY";
 
 const SUFFIX: Readonly<Record<string, DirectiveKind>> = { "": "CHECK", "-NEXT": "NEXT", "-SAME": "SAME", "-NOT": "NOT", "-LABEL": "LABEL", "-EMPTY": "EMPTY" };
@@ -251,19 +253,6 @@ export function substitute(word: string, file: string, dir: string): string {
   return word.replace(/%[sS%]/g, (m) => (m === "%s" ? file : m === "%S" ? dir : "%"));
 }
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0]!;
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = d[j]!;
-      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return d[b.length]!;
-}
 
 /** Parses a golden file's directives. Throws GoldenSyntaxError on a malformed file, including one that runs or checks nothing. */
 export function parseGolden(text: string, path: string): GoldenFile {

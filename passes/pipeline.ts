@@ -72,7 +72,8 @@ function tokenize(file: SourceFile): Tok[] {
 
 const NAME = /^[A-Za-z0-9_-]+$/;
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance (for "did you mean"). */
+export function editDistance(a: string, b: string): number {
   const d = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let prev = d[0]!;
