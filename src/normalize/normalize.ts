@@ -24,7 +24,7 @@
 // before its bodies are attached). Normalization is idempotent.
 
 import { DiagnosticError, diag } from "../diagnostics.ts";
-import { segments } from "../signals/graph.ts";
+import { segments, stronglyConnected } from "../signals/graph.ts";
 import {
   assertNever,
   children,
@@ -888,51 +888,8 @@ function readsProjections(from: readonly Sig[], groups: ReadonlySet<RecSig>, sta
  * bodies included), dependencies first (Tarjan's order), iteratively.
  */
 function components(roots: readonly Sig[]): Sig[][] {
-  const index = new Map<Sig, number>();
-  const low = new Map<Sig, number>();
-  const onStack = new Set<Sig>();
-  const stack: Sig[] = [];
   const out: Sig[][] = [];
-  let next = 0;
-  for (const root of roots) {
-    if (index.has(root)) continue;
-    const work: [Sig, readonly Sig[], number][] = [[root, children(root), 0]];
-    index.set(root, next);
-    low.set(root, next++);
-    stack.push(root);
-    onStack.add(root);
-    while (work.length) {
-      const top = work[work.length - 1]!;
-      const [v, cs, i] = top;
-      if (i < cs.length) {
-        top[2]++;
-        const w = cs[i]!;
-        if (!index.has(w)) {
-          index.set(w, next);
-          low.set(w, next++);
-          stack.push(w);
-          onStack.add(w);
-          work.push([w, children(w), 0]);
-        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-        continue;
-      }
-      work.pop();
-      if (work.length) {
-        const u = work[work.length - 1]![0];
-        low.set(u, Math.min(low.get(u)!, low.get(v)!));
-      }
-      if (low.get(v) === index.get(v)) {
-        const comp: Sig[] = [];
-        for (;;) {
-          const w = stack.pop()!;
-          onStack.delete(w);
-          comp.push(w);
-          if (w === v) break;
-        }
-        out.push(comp);
-      }
-    }
-  }
+  stronglyConnected(roots, children, (comp) => out.push(comp));
   return out;
 }
 

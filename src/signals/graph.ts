@@ -267,3 +267,63 @@ export function inputsRead(roots: readonly Sig[]): number {
   for (const s of reachable(roots)) if (s.kind === "input") n = Math.max(n, s.index + 1);
   return n;
 }
+
+/**
+ * Tarjan's strongly connected components over `edges`, iteratively (no JS
+ * recursion): `onComponent(comp, edgesOfHead)` is called for each component,
+ * dependencies first; `comp` ends with its head (the node the walk entered it
+ * by), `edgesOfHead` are that node's edges (a one-node component is a cycle
+ * when they include it). Nodes for which `skip` holds are neither entered nor
+ * reported (already handled by the caller); it is asked again for every edge,
+ * so a caller may mark nodes as handled from within `onComponent`.
+ */
+export function stronglyConnected(
+  roots: readonly Sig[],
+  edges: (s: Sig) => readonly Sig[],
+  onComponent: (comp: Sig[], edgesOfHead: readonly Sig[]) => void,
+  skip: (s: Sig) => boolean = () => false,
+): void {
+  const index = new Map<Sig, number>();
+  const low = new Map<Sig, number>();
+  const onStack = new Set<Sig>();
+  const stack: Sig[] = [];
+  let next = 0;
+  const enter = (w: Sig, work: [Sig, readonly Sig[], number][]) => {
+    index.set(w, next);
+    low.set(w, next++);
+    stack.push(w);
+    onStack.add(w);
+    work.push([w, edges(w), 0]);
+  };
+  for (const root of roots) {
+    if (index.has(root) || skip(root)) continue;
+    const work: [Sig, readonly Sig[], number][] = [];
+    enter(root, work);
+    while (work.length) {
+      const top = work[work.length - 1]!;
+      const [v, cs, i] = top;
+      if (i < cs.length) {
+        top[2]++;
+        const w = cs[i]!;
+        if (skip(w)) continue;
+        if (!index.has(w)) enter(w, work);
+        else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const u = work[work.length - 1]![0];
+        low.set(u, Math.min(low.get(u)!, low.get(v)!));
+      }
+      if (low.get(v) !== index.get(v)) continue;
+      const comp: Sig[] = [];
+      for (;;) {
+        const w = stack.pop()!;
+        onStack.delete(w);
+        comp.push(w);
+        if (w === v) break;
+      }
+      onComponent(comp, cs);
+    }
+  }
+}

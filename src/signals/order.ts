@@ -35,6 +35,7 @@
 // no JS recursion along the graph.
 
 import { children, encodeParam, fieldsOf, isRecDefined, recArity, type RecSig, type Sig } from "./signal.ts";
+import { stronglyConnected } from "./graph.ts";
 
 // ---------------------------------------------------------------------------
 // Hash mixing: two 32-bit lanes combined into a 53-bit safe integer
@@ -166,51 +167,18 @@ export function structuralHash(root: Sig): number {
   };
   const done = (c: Sig) => stored(c) >= 0 || local.has(c);
 
-  const index = new Map<Sig, number>();
-  const low = new Map<Sig, number>();
-  const onStack = new Set<Sig>();
-  const stack: Sig[] = [];
-  let next = 0;
-  const work: [Sig, readonly Sig[], number][] = [[root, edges(root), 0]];
-  index.set(root, next);
-  low.set(root, next++);
-  stack.push(root);
-  onStack.add(root);
-  while (work.length) {
-    const top = work[work.length - 1]!;
-    const [v, cs, i] = top;
-    if (i < cs.length) {
-      top[2]++;
-      const w = cs[i]!;
-      if (done(w)) continue;
-      if (!index.has(w)) {
-        index.set(w, next);
-        low.set(w, next++);
-        stack.push(w);
-        onStack.add(w);
-        work.push([w, edges(w), 0]);
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-      continue;
-    }
-    const vEdges = cs;
-    work.pop();
-    if (work.length) {
-      const u = work[work.length - 1]![0];
-      low.set(u, Math.min(low.get(u)!, low.get(v)!));
-    }
-    if (low.get(v) !== index.get(v)) continue;
-    const comp: Sig[] = [];
-    for (;;) {
-      const w = stack.pop()!;
-      onStack.delete(w);
-      comp.push(w);
-      if (w === v) break;
-    }
-    if (comp.length === 1 && !vEdges.includes(v)) {
-      const taint = (v.kind === "rec" && !aliases.has(v) && !isRecDefined(v)) || (tainted.size > 0 && vEdges.some((c) => tainted.has(c)));
-      put(v, nodeHash(v, get), taint);
-    } else hashCycle(comp, get, put, tainted);
-  }
+  stronglyConnected(
+    [root],
+    edges,
+    (comp, vEdges) => {
+      const v = comp[comp.length - 1]!;
+      if (comp.length === 1 && !vEdges.includes(v)) {
+        const taint = (v.kind === "rec" && !aliases.has(v) && !isRecDefined(v)) || (tainted.size > 0 && vEdges.some((c) => tainted.has(c)));
+        put(v, nodeHash(v, get), taint);
+      } else hashCycle(comp, get, put, tainted);
+    },
+    done,
+  );
   return get(root);
 }
 
