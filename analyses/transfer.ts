@@ -36,6 +36,7 @@ import { typeOf } from "../src/signals/types.ts";
 import type { Analysis, PrintContext } from "./analysis.ts";
 import type { LocalForm, Term } from "./linearity.ts";
 import { ltiRegionsAnalysis, type Region, type RegionsResult } from "./lti-regions.ts";
+import { compareSignals } from "../src/signals/order.ts";
 
 // ---------------------------------------------------------------------------
 // Fields: numbers, and symbolic expressions over parameter nodes
@@ -82,6 +83,15 @@ const NUM: Field<number> = {
 const MAX_TERMS = 256;
 class SymbolicTooLarge extends Error {}
 
+/** Monomials by their factors in structural order, then powers. */
+function compareMonos(a: Mono, b: Mono): number {
+  for (let i = 0; i < Math.min(a.f.length, b.f.length); i++) {
+    const c = compareSignals(a.f[i]![0], b.f[i]![0]) || a.f[i]![1] - b.f[i]![1];
+    if (c) return c;
+  }
+  return a.f.length - b.f.length;
+}
+/** Identity of a monomial's factors (node identity within this process). */
 const monoKey = (m: Mono) => m.f.map(([s, p]) => `${s.id}^${p}`).join("*");
 function normalizeTerms(ms: Iterable<Mono>): Expr {
   const acc = new Map<string, Mono>();
@@ -92,14 +102,18 @@ function normalizeTerms(ms: Iterable<Mono>): Expr {
     acc.set(k, o ? { c: o.c + m.c, f: m.f } : m);
   }
   if (acc.size > MAX_TERMS) throw new SymbolicTooLarge();
-  const terms = [...acc.entries()].filter(([, m]) => m.c !== 0).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, m]) => m);
+  // in a structural order (never by node id: the printed and rebuilt coefficients must not depend on the process's history)
+  const terms = [...acc.entries()]
+    .filter(([, m]) => m.c !== 0)
+    .sort((x, y) => compareMonos(x[1], y[1]) || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+    .map(([, m]) => m);
   return { terms };
 }
 function mulMono(a: Mono, b: Mono, sign: 1 | -1 = 1): Mono {
   const pw = new Map<Sig, number>();
   for (const [s, p] of a.f) pw.set(s, (pw.get(s) ?? 0) + p);
   for (const [s, p] of b.f) pw.set(s, (pw.get(s) ?? 0) + sign * p);
-  const f = [...pw].filter(([, p]) => p !== 0).sort((x, y) => x[0].id - y[0].id);
+  const f = [...pw].filter(([, p]) => p !== 0).sort((x, y) => compareSignals(x[0], y[0]) || x[0].id - y[0].id);
   return { c: sign === 1 ? a.c * b.c : a.c / b.c, f };
 }
 const num = (v: number): Expr => normalizeTerms([{ c: v, f: [] }]);
