@@ -11,8 +11,8 @@
 // object, so "the same graph" is object identity. Results of analyses are
 // read-only by contract.
 
-import type { SignalGraph } from "../src/signals/graph.ts";
-import type { Sig } from "../src/signals/signal.ts";
+import type { SignalGraph } from "../src/core/signals/graph.ts";
+import type { Sig } from "../src/core/signals/signal.ts";
 
 /** How printed analysis results name the nodes: the local names (`%3`) of the graph's canonical text. */
 export interface PrintContext {

@@ -1,17 +1,17 @@
 // The basic analyses every pass can ask for:
 //
 //   types      Faust's sigtype of every node (nature, variability, computability)
-//   intervals  the value interval of every node (src/normalize/intervals.ts, Faust's assumptions)
+//   intervals  the value interval of every node (src/core/signals/intervals.ts, Faust's assumptions)
 //   uses       how many times each node is used as an operand (fan-out), counting every edge
 //   stats      counts of nodes by kind, recursion groups, delay-line memory
 //
 // Each prints one line per node in the canonical text order (`%n: …`), so a
 // golden test can CHECK a node's fact by its local name.
 
-import { analyzeIntervals, checkProgram, showInterval, type Interval } from "../src/normalize/intervals.ts";
-import { reachable, segments, type SignalGraph } from "../src/signals/graph.ts";
-import { children, type Kind, type Sig } from "../src/signals/signal.ts";
-import { showType, typeOf, type SigType } from "../src/signals/types.ts";
+import { analyzeIntervals, checkProgram, showInterval, type Interval } from "../src/core/signals/intervals.ts";
+import { reachable, segments, type SignalGraph } from "../src/core/signals/graph.ts";
+import { children, type Kind, type Sig } from "../src/core/signals/signal.ts";
+import { showType, typeOf, type SigType } from "../src/core/signals/types.ts";
 import type { Analysis, PrintContext } from "./analysis.ts";
 
 /** The graph's nodes in canonical print order (the order of the `%n` names). */

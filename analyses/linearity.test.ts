@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { compileSignals } from "../src/driver.ts";
-import type { SignalGraph } from "../src/signals/graph.ts";
-import { printSignalsNamed } from "../src/signals/print.ts";
-import { sig, type Sig } from "../src/signals/signal.ts";
+import { compileSignals } from "../src/driver/signals.ts";
+import type { SignalGraph } from "../src/core/signals/graph.ts";
+import { printSignalsNamed } from "../src/core/signals/print.ts";
+import { sig, type Sig } from "../src/core/signals/signal.ts";
 import { computeLinearity, linearityRemarks, type NodeLinearity } from "./linearity.ts";
 import { findRegions } from "./lti-regions.ts";
 

@@ -24,10 +24,10 @@
 // Affine terms (x + 1) count as linear here: the input-independent addend is
 // simply another input of the region that contains the sum.
 
-import { diag, type Diagnostic } from "../src/diagnostics.ts";
-import { segments, type SignalGraph } from "../src/signals/graph.ts";
-import { assertNever, children, spanOf, type Sig } from "../src/signals/signal.ts";
-import { typeOf, type Variability } from "../src/signals/types.ts";
+import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
+import { segments, type SignalGraph } from "../src/core/signals/graph.ts";
+import { assertNever, children, spanOf, type Sig } from "../src/core/signals/signal.ts";
+import { typeOf, type Variability } from "../src/core/signals/types.ts";
 import type { Analysis, PrintContext } from "./analysis.ts";
 import { printOrder } from "./basic.ts";
 

@@ -17,9 +17,9 @@
 // are the sections as the source wrote them (transfer.ts keeps that
 // factorization).
 
-import type { SignalGraph } from "../src/signals/graph.ts";
-import { children, type RecSig, type Sig } from "../src/signals/signal.ts";
-import { typeOf } from "../src/signals/types.ts";
+import type { SignalGraph } from "../src/core/signals/graph.ts";
+import { children, type RecSig, type Sig } from "../src/core/signals/signal.ts";
+import { typeOf } from "../src/core/signals/types.ts";
 import type { Analysis, PrintContext } from "./analysis.ts";
 import { printOrder } from "./basic.ts";
 import { linearityAnalysis, type LinearityResult, type LocalForm } from "./linearity.ts";

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileSignals } from "../src/driver.ts";
-import { arbSignalGraph } from "../src/signals/arbitrary.ts";
-import { evaluate } from "../src/signals/evaluate.ts";
-import { inputsRead, type SignalGraph } from "../src/signals/graph.ts";
-import { freshRecName, sig, type Sig } from "../src/signals/signal.ts";
+import { compileSignals } from "../src/driver/signals.ts";
+import { arbSignalGraph } from "../src/harness/arbitrary/signals.ts";
+import { evaluate } from "../src/core/signals/evaluate.ts";
+import { inputsRead, type SignalGraph } from "../src/core/signals/graph.ts";
+import { freshRecName, sig, type Sig } from "../src/core/signals/signal.ts";
 import { computeLinearity } from "./linearity.ts";
 import { findRegions } from "./lti-regions.ts";
 import { computeTransfer, evalExpr, exprToSig, impulseResponse, impulseResponseStages, type PairTransfer, type RegionTransfer } from "./transfer.ts";

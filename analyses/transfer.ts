@@ -29,14 +29,14 @@
 // its parameters live. Symbolic transfers are limited to small pairs
 // (`maxSymbolicStates`).
 
-import { evaluate } from "../src/signals/evaluate.ts";
-import type { SignalGraph } from "../src/signals/graph.ts";
-import { sig, type RecSig, type Sig } from "../src/signals/signal.ts";
-import { typeOf } from "../src/signals/types.ts";
+import { evaluate } from "../src/core/signals/evaluate.ts";
+import type { SignalGraph } from "../src/core/signals/graph.ts";
+import { sig, type RecSig, type Sig } from "../src/core/signals/signal.ts";
+import { typeOf } from "../src/core/signals/types.ts";
 import type { Analysis, PrintContext } from "./analysis.ts";
 import type { LocalForm, Term } from "./linearity.ts";
 import { ltiRegionsAnalysis, type Region, type RegionsResult } from "./lti-regions.ts";
-import { compareSignals } from "../src/signals/order.ts";
+import { compareSignals } from "../src/core/signals/order.ts";
 
 // ---------------------------------------------------------------------------
 // Fields: numbers, and symbolic expressions over parameter nodes

@@ -6,9 +6,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileSignals } from "../src/driver.ts";
-import { extractLibraryTests } from "../src/libtests.ts";
-import { compileReference } from "../src/reference.ts";
+import { compileSignals } from "../src/driver/signals.ts";
+import { extractLibraryTests } from "../src/driver/libtests.ts";
+import { compileReference } from "../src/harness/oracle.ts";
 import { bestOf, type BenchResult } from "./types.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

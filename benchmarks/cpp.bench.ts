@@ -2,7 +2,7 @@
 // (Debian's faust 2.54.9: `apt-get install faust`), on the same programs
 // (benchmarks/programs.ts), float and double, blocks of 128 and 512.
 //
-// faust is given `-I <faustwasm's libraries>` (src/stdlib.ts), which it
+// faust is given `-I <faustwasm's libraries>` (src/driver/stdlib.ts), which it
 // searches before its own older ones, so both compilers see the same library
 // code. Per program and precision, both classes go into ONE translation unit
 // with one driver (`bench<D>`: init(44100), noise on every input, blocks,
@@ -15,9 +15,9 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { compileFir } from "../src/backends/pipeline.ts";
-import { cppSource } from "../src/backends/cpp.ts";
-import { stdlibDir } from "../src/stdlib.ts";
+import { compileFir } from "../src/driver/compile.ts";
+import { cppSource } from "../src/chain/backends/cpp.ts";
+import { stdlibDir } from "../src/driver/stdlib.ts";
 import { BACKEND_PROGRAMS, BENCH_PASSES, benchPassesNote } from "./programs.ts";
 import type { BenchResult } from "./types.ts";
 

@@ -2,8 +2,8 @@
 // wasm output, same programs, float (single precision), blocks of 512, inputs
 // held at 0.5, controls at their defaults. Also the FIR interpreter, for scale.
 
-import { compileFir, instantiate } from "../src/backends/pipeline.ts";
-import { compileReference, instantiateReference } from "../src/reference.ts";
+import { compileFir, instantiate } from "../src/driver/compile.ts";
+import { compileReference, instantiateReference } from "../src/harness/oracle.ts";
 import { bestOf, type BenchResult } from "./types.ts";
 
 const programs: [string, string][] = [

@@ -4,10 +4,10 @@
 // their nodes already interned: the first (cold) run is reported too.
 
 import fs from "node:fs";
-import { SourceFile } from "../src/diagnostics.ts";
-import { lex } from "../src/frontend/lexer.ts";
-import { parseSource } from "../src/frontend/parser.ts";
-import { stdlibFiles } from "../src/stdlib.ts";
+import { SourceFile } from "../src/core/diagnostics.ts";
+import { lex } from "../src/chain/frontend/lexer.ts";
+import { parseSource } from "../src/chain/frontend/parser.ts";
+import { stdlibFiles } from "../src/driver/stdlib.ts";
 import type { BenchResult } from "./types.ts";
 
 const RUNS = 7;

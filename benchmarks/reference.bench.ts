@@ -3,7 +3,7 @@
 // libfaust does) and render throughput of its wasm output. These are the
 // figures faustlab's own front end and backends are compared with.
 
-import { compileReference, instantiateReference } from "../src/reference.ts";
+import { compileReference, instantiateReference } from "../src/harness/oracle.ts";
 import { bestOf, type BenchResult } from "./types.ts";
 
 const programs: [string, string][] = [

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { writeFileAtomic } from "../src/fsutil.ts";
+import { writeFileAtomic } from "../src/core/fsutil.ts";
 import type { BenchResult } from "./types.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,5 +1,5 @@
 // faustlab's wasm against the real compiler's wasm (libfaust 2.88.0 in this
-// process, src/reference.ts), on the same programs (benchmarks/programs.ts),
+// process, src/harness/oracle.ts), on the same programs (benchmarks/programs.ts),
 // float and double, blocks of 128 and 512. Both modules run in the same
 // driver (instantiateReference: buffers after the struct, compute(dsp, count,
 // ins, outs)), the same noise on every input, controls at their defaults.
@@ -7,9 +7,9 @@
 // busy machine hurts both alike. Each program gives three figures: faustlab
 // M samples/s, reference M samples/s, and the ratio faustlab / reference.
 
-import { compileFir } from "../src/backends/pipeline.ts";
-import { wasmReference } from "../src/backends/wasm.ts";
-import { compileReference, instantiateReference, type CompiledReference } from "../src/reference.ts";
+import { compileFir } from "../src/driver/compile.ts";
+import { wasmReference } from "../src/chain/backends/wasm.ts";
+import { compileReference, instantiateReference, type CompiledReference } from "../src/harness/oracle.ts";
 import { BACKEND_PROGRAMS, BENCH_PASSES, benchPassesNote, noise } from "./programs.ts";
 import type { BenchResult } from "./types.ts";
 

@@ -3,6 +3,5 @@
 import { register } from "tsx/esm/api";
 
 register();
-const { main } = await import("../src/cli.ts");
-await import("../reports/commands.ts"); // registers the report commands
+const { main } = await import("../src/cli/cli.ts");
 process.exitCode = await main(process.argv.slice(2));

@@ -2,7 +2,7 @@
 // program of the corpus and every library test against the reference
 // compiler's recorded verdicts (corpus/manifest.json,
 // corpus/library-manifest.json). Part 2 is the differential run of faustlab
-// against the reference (src/difftest.ts): every accepted program of both
+// against the reference (src/harness/difftest.ts): every accepted program of both
 // sets compiled by faustlab and by the reference, rendered in double over
 // 4096 samples by the reference and by the five backends (js, interp, wasm,
 // c, cpp); the JS backend's samples compared with the reference's (1e-9),
@@ -17,10 +17,10 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import fs from "node:fs";
-import { writeFileAtomic } from "../src/fsutil.ts";
-import { extractLibraryTests } from "../src/libtests.ts";
-import { compileReference } from "../src/reference.ts";
-import { DIFF_BACKENDS, describeResult, diffPrograms, type DiffBackend, type DiffProgram } from "../src/difftest.ts";
+import { writeFileAtomic } from "../src/core/fsutil.ts";
+import { extractLibraryTests } from "../src/driver/libtests.ts";
+import { compileReference } from "../src/harness/oracle.ts";
+import { DIFF_BACKENDS, describeResult, diffPrograms, type DiffBackend, type DiffProgram } from "../src/harness/difftest.ts";
 import { errorSummary, type LibraryManifest } from "./make-library-manifest.ts";
 import { describeProgram, expectedErrors, listPrograms, readManifest } from "./manifest.ts";
 

@@ -5,20 +5,20 @@
 //
 // For each library test: its largest difference between the C backend and
 // the JS backend (double, 4,096 samples, unit impulse on every input, scaled
-// by the output's peak above 1, as src/difftest.ts does), then, for each
-// function of src/difftest.ts's LIBM that the program calls, the largest
+// by the output's peak above 1, as src/harness/difftest.ts does), then, for each
+// function of src/harness/difftest.ts's LIBM that the program calls, the largest
 // difference between the JS backend as it is and the JS backend with every
 // result r of that function moved by |r|·2^-52 (one or two units in the last
 // place; up, then down). glibc and V8 round some results of sin, exp, pow … differently in
 // the last bit; when an ulp or two on one function moves the output as much as C
 // does, the C/JS difference is that rounding, amplified by the program.
 
-import { compileFir } from "../src/backends/pipeline.ts";
-import { loadJs } from "../src/backends/js.ts";
-import { renderDsp } from "../src/backends/render.ts";
-import { firstDifference, largestError, libmCalls } from "../src/difftest.ts";
-import { renderNativeBatch } from "../src/difftest-native.ts";
-import { extractLibraryTests } from "../src/libtests.ts";
+import { compileFir } from "../src/driver/compile.ts";
+import { loadJs } from "../src/chain/backends/js.ts";
+import { renderDsp } from "../src/chain/backends/render.ts";
+import { firstDifference, largestError, libmCalls } from "../src/harness/difftest.ts";
+import { renderNativeBatch } from "../src/harness/difftest-native.ts";
+import { extractLibraryTests } from "../src/driver/libtests.ts";
 
 const N = 4096;
 const ids = process.argv.slice(2);

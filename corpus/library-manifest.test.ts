@@ -7,9 +7,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { extractLibraryTests } from "../src/libtests.ts";
-import { compileReference, referenceVersion } from "../src/reference.ts";
-import { faustwasmVersion } from "../src/stdlib.ts";
+import { extractLibraryTests } from "../src/driver/libtests.ts";
+import { compileReference, referenceVersion } from "../src/harness/oracle.ts";
+import { faustwasmVersion } from "../src/driver/stdlib.ts";
 import { errorSummary, type LibraryManifest } from "./make-library-manifest.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,5 +1,5 @@
 // Regenerates corpus/library-manifest.json: for every library test program
-// (src/libtests.ts), whether the reference compiler accepts it, and its
+// (src/driver/libtests.ts), whether the reference compiler accepts it, and its
 // inputs, outputs and UI widgets, or the first line of the reference's error.
 //
 //   node bin/run-ts.mjs corpus/make-library-manifest.ts
@@ -9,11 +9,11 @@
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { extractLibraryTests } from "../src/libtests.ts";
-import { compileReference, referenceVersion } from "../src/reference.ts";
-import { writeFileAtomic } from "../src/fsutil.ts";
-import { faustwasmVersion } from "../src/stdlib.ts";
-import { referenceWidgets, type WidgetKey } from "../src/infocompare.ts";
+import { extractLibraryTests } from "../src/driver/libtests.ts";
+import { compileReference, referenceVersion } from "../src/harness/oracle.ts";
+import { writeFileAtomic } from "../src/core/fsutil.ts";
+import { faustwasmVersion } from "../src/driver/stdlib.ts";
+import { referenceWidgets, type WidgetKey } from "../src/harness/infocompare.ts";
 
 export interface LibraryManifestEntry {
   readonly id: string;

@@ -8,7 +8,7 @@
 // reason not recorded in `expectedErrors`, when a recorded error no longer
 // occurs, or when an errors/ program is accepted or another group's rejected.
 
-import { writeFileAtomic } from "../src/fsutil.ts";
+import { writeFileAtomic } from "../src/core/fsutil.ts";
 import {
   describeProgram,
   expectedErrors,

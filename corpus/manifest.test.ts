@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileReference, renderReference } from "../src/reference.ts";
+import { compileReference, renderReference } from "../src/harness/oracle.ts";
 import { corpusDir, describeProgram, expectedErrors, groupOf, listPrograms, readManifest } from "./manifest.ts";
 
 const groups = [

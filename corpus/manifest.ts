@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileReference, ReferenceError } from "../src/reference.ts";
+import { compileReference, ReferenceError } from "../src/harness/oracle.ts";
 
 /** The corpus folder (where manifest.json lives); manifest paths are relative to it. */
 export const corpusDir = path.dirname(fileURLToPath(import.meta.url));

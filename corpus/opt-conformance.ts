@@ -4,7 +4,7 @@
 // (corpus/library-manifest.json), compiled by faustlab with and without the
 // pipeline (compileFir's `passes`), rendered by the JS backend in double over
 // 4096 samples with a unit impulse and, for programs with inputs, the noise
-// signal of src/difftest.ts: how many agree within 1e-9 (`-tolerance T`) of each output's peak,
+// signal of src/harness/difftest.ts: how many agree within 1e-9 (`-tolerance T`) of each output's peak,
 // how many are bit-identical (NaN equal to NaN, -0 unlike +0), and the others
 // by name with their first differing sample. The baseline is the program's
 // second compilation in the process: the first one may round differently
@@ -15,12 +15,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DiagnosticError } from "../src/diagnostics.ts";
-import { compileFir, instantiate } from "../src/backends/pipeline.ts";
-import { renderDsp, unitImpulse } from "../src/backends/render.ts";
-import { firstDifference, testSignal } from "../src/difftest.ts";
-import { writeFileAtomic } from "../src/fsutil.ts";
-import { extractLibraryTests } from "../src/libtests.ts";
+import { DiagnosticError } from "../src/core/diagnostics.ts";
+import { compileFir, instantiate } from "../src/driver/compile.ts";
+import { renderDsp, unitImpulse } from "../src/chain/backends/render.ts";
+import { firstDifference, testSignal } from "../src/harness/difftest.ts";
+import { writeFileAtomic } from "../src/core/fsutil.ts";
+import { extractLibraryTests } from "../src/driver/libtests.ts";
 import type { LibraryManifest } from "./make-library-manifest.ts";
 import { readManifest } from "./manifest.ts";
 import { instances } from "../passes/registry.ts";

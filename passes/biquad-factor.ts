@@ -29,12 +29,12 @@
 // original), so the program stays exact at any other rate (both are
 // computed: the cost of not knowing the rate at compile time).
 
-import { diag, type Diagnostic } from "../src/diagnostics.ts";
-import { reachable } from "../src/signals/graph.ts";
-import { children, freshRecName, mapChildren, sig, spanOf, type Sig } from "../src/signals/signal.ts";
-import { printSignalsNamed } from "../src/signals/print.ts";
-import { typeOf } from "../src/signals/types.ts";
-import type { SignalGraph } from "../src/signals/graph.ts";
+import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
+import { reachable } from "../src/core/signals/graph.ts";
+import { children, freshRecName, mapChildren, sig, spanOf, type Sig } from "../src/core/signals/signal.ts";
+import { printSignalsNamed } from "../src/core/signals/print.ts";
+import { typeOf } from "../src/core/signals/types.ts";
+import type { SignalGraph } from "../src/core/signals/graph.ts";
 import { ltiRegionsAnalysis, type Region, type RegionsResult } from "../analyses/lti-regions.ts";
 import { computeTransfer, DEFAULT_SAMPLE_RATE, type RegionTransfer, type Stage } from "../analyses/transfer.ts";
 import { cabs } from "../analyses/zdomain/complex.ts";

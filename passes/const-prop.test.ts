@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { arbSignalGraph } from "../src/signals/arbitrary.ts";
-import { evaluate } from "../src/signals/evaluate.ts";
-import { reachable } from "../src/signals/graph.ts";
-import { freshRecName, sig, type Sig } from "../src/signals/signal.ts";
-import { verifySignals } from "../src/signals/verify.ts";
+import { arbSignalGraph } from "../src/harness/arbitrary/signals.ts";
+import { evaluate } from "../src/core/signals/evaluate.ts";
+import { reachable } from "../src/core/signals/graph.ts";
+import { freshRecName, sig, type Sig } from "../src/core/signals/signal.ts";
+import { verifySignals } from "../src/core/signals/verify.ts";
 import { constantLattice, constProp, VARYING } from "./const-prop.ts";
 
 const x = sig.input(0);

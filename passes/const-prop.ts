@@ -20,7 +20,7 @@
 //     hold; optimistic for recursions), vary otherwise; delay(x, n≤0) is x;
 //   - prefix(i, x) is c when i is c and x is c (or undetermined);
 //   - operators, math primitives and casts of constants are folded with
-//     src/normalize/fold.ts, except where Faust's compile-time folding
+//     src/core/signals/fold.ts, except where Faust's compile-time folding
 //     differs from what the backends compute at run time (which stay
 //     varying, so no literal changes a sample): float → int conversions of
 //     values outside the int32 range (Faust saturates, the backends wrap),
@@ -45,12 +45,12 @@
 // constant selector becomes its branch (wrapped in float() when the branch is
 // int and the select2 float), then the graph is rebuilt (passes/substitute.ts).
 
-import { diag, type Diagnostic } from "../src/diagnostics.ts";
-import { foldBinop, foldFloatcast, foldIntcast, foldMath1, foldMath2, type Const } from "../src/normalize/fold.ts";
-import { cMath1 } from "../src/signals/cmath.ts";
-import { reachable, segments } from "../src/signals/graph.ts";
-import { assertNever, formatGroupName, sig, spanOf, type Nature, type RecSig, type Sig } from "../src/signals/signal.ts";
-import { typeOf } from "../src/signals/types.ts";
+import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
+import { foldBinop, foldFloatcast, foldIntcast, foldMath1, foldMath2, type Const } from "../src/core/signals/fold.ts";
+import { cMath1 } from "../src/core/signals/cmath.ts";
+import { reachable, segments } from "../src/core/signals/graph.ts";
+import { assertNever, formatGroupName, sig, spanOf, type Nature, type RecSig, type Sig } from "../src/core/signals/signal.ts";
+import { typeOf } from "../src/core/signals/types.ts";
 import { definePass, rewritten } from "./pass.ts";
 import { substitute } from "./substitute.ts";
 

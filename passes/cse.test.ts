@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildGraph, arbSignalGraph } from "../src/signals/arbitrary.ts";
-import { evaluate } from "../src/signals/evaluate.ts";
-import { instantOrder, recGroups } from "../src/signals/graph.ts";
-import { printSignals } from "../src/signals/print.ts";
-import { sig, type Sig } from "../src/signals/signal.ts";
-import { assertWellFormed } from "../src/signals/verify.ts";
+import { buildGraph, arbSignalGraph } from "../src/harness/arbitrary/signals.ts";
+import { evaluate } from "../src/core/signals/evaluate.ts";
+import { instantOrder, recGroups } from "../src/core/signals/graph.ts";
+import { printSignals } from "../src/core/signals/print.ts";
+import { sig, type Sig } from "../src/core/signals/signal.ts";
+import { assertWellFormed } from "../src/core/signals/verify.ts";
 import { cseGraph, isCommutative } from "./cse.ts";
 
 const x = sig.input(0);

@@ -33,10 +33,10 @@
 // to commutativity). Its cost is (number of such nodes) × (rounds to
 // converge); over a budget, the pass falls back to `groups=false` and says so.
 
-import { diag, type Diagnostic } from "../src/diagnostics.ts";
-import { instantOrder, reachable } from "../src/signals/graph.ts";
-import { assertNever, children, encodeParam, fieldsOf, formatGroupName, recArity, sig, spanOf, type RecSig, type Sig } from "../src/signals/signal.ts";
-import { typeOf } from "../src/signals/types.ts";
+import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
+import { instantOrder, reachable } from "../src/core/signals/graph.ts";
+import { assertNever, children, encodeParam, fieldsOf, formatGroupName, recArity, sig, spanOf, type RecSig, type Sig } from "../src/core/signals/signal.ts";
+import { typeOf } from "../src/core/signals/types.ts";
 import { boolOption, definePass, intOption, rewritten } from "./pass.ts";
 import { buildQuotient, quotientOrder, type QuotientGroup } from "./quotient.ts";
 

@@ -20,9 +20,9 @@
 // the signals; the driver keeps the program's user interface, and FIR
 // generation gives a widget it does not find its initial value.
 
-import { diag, type Diagnostic } from "../src/diagnostics.ts";
-import { reachable } from "../src/signals/graph.ts";
-import { children, formatGroupName, recArity, sig, spanOf, type RecSig, type Sig } from "../src/signals/signal.ts";
+import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
+import { reachable } from "../src/core/signals/graph.ts";
+import { children, formatGroupName, recArity, sig, spanOf, type RecSig, type Sig } from "../src/core/signals/signal.ts";
 import { boolOption, definePass, rewritten } from "./pass.ts";
 import { buildQuotient, type QuotientGroup } from "./quotient.ts";
 

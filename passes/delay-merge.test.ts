@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { arbSignalGraph } from "../src/signals/arbitrary.ts";
-import { evaluate } from "../src/signals/evaluate.ts";
-import { freshRecName, sig, type Sig } from "../src/signals/signal.ts";
-import { verifySignals } from "../src/signals/verify.ts";
+import { arbSignalGraph } from "../src/harness/arbitrary/signals.ts";
+import { evaluate } from "../src/core/signals/evaluate.ts";
+import { freshRecName, sig, type Sig } from "../src/core/signals/signal.ts";
+import { verifySignals } from "../src/core/signals/verify.ts";
 import { delayMerge, exactBounds } from "./delay-merge.ts";
 
 const x = sig.input(0);

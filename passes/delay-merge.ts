@@ -30,7 +30,7 @@
 //       catches what other passes leave.
 //
 // The rewrite is kept only when it does not make the delay memory of the
-// program (src/normalize/intervals.ts checkProgram, as the backends allocate
+// program (src/core/signals/intervals.ts checkProgram, as the backends allocate
 // it) grow; stats: lines-merged (lines before - after), samples-saved.
 //
 // Exact bounds (`exactBounds`): an interval that holds at every sample,
@@ -40,10 +40,10 @@
 // rounding is monotone; int results must stay in the int range). Sliders,
 // inputs and foreign values are unbounded: no interval-analysis assumption.
 
-import { checkProgram } from "../src/normalize/intervals.ts";
-import { groupMembers, reachable } from "../src/signals/graph.ts";
-import { sig, type Sig, type SigOf } from "../src/signals/signal.ts";
-import { typeOf } from "../src/signals/types.ts";
+import { checkProgram } from "../src/core/signals/intervals.ts";
+import { groupMembers, reachable } from "../src/core/signals/graph.ts";
+import { sig, type Sig, type SigOf } from "../src/core/signals/signal.ts";
+import { typeOf } from "../src/core/signals/types.ts";
 import { boolOption, definePass, rewritten } from "./pass.ts";
 import { substitute } from "./substitute.ts";
 

@@ -1,5 +1,5 @@
 // `fir-reveal`: sums of gains times delayed copies of one signal become one
-// explicit `fir` node (src/signals/signal.ts); a gain is a literal times
+// explicit `fir` node (src/core/signals/signal.ts); a gain is a literal times
 // factors that do not change at sample rate (init-time expressions, controls):
 //
 //   c0·x + c1·x' + c2·x@2 + …  →  fir(x, [c0, c1, c2, …])
@@ -23,10 +23,10 @@
 // about n ulps of the sum of |terms| for n taps, when everything is finite.
 
 import { usesAnalysis } from "../analyses/basic.ts";
-import { diag, type Diagnostic } from "../src/diagnostics.ts";
-import { reachable } from "../src/signals/graph.ts";
-import { children, setSpan, sig, spanOf, type Sig } from "../src/signals/signal.ts";
-import { typeOf } from "../src/signals/types.ts";
+import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
+import { reachable } from "../src/core/signals/graph.ts";
+import { children, setSpan, sig, spanOf, type Sig } from "../src/core/signals/signal.ts";
+import { typeOf } from "../src/core/signals/types.ts";
 import { buildSum, coefSignal, combineTerms, delayBy, denseTaps, expandTerms, isCheapLinear, isLinearInterior, isTimeInvariant, lagOf, tapsOf, type Term } from "./linear-terms.ts";
 import { definePass, intOption, rewritten } from "./pass.ts";
 import { substitute } from "./substitute.ts";

@@ -1,5 +1,5 @@
 // The golden-test runner: every *.sig and *.dsp file in a `tests/` folder
-// under passes/ or analyses/ is a golden test (format: passes/golden.ts).
+// under passes/ or analyses/ is a golden test (format: src/harness/golden.ts).
 // Each RUN line runs in this process through the CLI (`main(argv, io)`), in
 // a module graph fresh for each file, so its output does not depend on the
 // files run before it. The output (stdout then stderr, the repository's path
@@ -12,8 +12,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, vi } from "vitest";
-import type { CommandIO } from "../src/commands/command.ts";
-import { checkOutput, formatFailure, parseGolden, substitute } from "./golden.ts";
+import type { CommandIO } from "../src/cli/commands/command.ts";
+import { checkOutput, formatFailure, parseGolden, substitute } from "../src/harness/golden.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -50,7 +50,7 @@ function maskTimes(text: string): string {
  */
 async function freshCli(): Promise<(...argv: string[]) => Promise<{ code: number; out: string; err: string }>> {
   vi.resetModules();
-  const { main } = (await import("../src/cli.ts")) as { main: (argv: readonly string[], io: CommandIO) => Promise<number> };
+  const { main } = (await import("../src/cli/cli.ts")) as { main: (argv: readonly string[], io: CommandIO) => Promise<number> };
   return async (...argv) => {
     let out = "";
     let err = "";

@@ -1,7 +1,7 @@
 // `iir-reveal`: a one-signal recursion whose body is its input minus a
 // combination of its own past, with gains that do not change at sample rate
 // (literals, init-time expressions, controls), becomes one explicit
-// `iir` node (src/signals/signal.ts), and the recursion group disappears:
+// `iir` node (src/core/signals/signal.ts), and the recursion group disappears:
 //
 //   y = u − a1·y' − a2·y@2 − …   →  iir(u, [a1, a2, …])     (a0 = 1; `+ b·y'` is `− (−b)·y'`)
 //
@@ -21,10 +21,10 @@
 // the output's peak for a stable filter, when everything is finite.
 
 import { usesAnalysis } from "../analyses/basic.ts";
-import { diag, type Diagnostic } from "../src/diagnostics.ts";
-import { groupMembers, recGroups, reachable } from "../src/signals/graph.ts";
-import { formatGroupName, recArity, setSpan, sig, spanOf, type RecSig, type Sig } from "../src/signals/signal.ts";
-import { typeOf } from "../src/signals/types.ts";
+import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
+import { groupMembers, recGroups, reachable } from "../src/core/signals/graph.ts";
+import { formatGroupName, recArity, setSpan, sig, spanOf, type RecSig, type Sig } from "../src/core/signals/signal.ts";
+import { typeOf } from "../src/core/signals/types.ts";
 import { effectiveUses } from "./fir-reveal.ts";
 import { buildSum, coefSignal, combineTerms, denseTaps, expandTerms, negCoef, tapsOf, type Term } from "./linear-terms.ts";
 import { definePass, rewritten } from "./pass.ts";

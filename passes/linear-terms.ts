@@ -22,8 +22,8 @@
 // non-sum, are looked through even when shared (no arithmetic, or one
 // multiplication, is duplicated). Everything else is a base.
 
-import { typeOf } from "../src/signals/types.ts";
-import { sig, type Sig } from "../src/signals/signal.ts";
+import { typeOf } from "../src/core/signals/types.ts";
+import { sig, type Sig } from "../src/core/signals/signal.ts";
 
 export interface Term {
   readonly base: Sig;

@@ -8,9 +8,9 @@
 import { describe, expect, it } from "vitest";
 import { AnalysisManager, type Analysis } from "../analyses/analysis.ts";
 import { intervalsAnalysis, typesAnalysis } from "../analyses/basic.ts";
-import { DiagnosticError, diag, type Diagnostic } from "../src/diagnostics.ts";
-import type { SignalGraph } from "../src/signals/graph.ts";
-import { freshRecName, sig, type Sig } from "../src/signals/signal.ts";
+import { DiagnosticError, diag, type Diagnostic } from "../src/core/diagnostics.ts";
+import type { SignalGraph } from "../src/core/signals/graph.ts";
+import { freshRecName, sig, type Sig } from "../src/core/signals/signal.ts";
 import { checkGraph, formatStats, formatTimes, runPipeline, type PassRecord, type RunOptions } from "./manager.ts";
 import { definePass, enumOption, intOption, rewritten, unchanged, type AnyPass } from "./pass.ts";
 import { flattenPipeline, parsePipeline, type PassRegistry } from "./pipeline.ts";

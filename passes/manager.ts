@@ -14,10 +14,10 @@
 
 import { performance } from "node:perf_hooks";
 import { AnalysisManager, type PipelineContext } from "../analyses/analysis.ts";
-import { DiagnosticError, diag, type Diagnostic } from "../src/diagnostics.ts";
-import { reachable, type SignalGraph } from "../src/signals/graph.ts";
-import { printSignals } from "../src/signals/print.ts";
-import { verifySignals } from "../src/signals/verify.ts";
+import { DiagnosticError, diag, type Diagnostic } from "../src/core/diagnostics.ts";
+import { reachable, type SignalGraph } from "../src/core/signals/graph.ts";
+import { printSignals } from "../src/core/signals/print.ts";
+import { verifySignals } from "../src/core/signals/verify.ts";
 import type { PassInstance } from "./pipeline.ts";
 
 export interface RunOptions {

@@ -1,12 +1,12 @@
-// `normalize`: Faust's normalization (src/normalize) as a pass: constant
+// `normalize`: Faust's normalization (src/chain/normalize) as a pass: constant
 // folding, algebraic simplification, the canonical sum-of-products and delay
 // forms, through recursion groups. The driver runs it before any pipeline;
 // running it again after other passes puts their output back in normal form.
-// Its rules and their identities are listed in src/normalize/README.md.
+// Its rules and their identities are listed in src/chain/normalize/README.md.
 
-import { normalize } from "../src/normalize/normalize.ts";
-import { reachable } from "../src/signals/graph.ts";
-import type { Sig } from "../src/signals/signal.ts";
+import { normalize } from "../src/chain/normalize/normalize.ts";
+import { reachable } from "../src/core/signals/graph.ts";
+import type { Sig } from "../src/core/signals/signal.ts";
 import { definePass, rewritten } from "./pass.ts";
 
 export const normalizePass = definePass({

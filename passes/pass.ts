@@ -13,9 +13,9 @@
 // `opts` is typed from the option declarations (an enum option gives a union
 // of its values). The manager validates option text and fills defaults.
 
-import type { Diagnostic } from "../src/diagnostics.ts";
-import type { SignalGraph } from "../src/signals/graph.ts";
-import type { Sig } from "../src/signals/signal.ts";
+import type { Diagnostic } from "../src/core/diagnostics.ts";
+import type { SignalGraph } from "../src/core/signals/graph.ts";
+import type { Sig } from "../src/core/signals/signal.ts";
 import type { AnalysisManager, Preserved } from "../analyses/analysis.ts";
 
 export type OptionDecl =

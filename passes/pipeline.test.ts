@@ -4,7 +4,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DiagnosticError, render } from "../src/diagnostics.ts";
+import { DiagnosticError, render } from "../src/core/diagnostics.ts";
 import { boolOption, definePass, enumOption, floatOption, intOption, stringOption, unchanged, type AnyPass, type OptionDecl, type OptionValue } from "./pass.ts";
 import { flattenPipeline, optionValue, parsePipeline, printPipeline, type PassRegistry } from "./pipeline.ts";
 import { PASSES, PIPELINES, instances, registry } from "./registry.ts";

@@ -17,7 +17,7 @@
 // booleans `true`/`false`. Printing a parsed canonical text gives it back
 // character for character; printing any parsed text gives a canonical one.
 
-import { DiagnosticError, SourceFile, diag, type Diagnostic, type Span } from "../src/diagnostics.ts";
+import { DiagnosticError, SourceFile, diag, type Diagnostic, type Span } from "../src/core/diagnostics.ts";
 import type { AnyPass, OptionDecl, OptionValue } from "./pass.ts";
 
 export interface PassRegistry {

@@ -4,7 +4,7 @@
 // graph. They never change the graph.
 
 import { analysisByName, ANALYSES } from "../analyses/registry.ts";
-import { printSignalsNamed } from "../src/signals/print.ts";
+import { printSignalsNamed } from "../src/core/signals/print.ts";
 import { definePass, enumOption, unchanged } from "./pass.ts";
 
 export const printPass = definePass({

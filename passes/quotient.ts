@@ -20,7 +20,7 @@
 // is rebuilt, until every kept group is consistent (at most once per group).
 // Explicit stacks only.
 
-import { declareRec, defineRec, freshRecName, mapChildren, sig, type RecSig, type Sig } from "../src/signals/signal.ts";
+import { declareRec, defineRec, freshRecName, mapChildren, sig, type RecSig, type Sig } from "../src/core/signals/signal.ts";
 
 export interface QuotientGroup {
   /** Projection classes, in signal order. */

@@ -24,9 +24,9 @@
 // biquad-factor), or nodes a pass rebuilt after biquad-factor, stay as they
 // are (tests/realize-xfail-handwritten.dsp).
 
-import { diag, type Diagnostic } from "../src/diagnostics.ts";
-import { reachable, type SignalGraph } from "../src/signals/graph.ts";
-import { freshRecName, sig, spanOf, type Sig } from "../src/signals/signal.ts";
+import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
+import { reachable, type SignalGraph } from "../src/core/signals/graph.ts";
+import { freshRecName, sig, spanOf, type Sig } from "../src/core/signals/signal.ts";
 import { type CascadeChoice, analysisLength, chooseStructures, estimateUniform } from "../analyses/zdomain/errors.ts";
 import { type Realization, type StructureKind, STRUCTURES, checkStability, designFromSection, isRefusal } from "../analyses/zdomain/structures.ts";
 import { boolOption, definePass, enumOption, rewritten } from "./pass.ts";

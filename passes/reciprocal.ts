@@ -17,7 +17,7 @@
 // not exist (`/` is always float in the signal IR).
 
 import { typesAnalysis } from "../analyses/basic.ts";
-import { sig, type Sig } from "../src/signals/signal.ts";
+import { sig, type Sig } from "../src/core/signals/signal.ts";
 import { definePass, boolOption, rewritten } from "./pass.ts";
 import { substitute } from "./substitute.ts";
 

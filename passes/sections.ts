@@ -8,7 +8,7 @@
 // then leaves that section in the form biquad-factor emitted (direct form I).
 
 import type { Section } from "../analyses/zdomain/sos.ts";
-import type { Sig } from "../src/signals/signal.ts";
+import type { Sig } from "../src/core/signals/signal.ts";
 import { substitute } from "./substitute.ts";
 
 /** One cascade as biquad-factor emitted it (the sections of one region, in signal order). */

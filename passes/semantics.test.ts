@@ -1,20 +1,20 @@
 // The semantic property of every registered pass (issue 7): on random
 // well-formed graphs, with default and with random options, a pass keeps the
 // evaluated outputs within the bound it declares, and rejects only what the
-// driver rejects. The checker is passes/semantics.ts; this file also shows it
+// driver rejects. The checker is src/harness/semantics.ts; this file also shows it
 // catches deliberately wrong passes (test-only, never registered).
 // SEM_RUNS=n changes the number of random graphs per property (default 120).
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DiagnosticError, diag } from "../src/diagnostics.ts";
-import { normalize } from "../src/normalize/normalize.ts";
-import { arbPassGraph, arbSignalGraph } from "../src/signals/arbitrary.ts";
-import { evaluate } from "../src/signals/evaluate.ts";
-import { rewrite, type SignalGraph } from "../src/signals/graph.ts";
-import { sig, type Sig } from "../src/signals/signal.ts";
-import { typeOf } from "../src/signals/types.ts";
-import { verifySignals } from "../src/signals/verify.ts";
+import { DiagnosticError, diag } from "../src/core/diagnostics.ts";
+import { normalize } from "../src/chain/normalize/normalize.ts";
+import { arbPassGraph, arbSignalGraph } from "../src/harness/arbitrary/signals.ts";
+import { evaluate } from "../src/core/signals/evaluate.ts";
+import { rewrite, type SignalGraph } from "../src/core/signals/graph.ts";
+import { sig, type Sig } from "../src/core/signals/signal.ts";
+import { typeOf } from "../src/core/signals/types.ts";
+import { verifySignals } from "../src/core/signals/verify.ts";
 import { boolOption, definePass, enumOption, floatOption, intOption, rewritten, stringOption, unchanged, type AnyPass, type OptionValue } from "./pass.ts";
 import { runPipeline } from "./manager.ts";
 import { instances, PASSES } from "./registry.ts";
@@ -29,7 +29,7 @@ import {
   stimulusControls,
   stimulusInputs,
   type Stimulus,
-} from "./semantics.ts";
+} from "../src/harness/semantics.ts";
 
 const RUNS = Number(process.env.SEM_RUNS ?? 120);
 

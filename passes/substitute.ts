@@ -20,8 +20,8 @@
 // replaced node only reachable through another replaced node is not used).
 // Explicit stacks only: deep graphs are fine.
 
-import { reachable } from "../src/signals/graph.ts";
-import { children, declareRec, defineRec, freshRecName, mapChildren, recArity, sig, type RecSig, type Sig } from "../src/signals/signal.ts";
+import { reachable } from "../src/core/signals/graph.ts";
+import { children, declareRec, defineRec, freshRecName, mapChildren, recArity, sig, type RecSig, type Sig } from "../src/core/signals/signal.ts";
 
 export interface Substituted {
   readonly roots: Sig[];

@@ -8,14 +8,14 @@
 // FL810 per node that makes the program not LTI (each reason once, at the
 // node that introduces it; nodes that merely depend on it are not repeated).
 
-import { printSignalsNamed } from "../src/signals/print.ts";
-import { spanOf, type Sig } from "../src/signals/signal.ts";
-import type { Diagnostic } from "../src/diagnostics.ts";
-import { diag } from "../src/diagnostics.ts";
+import { printSignalsNamed } from "../src/core/signals/print.ts";
+import { spanOf, type Sig } from "../src/core/signals/signal.ts";
+import type { Diagnostic } from "../src/core/diagnostics.ts";
+import { diag } from "../src/core/diagnostics.ts";
 import { linearityAnalysis, linearityRemarks } from "../analyses/linearity.ts";
 import { ltiRegionsAnalysis } from "../analyses/lti-regions.ts";
 import { computeTransfer, describePair, DEFAULT_SAMPLE_RATE, transferAnalysis, type PairTransfer, type RegionTransfer } from "../analyses/transfer.ts";
-import type { SignalGraph } from "../src/signals/graph.ts";
+import type { SignalGraph } from "../src/core/signals/graph.ts";
 import { definePass, intOption, unchanged } from "./pass.ts";
 
 /** The remarks of tf-reconstruct for `transfers` (pure). */

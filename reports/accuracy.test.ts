@@ -1,9 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, tempTree } from "../src/testutil.ts";
+import { runCli, tempTree } from "../src/cli/testutil.ts";
 import { compareRendering, formatSnr, measureAccuracy, whiteNoise } from "./accuracy.ts";
-import "./commands.ts";
 
 describe("compareRendering", () => {
   it("gives an infinite SNR for an exact rendering", () => {

@@ -8,18 +8,18 @@
 //
 // Truth: faustlab's float64 rendering of the original program (no passes),
 // which agrees with the real compiler's float64 within 1e-9 of the peak on
-// the library suite (src/difftest.ts); the report shows the real compiler's
+// the library suite (src/harness/difftest.ts); the report shows the real compiler's
 // float64 against it as a check ("ref f64"). Inputs: deterministic white
 // noise, uniform in [-0.5, 0.5), a different sequence per channel; controls
 // at their defaults; 48,000 samples at 44.1 kHz unless told otherwise.
 
 import path from "node:path";
-import { compileFir, instantiate } from "../src/backends/pipeline.ts";
-import { renderDsp } from "../src/backends/render.ts";
-import { DiagnosticError } from "../src/diagnostics.ts";
-import { programName } from "../src/driver.ts";
-import { readSource } from "../src/fsutil.ts";
-import { compileReference, renderReference } from "../src/reference.ts";
+import { compileFir, instantiate } from "../src/driver/compile.ts";
+import { renderDsp } from "../src/chain/backends/render.ts";
+import { DiagnosticError } from "../src/core/diagnostics.ts";
+import { programName } from "../src/driver/signals.ts";
+import { readSource } from "../src/core/fsutil.ts";
+import { compileReference, renderReference } from "../src/harness/oracle.ts";
 
 export interface AccuracyOptions {
   readonly samples?: number;

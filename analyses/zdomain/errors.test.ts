@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { impulseResponse, impulseResponseDD, normalizeTf, zpkToTf, type TransferFunction } from "./poly.ts";
 import { zpkToSos, tfToSos, filterCascadeDF1, scaleSections, type Section } from "./sos.ts";
 import { STRUCTURES, designFromSection, isRefusal, float32, checkStability, type Realization, type StructureKind } from "./structures.ts";
-import { arbStableZpk } from "./arbitrary.ts";
+import { arbStableZpk } from "../../src/harness/arbitrary/filters.ts";
 import { chooseStructures, runCascade, faustNoise, compareSignals, estimateUniform } from "./errors.ts";
 import { fixture } from "./fixtures.ts";
 

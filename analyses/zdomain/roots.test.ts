@@ -4,7 +4,7 @@ import { cx, cabs, type Complex } from "./complex.ts";
 import { polyFromRoots, polyMul, coeffDistance } from "./poly.ts";
 import { polyRoots, rootsZ } from "./roots.ts";
 import { loadFixtures, rootSetError } from "./fixtures.ts";
-import { arbRootSet } from "./arbitrary.ts";
+import { arbRootSet } from "../../src/harness/arbitrary/filters.ts";
 
 const EPS = Number.EPSILON;
 

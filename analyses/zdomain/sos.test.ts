@@ -16,7 +16,7 @@ import {
   makeSection,
 } from "./sos.ts";
 import { loadFixtures } from "./fixtures.ts";
-import { arbStableZpk } from "./arbitrary.ts";
+import { arbStableZpk } from "../../src/harness/arbitrary/filters.ts";
 
 function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let num = 0;

@@ -1,0 +1,763 @@
+// FIR generation from normalized signals, with Faust's structure:
+//
+//   - every signal gets a *level*: literal, init (depends only on constants and
+//     the sample rate: computed once in instanceConstants into a struct field),
+//     block (depends on controls: computed at the top of compute into a local),
+//     sample (computed inside the sample loop);
+//   - a signal is *materialized* (given a variable) when it is used more than
+//     once, read by a higher level (hoisting), delayed, stateful, or when
+//     inlining would nest expressions too deep; otherwise it is inlined at its
+//     single use;
+//   - a signal read in the past gets a delay line written where the signal is
+//     computed: a small array shifted at the end of each sample when its
+//     largest delay is ≤ `maxCopyDelay` (Faust's -mcd, 16), else a
+//     power-of-two ring buffer indexed by `(IOTA - d) & mask`;
+//   - recursion needs nothing special: a projection is its body's value, and
+//     the feedback goes through the delay line of that value;
+//   - tables are filled in instanceConstants by running their generator (its
+//     own scope, with its own state) `size` times; rwtables copy their
+//     initial content at instanceClear; waveforms are constant arrays;
+//   - controls are struct fields (zones) set by instanceResetUserInterface.
+//
+// Explicit `fir`/`iir` nodes are first lowered to ordinary signals (lower.ts).
+//
+// Semantics follow src/core/signals/evaluate.ts (int wrap-around, C remainder,
+// truncating casts, select2 on int(sel), clamped table indices, enable and
+// control holding their last value, delays clamped at 0).
+
+import { DiagnosticError, diag } from "../../core/diagnostics.ts";
+import type { MetadataEntry } from "../eval/eval.ts";
+import { instantOrder } from "../../core/signals/graph.ts";
+import { evaluate } from "../../core/signals/evaluate.ts";
+import { addressSegment, collectWidgets, flattenUI, shownLabel, type UIItem, type WidgetSig } from "../propagate/ui.ts";
+import { assertNever, children, type Sig, type SigOf } from "../../core/signals/signal.ts";
+import { typeOf } from "../../core/signals/types.ts";
+import { checkProgram, type Interval, type ProgramInfo } from "../../core/signals/intervals.ts";
+import { lowerFilters } from "./lower.ts";
+import {
+  COUNT, fir, MATH_FNS, POLY_FNS, SAMPLE_RATE,
+  type Expr, type FieldDecl, type FirModule, type FirWidget, type MathFn, type Precision, type Stmt, type Ty,
+} from "../../core/fir/fir.ts";
+
+export interface FirOptions {
+  readonly precision?: Precision;
+  /** Delays up to this many samples use shifted arrays, longer ones ring buffers (Faust's -mcd; default 16). */
+  readonly maxCopyDelay?: number;
+  /** Inlined expressions deeper than this get a variable (default 32). */
+  readonly maxInlineDepth?: number;
+}
+
+/** What generation needs of a compiled program (the driver's SignalProgram is one). */
+export interface FirInput {
+  readonly name: string;
+  readonly inputs: number;
+  /** The output signals, one per output. */
+  readonly outputs: readonly Sig[];
+  readonly ui: readonly UIItem[];
+  /** Delay-line and table sizes, intervals. */
+  readonly info: ProgramInfo;
+  readonly metadata?: readonly MetadataEntry[];
+}
+
+/** Largest state (sum of field sizes) a module may have: 2^28 cells (the reference's wasm fails well before). */
+const MAX_STATE = 2 ** 28;
+
+const LIT = 0;
+const INIT = 1;
+const BLOCK = 2;
+const SAMPLE = 3;
+
+function reject(s: Sig, detail: string): never {
+  throw new DiagnosticError([diag("FL600", { what: `a '${s.kind}' signal`, detail })]);
+}
+
+const isLiteral = (s: Sig) => s.kind === "int" || s.kind === "float";
+const fround = Math.fround;
+
+/** Compiles a program's output signals to a FIR module. Throws DiagnosticError (FL600) on what it cannot compile. */
+export function generateFir(p: FirInput, opts: FirOptions = {}): FirModule {
+  // explicit fir/iir nodes become ordinary delays, products, sums and recursions (lower.ts)
+  const lowered = lowerFilters(p.outputs);
+  if (lowered !== p.outputs) p = { ...p, outputs: lowered, info: checkProgram(lowered) };
+  const m = new ModuleBuilder(p, opts);
+  return m.build();
+}
+
+interface Line {
+  readonly name: string;
+  readonly size: number;
+  readonly ring: boolean;
+  readonly maxDelay: number;
+}
+
+class ModuleBuilder {
+  readonly precision: Precision;
+  readonly maxCopyDelay: number;
+  readonly maxInlineDepth: number;
+  readonly fields: FieldDecl[] = [];
+  readonly widgets: FirWidget[] = [];
+  readonly zones = new Map<Sig, string>();
+  readonly tables = new Map<Sig, { name: string; size: number; type: Ty }>();
+  readonly tableFills: Stmt[] = [];
+  readonly resetUI: Stmt[] = [];
+  private readonly counters = new Map<string, number>();
+  readonly intervals: Map<Sig, Interval>;
+
+  constructor(
+    readonly p: FirInput,
+    opts: FirOptions,
+  ) {
+    this.precision = opts.precision ?? "single";
+    this.maxCopyDelay = opts.maxCopyDelay ?? 16;
+    this.maxInlineDepth = opts.maxInlineDepth ?? 32;
+    this.intervals = p.info.intervals;
+  }
+
+  fresh(prefix: string): string {
+    const n = this.counters.get(prefix) ?? 0;
+    this.counters.set(prefix, n + 1);
+    return `${prefix}${n}`;
+  }
+  field(prefix: string, type: Ty, size?: number, data?: readonly number[]): string {
+    const name = this.fresh(prefix);
+    this.fields.push({ name, type, ...(size !== undefined ? { size } : {}), ...(data ? { data } : {}) });
+    return name;
+  }
+  lit(type: Ty, v: number): Expr {
+    return type === "int" ? fir.int(v) : fir.float(this.precision === "single" ? fround(v) : v);
+  }
+
+  build(): FirModule {
+    const p = this.p;
+    this.makeWidgets();
+    const main = new Scope(this, p.outputs, "i0", true);
+    main.generate();
+    const cells = this.fields.reduce((n, f) => n + (f.size ?? 1), 0);
+    if (cells > MAX_STATE)
+      throw new DiagnosticError([diag("FL600", { what: "this program", detail: `its state needs ${cells} cells (delay lines and tables), more than the limit of ${MAX_STATE}` })]);
+    const body: Stmt[] = [...main.block, fir.for("i0", fir.int(0), fir.load(COUNT), [...main.loopHead, ...main.loop, ...main.outputs, ...main.end])];
+    return {
+      name: p.name,
+      precision: this.precision,
+      inputs: p.inputs,
+      outputs: p.outputs.length,
+      fields: this.fields,
+      widgets: this.widgets,
+      ui: p.ui,
+      metadata: (p.metadata ?? []).map((e) => [e.target ? `${e.target}.${e.key}` : e.key, e.value] as const),
+      functions: {
+        instanceConstants: [...this.tableFills, ...main.init],
+        instanceResetUserInterface: this.resetUI,
+        instanceClear: main.clear,
+        compute: body,
+      },
+    };
+  }
+
+  /** Zones and addresses of the widgets, as buildUI lays them out. */
+  private makeWidgets(): void {
+    const ws = collectWidgets(this.p.outputs);
+    const byAddress = new Map(flattenUI(this.p.ui).map((w) => [w.address, w]));
+    const groupKey = (w: WidgetSig) => (w.path.length ? `${w.path[0]!.orient}:${shownLabel(w.path[0]!.label)}` : "");
+    const single = ws.length > 0 && ws.every((w) => w.path.length > 0 && groupKey(w) === groupKey(ws[0]!));
+    const unnamed = { hbargraph: 0, vbargraph: 0 };
+    for (const w of ws) {
+      if (w.kind === "soundfile") reject(w, "soundfiles are not supported yet");
+      let label = shownLabel(w.label);
+      if (w.label === "" && (w.kind === "hbargraph" || w.kind === "vbargraph")) label = `${w.kind}${unnamed[w.kind]++}`;
+      const groups = w.path.map((g) => shownLabel(g.label));
+      const segs = single ? [...groups, label] : [this.p.name, ...groups, label];
+      const address = "/" + segs.map(addressSegment).join("/");
+      const item = byAddress.get(address);
+      const cv = (s: Sig | undefined, dflt: number) => (s === undefined ? dflt : isLiteral(s) ? (s as SigOf<"int">).value : evaluate([s], { samples: 1 })[0]![0]!);
+      const isSlider = w.kind === "hslider" || w.kind === "vslider" || w.kind === "nentry";
+      const isBar = w.kind === "hbargraph" || w.kind === "vbargraph";
+      const init = item?.init ?? (isSlider ? cv(w.init, 0) : 0);
+      const min = item?.min ?? (isSlider || isBar ? cv(w.min, 0) : 0);
+      const max = item?.max ?? (isSlider || isBar ? cv(w.max, 1) : 1);
+      const step = item?.step ?? (isSlider ? cv(w.step, 0) : 0);
+      const prefix = { button: "fButton", checkbox: "fCheckbox", hslider: "fHslider", vslider: "fVslider", nentry: "fEntry", hbargraph: "fHbargraph", vbargraph: "fVbargraph" }[w.kind];
+      const zone = this.field(prefix, "float");
+      this.zones.set(w, zone);
+      this.widgets.push({ kind: w.kind, label, address, zone, init, min, max, step });
+      this.resetUI.push(fir.store(zone, this.lit("float", isSlider ? init : 0)));
+    }
+  }
+
+  /** The field holding a table's content, filling it at instanceConstants the first time. */
+  table(t: Sig): { name: string; size: number; type: Ty } {
+    const hit = this.tables.get(t);
+    if (hit) return hit;
+    if (t.kind !== "table") return reject(t, "not a table");
+    const size = this.p.info.tables.get(t) ?? (t.size.kind === "int" ? t.size.value : NaN);
+    if (!(size >= 1)) reject(t, "table size is not a known positive constant");
+    const type = typeOf(t.gen).nature;
+    const name = this.field(type === "int" ? "itbl" : "ftbl", type, size);
+    const entry = { name, size, type };
+    this.tables.set(t, entry);
+    const gen = new Scope(this, [t.gen], this.fresh("i_tbl"), false);
+    gen.generate();
+    const k = gen.loopVar;
+    const root = gen.canon(t.gen);
+    const value = gen.convert(gen.valueExpr(root), typeOf(root).nature, type);
+    this.tableFills.push(
+      fir.block([...gen.clear, ...gen.init, ...gen.block, fir.for(k, fir.int(0), fir.int(size), [...gen.loopHead, ...gen.loop, fir.storeArr(name, fir.load(k), value), ...gen.end])]),
+    );
+    return entry;
+  }
+}
+
+/** One signal graph compiled to statement lists: the main program, or a table generator. */
+class Scope {
+  /** instanceConstants part (level init) */
+  readonly init: Stmt[] = [];
+  /** state reset */
+  readonly clear: Stmt[] = [];
+  /** before the sample loop (level block) */
+  readonly block: Stmt[] = [];
+  /** line writes of values computed outside the loop */
+  readonly loopHead: Stmt[] = [];
+  readonly loop: Stmt[] = [];
+  readonly outputs: Stmt[] = [];
+  /** end of each sample: shifts, IOTA, counters */
+  readonly end: Stmt[] = [];
+
+  private readonly canonMemo = new Map<Sig, Sig>();
+  private readonly level = new Map<Sig, number>();
+  private readonly uses = new Map<Sig, number>();
+  private readonly userLevel = new Map<Sig, number>();
+  private readonly maxDelay = new Map<Sig, number>();
+  private readonly lines = new Map<Sig, Line>();
+  private readonly value = new Map<Sig, Expr>();
+  private readonly materialize = new Set<Sig>();
+  private readonly hoisted = new Map<string, Expr>();
+  private iota: string | undefined;
+  private first: string | undefined;
+
+  constructor(
+    readonly mod: ModuleBuilder,
+    readonly roots: readonly Sig[],
+    readonly loopVar: string,
+    readonly isMain: boolean,
+  ) {}
+
+  private get precision() {
+    return this.mod.precision;
+  }
+
+  /** The node whose value a node has: projections, outputs, attach, bargraphs and no-op casts are transparent. */
+  canon(s: Sig): Sig {
+    const hit = this.canonMemo.get(s);
+    if (hit) return hit;
+    const path: Sig[] = [];
+    let c = s;
+    for (let guard = 0; ; guard++) {
+      const known = this.canonMemo.get(c);
+      if (known) {
+        c = known;
+        break;
+      }
+      path.push(c);
+      let next: Sig | undefined;
+      switch (c.kind) {
+        case "proj":
+          next = c.group.bodies[c.index];
+          break;
+        case "output":
+        case "attach":
+        case "hbargraph":
+        case "vbargraph":
+          next = c.x;
+          break;
+        case "floatcast":
+          if (typeOf(c.x).nature === "float") next = c.x;
+          break;
+        case "intcast":
+          if (typeOf(c.x).nature === "int") next = c.x;
+          break;
+        default:
+          break;
+      }
+      if (!next) break;
+      if (guard > 1_000_000) reject(s, "endless chain of projections");
+      c = next;
+    }
+    for (const n of path) this.canonMemo.set(n, c);
+    return c;
+  }
+
+  private ty(s: Sig): Ty {
+    return typeOf(s).nature;
+  }
+
+  /** Children whose current value a canonical node uses, and the signals it reads in the past (with the delay). */
+  private deps(s: Sig): { now: readonly Sig[]; past: [Sig, number][] } {
+    switch (s.kind) {
+      case "delay1":
+        return { now: [], past: [[s.x, 1]] };
+      case "delay": {
+        const a = s.amount;
+        if (a.kind === "int") return { now: [], past: [[s.x, Math.max(0, a.value)]] };
+        const d = this.mod.p.info.delays.get(s);
+        if (d === undefined) return reject(s, "the delay has no known maximum (interval analysis did not size it)");
+        return { now: [a], past: [[s.x, d]] };
+      }
+      case "prefix":
+        return { now: [s.init], past: [[s.x, 1]] };
+      case "rdtable":
+        return { now: [s.index], past: [] };
+      case "rwtable":
+        return { now: [s.windex, s.wvalue, s.rindex], past: [] };
+      case "waveform":
+      case "button":
+      case "checkbox":
+      case "hslider":
+      case "vslider":
+      case "nentry":
+      case "int":
+      case "float":
+      case "input":
+      case "fconst":
+      case "fvar":
+        return { now: [], past: [] };
+      case "table":
+      case "rec":
+        return { now: [], past: [] };
+      case "soundfile":
+      case "sflength":
+      case "sfrate":
+      case "sfbuffer":
+        return reject(s, "soundfiles are not supported yet");
+      default:
+        return { now: children(s), past: [] };
+    }
+  }
+
+  /** Liveness from the roots (not entering table generators), then levels, uses, lines and materialization. */
+  generate(): void {
+    const sched = instantOrder(this.roots);
+    if ("cycle" in sched) reject(sched.cycle[0]!, "it is on an instantaneous cycle");
+    // live nodes: a worklist over original nodes
+    const live = new Set<Sig>();
+    const work = [...this.roots];
+    while (work.length) {
+      const s = work.pop()!;
+      if (live.has(s)) continue;
+      live.add(s);
+      switch (s.kind) {
+        case "proj":
+          work.push(s.group.bodies[s.index]!);
+          break;
+        case "attach":
+          work.push(s.x, s.y);
+          break;
+        case "output":
+        case "hbargraph":
+        case "vbargraph":
+          work.push(s.x);
+          break;
+        default:
+          if (this.canon(s) !== s) work.push(this.canon(s));
+          else {
+            const { now, past } = this.deps(s);
+            work.push(...now, ...past.map(([x]) => x));
+          }
+      }
+    }
+    const order = sched.order.filter((s) => live.has(s));
+    // levels and uses
+    const use = (c: Sig, lvl: number) => {
+      const x = this.canon(c);
+      this.uses.set(x, (this.uses.get(x) ?? 0) + 1);
+      this.userLevel.set(x, Math.max(this.userLevel.get(x) ?? 0, lvl));
+    };
+    for (const s of order) {
+      if (s.kind === "hbargraph" || s.kind === "vbargraph") {
+        const x = this.canon(s.x);
+        use(x, this.level.get(x) ?? SAMPLE);
+        continue;
+      }
+      if (this.canon(s) !== s || s.kind === "rec" || s.kind === "table") continue;
+      const { now, past } = this.deps(s);
+      const lvl = this.levelOf(s, now);
+      this.level.set(s, lvl);
+      for (const c of now) use(c, lvl);
+      for (const [x, d] of past) {
+        const cx = this.canon(x);
+        this.maxDelay.set(cx, Math.max(this.maxDelay.get(cx) ?? 0, d));
+      }
+    }
+    for (const r of this.roots) use(r, SAMPLE);
+    // materialization and inline depth
+    const depth = new Map<Sig, number>();
+    for (const s of order) {
+      if (this.canon(s) !== s || !this.level.has(s)) continue;
+      if (isLiteral(s)) continue;
+      const uses = this.uses.get(s) ?? 0;
+      const lvl = this.level.get(s)!;
+      const cheap = s.kind === "input" || s.kind === "button" || s.kind === "checkbox" || s.kind === "hslider" || s.kind === "vslider" || s.kind === "nentry" || s.kind === "waveform" || s.kind === "delay1" || (s.kind === "delay" && s.amount.kind === "int");
+      let d = 1;
+      for (const c of this.deps(s).now) {
+        const cc = this.canon(c);
+        if (!this.materialize.has(cc)) d = Math.max(d, 1 + (depth.get(cc) ?? 0));
+      }
+      const must =
+        s.kind === "rwtable" ||
+        s.kind === "enable" ||
+        s.kind === "control" ||
+        this.maxDelay.has(s) ||
+        (!cheap && uses >= 2) ||
+        (!cheap && (this.userLevel.get(s) ?? 0) > lvl) ||
+        d > this.mod.maxInlineDepth;
+      if (must) this.materialize.add(s);
+      else depth.set(s, d);
+    }
+    // delay lines
+    for (const [x, d] of this.maxDelay) {
+      const ring = d > this.mod.maxCopyDelay;
+      let size = d + 1;
+      if (ring) for (size = 1; size < d + 1; ) size *= 2;
+      const type = this.ty(x);
+      const name = this.mod.field(type === "int" ? (ring ? "iVec" : "iRec") : ring ? "fVec" : "fRec", type, size);
+      this.lines.set(x, { name, size, ring, maxDelay: d });
+      this.clear.push(this.zeroArray(name, size, type));
+      if (ring && !this.iota) {
+        this.iota = this.mod.field("IOTA", "int");
+        this.clear.push(fir.store(this.iota, fir.int(0)));
+      }
+      if (!ring) {
+        // shift: name[j] = name[j-1] for j = d … 1
+        if (d <= 8) for (let j = d; j >= 1; j--) this.end.push(fir.storeArr(name, fir.int(j), fir.loadArr(name, fir.int(j - 1))));
+        else {
+          const k = this.mod.fresh("j");
+          const j = fir.binop("sub", "int", fir.int(d), fir.load(k));
+          this.end.push(fir.for(k, fir.int(0), fir.int(d), [fir.storeArr(name, j, fir.loadArr(name, fir.binop("sub", "int", j, fir.int(1))))]));
+        }
+      }
+    }
+    if (this.iota) this.end.push(fir.store(this.iota, fir.binop("add", "int", fir.load(this.iota), fir.int(1))));
+    // emission in schedule order
+    for (const s of order) {
+      if (s.kind === "hbargraph" || s.kind === "vbargraph") {
+        const x = this.canon(s.x);
+        const zone = this.mod.zones.get(s);
+        if (zone) this.listFor(this.level.get(x) ?? SAMPLE).push(fir.store(zone, this.convert(this.valueExpr(x), this.ty(x), "float")));
+        continue;
+      }
+      if (this.canon(s) !== s || !this.level.has(s)) continue;
+      if (this.materialize.has(s)) this.emit(s);
+      const line = this.lines.get(s);
+      if (line) {
+        const lvl = this.level.get(s)!;
+        (lvl === SAMPLE ? this.loop : this.loopHead).push(this.writeLine(line, this.valueExpr(s)));
+      }
+    }
+    if (this.isMain)
+      this.roots.forEach((r, i) => {
+        const x = this.canon(r);
+        this.outputs.push(fir.output(i, fir.load(this.loopVar), this.convert(this.valueExpr(x), this.ty(x), "float")));
+      });
+  }
+
+  private levelOf(s: Sig, now: readonly Sig[]): number {
+    const kids = () => now.reduce((l, c) => Math.max(l, this.level.get(this.canon(c)) ?? SAMPLE), INIT);
+    switch (s.kind) {
+      case "int":
+      case "float":
+        return LIT;
+      case "input":
+      case "delay1":
+      case "delay":
+      case "prefix":
+      case "rwtable":
+      case "waveform":
+      case "enable":
+      case "control":
+        return SAMPLE;
+      case "fconst":
+        return INIT;
+      case "fvar":
+      case "button":
+      case "checkbox":
+      case "hslider":
+      case "vslider":
+      case "nentry":
+        return BLOCK;
+      case "ffun":
+        return s.args.length === 0 ? SAMPLE : kids();
+      default:
+        return kids();
+    }
+  }
+
+  private listFor(lvl: number): Stmt[] {
+    return lvl <= INIT ? this.init : lvl === BLOCK ? this.block : this.loop;
+  }
+
+  private zeroArray(name: string, size: number, type: Ty): Stmt {
+    // small arrays are cleared element by element (constant indices let a backend keep them in scalars)
+    if (size <= 16) return fir.block(Array.from({ length: size }, (_, j) => fir.storeArr(name, fir.int(j), this.mod.lit(type, 0))));
+    const k = this.mod.fresh("j");
+    return fir.for(k, fir.int(0), fir.int(size), [fir.storeArr(name, fir.load(k), this.mod.lit(type, 0))]);
+  }
+
+  private writeLine(line: Line, v: Expr): Stmt {
+    return fir.storeArr(line.name, line.ring ? fir.binop("and", "int", fir.load(this.iota!), fir.int(line.size - 1)) : fir.int(0), v);
+  }
+
+  private readLine(x: Sig, d: Expr | number): Expr {
+    const line = this.lines.get(this.canon(x))!;
+    if (typeof d === "number") {
+      if (!line.ring) return fir.loadArr(line.name, fir.int(d));
+      return fir.loadArr(line.name, fir.binop("and", "int", fir.binop("sub", "int", fir.load(this.iota!), fir.int(d)), fir.int(line.size - 1)));
+    }
+    // d: a variable amount already clamped by delayAmount
+    if (!line.ring) return fir.loadArr(line.name, d);
+    return fir.loadArr(line.name, fir.binop("and", "int", fir.binop("sub", "int", fir.load(this.iota!), d), fir.int(line.size - 1)));
+  }
+
+  /** A variable delay amount as an index offset: max(0, int(amount)) (and at most the line's delay in a shifted array), hoisted to the amount's level. */
+  private delayAmount(amount: Sig, x: Sig): Expr {
+    const a = this.canon(amount);
+    const line = this.lines.get(this.canon(x))!;
+    let m = fir.call("max", "int", [this.operand(a, "int"), fir.int(0)]);
+    if (!line.ring) m = fir.call("min", "int", [m, fir.int(line.maxDelay)]);
+    const lvl = this.level.get(a) ?? SAMPLE;
+    if (lvl >= SAMPLE) return m;
+    const key = `${a.id}:${line.ring ? "ring" : line.maxDelay}`;
+    const hit = this.hoisted.get(key);
+    if (hit) return hit;
+    let v: Expr;
+    if (lvl <= INIT) {
+      const name = this.mod.field("iConst", "int");
+      this.init.push(fir.store(name, m));
+      v = fir.load(name);
+    } else {
+      const name = this.mod.fresh("iSlow");
+      this.block.push(fir.declare(name, "int", m));
+      v = fir.load(name);
+    }
+    this.hoisted.set(key, v);
+    return v;
+  }
+
+  /** Emits the computation of a materialized node at its level and records its variable. */
+  private emit(s: Sig): void {
+    const lvl = this.level.get(s)!;
+    const type = this.ty(s);
+    const list = this.listFor(lvl);
+    switch (s.kind) {
+      case "enable":
+      case "control": {
+        const hold = this.mod.field(type === "int" ? "iHold" : "fHold", type);
+        this.clear.push(fir.store(hold, this.mod.lit(type, 0)));
+        const y = this.canon(s.y);
+        const cond = fir.binop("ne", this.ty(y), this.valueExpr(y), this.mod.lit(this.ty(y), 0));
+        list.push(fir.if(cond, [fir.store(hold, this.operand(s.x, type))]));
+        this.value.set(s, fir.load(hold));
+        return;
+      }
+      case "rwtable": {
+        const t = this.mod.table(s.table);
+        // the written table has the rwtable's nature (its initial content converted)
+        const arr = this.mod.field(type === "int" ? "itbw" : "ftbw", type, t.size);
+        const k = this.mod.fresh("j");
+        this.clear.push(fir.for(k, fir.int(0), fir.int(t.size), [fir.storeArr(arr, fir.load(k), this.convert(fir.loadArr(t.name, fir.load(k)), t.type, type))]));
+        list.push(fir.storeArr(arr, this.tableIndex(s.windex, t.size), this.operand(s.wvalue, type)));
+        this.bind(s, lvl, type, fir.loadArr(arr, this.tableIndex(s.rindex, t.size)), list);
+        return;
+      }
+      default:
+        this.bind(s, lvl, type, this.build(s), list);
+    }
+  }
+
+  private bind(s: Sig, lvl: number, type: Ty, v: Expr, list: Stmt[]): void {
+    if (lvl <= INIT) {
+      const name = this.mod.field(type === "int" ? "iConst" : "fConst", type);
+      list.push(fir.store(name, v));
+      this.value.set(s, fir.load(name));
+    } else {
+      const name = this.mod.fresh(lvl === BLOCK ? (type === "int" ? "iSlow" : "fSlow") : type === "int" ? "iTemp" : "fTemp");
+      list.push(fir.declare(name, type, v));
+      this.value.set(s, fir.load(name));
+    }
+  }
+
+  /** The expression giving the current value of a canonical node (its variable, or its inlined computation). */
+  valueExpr(s: Sig): Expr {
+    const v = this.value.get(s);
+    if (v) return v;
+    return this.build(s);
+  }
+
+  /** The value of child `c`, converted to `type`. */
+  private operand(c: Sig, type: Ty): Expr {
+    const x = this.canon(c);
+    return this.convert(this.valueExpr(x), this.ty(x), type);
+  }
+
+  convert(e: Expr, from: Ty, to: Ty): Expr {
+    if (from === to) return e;
+    if (e.kind === "int" && to === "float") return this.mod.lit("float", e.value);
+    return fir.cast(to, e);
+  }
+
+  private tableIndex(i: Sig, size: number): Expr {
+    const x = this.canon(i);
+    const e = this.operand(x, "int");
+    const itv = this.mod.intervals.get(i) ?? this.mod.intervals.get(x);
+    if (itv && itv.lo > -1 && itv.hi < size) return e;
+    return fir.call("min", "int", [fir.call("max", "int", [e, fir.int(0)]), fir.int(size - 1)]);
+  }
+
+  private build(s: Sig): Expr {
+    const type = this.ty(s);
+    switch (s.kind) {
+      case "int":
+      case "float":
+        return this.mod.lit(type, s.value);
+      case "input":
+        return this.isMain ? fir.input(s.index, fir.load(this.loopVar)) : this.mod.lit("float", 0);
+      case "delay1":
+        return this.convert(this.readLine(s.x, 1), this.ty(this.canon(s.x)), type);
+      case "delay": {
+        const x = this.canon(s.x);
+        const d = s.amount.kind === "int" ? Math.max(0, s.amount.value) : this.delayAmount(s.amount, x);
+        return this.convert(this.readLine(x, d), this.ty(x), type);
+      }
+      case "prefix": {
+        if (!this.first) {
+          this.first = this.mod.field("iFirst", "int");
+          this.clear.push(fir.store(this.first, fir.int(1)));
+          this.end.push(fir.store(this.first, fir.int(0)));
+        }
+        const x = this.canon(s.x);
+        return fir.select(type, fir.load(this.first), this.operand(s.init, type), this.convert(this.readLine(x, 1), this.ty(x), type));
+      }
+      case "binop": {
+        const op = s.op;
+        switch (op) {
+          case "add":
+          case "sub":
+          case "mul":
+            return fir.binop(op, type, this.operand(s.x, type), this.operand(s.y, type));
+          case "div":
+            return fir.binop("div", "float", this.operand(s.x, "float"), this.operand(s.y, "float"));
+          case "rem":
+            return fir.binop("rem", type, this.operand(s.x, type), this.operand(s.y, type));
+          case "shl":
+          case "ashr":
+          case "lshr":
+          case "and":
+          case "or":
+          case "xor":
+            return fir.binop(op, "int", this.operand(s.x, "int"), this.operand(s.y, "int"));
+          case "gt":
+          case "lt":
+          case "ge":
+          case "le":
+          case "eq":
+          case "ne": {
+            const t: Ty = this.ty(this.canon(s.x)) === "float" || this.ty(this.canon(s.y)) === "float" ? "float" : "int";
+            return fir.binop(op, t, this.operand(s.x, t), this.operand(s.y, t));
+          }
+          default:
+            return assertNever(op);
+        }
+      }
+      case "math1": {
+        if (s.op === "abs") return fir.call("abs", type, [this.operand(s.x, type)]);
+        if (s.op === "isnan" || s.op === "isinf") return fir.call(s.op, "int", [this.operand(s.x, "float")]);
+        return fir.call(s.op, "float", [this.operand(s.x, "float")]);
+      }
+      case "math2": {
+        if (s.op === "min" || s.op === "max") return fir.call(s.op, type, [this.operand(s.x, type), this.operand(s.y, type)]);
+        return fir.call(s.op, "float", [this.operand(s.x, "float"), this.operand(s.y, "float")]);
+      }
+      case "intcast":
+        return this.operand(s.x, "int");
+      case "floatcast":
+        return this.operand(s.x, "float");
+      case "select2":
+        return fir.select(type, this.operand(s.sel, "int"), this.operand(s.b, type), this.operand(s.a, type));
+      case "rdtable": {
+        const t = this.mod.table(s.table);
+        return this.convert(fir.loadArr(t.name, this.tableIndex(s.index, t.size)), t.type, type);
+      }
+      case "waveform": {
+        const values = s.values.map((v) => (isLiteral(v) ? (v as SigOf<"int">).value : reject(s, "a waveform value is not a constant")));
+        const data = type === "int" ? values.map((v) => v | 0) : this.precision === "single" ? values.map(fround) : values;
+        const arr = this.mod.field(type === "int" ? "itbl" : "ftbl", type, values.length, data);
+        const idx = this.mod.field("iWave", "int");
+        this.clear.push(fir.store(idx, fir.int(0)));
+        this.end.push(fir.store(idx, fir.binop("rem", "int", fir.binop("add", "int", fir.load(idx), fir.int(1)), fir.int(values.length))));
+        const v = fir.loadArr(arr, fir.load(idx));
+        this.value.set(s, v);
+        return v;
+      }
+      case "fconst":
+        if (s.name !== "fSamplingFreq" && s.name !== "SR") return reject(s, `unknown foreign constant '${s.name}'`);
+        return this.convert(fir.load(SAMPLE_RATE), "int", type);
+      case "fvar":
+        // Faust's `count`: the number of samples of the current compute call
+        if (s.name === "count" && this.isMain) return this.convert(fir.load(COUNT), "int", type);
+        return reject(s, `foreign variable '${s.name}' is not supported`);
+      case "ffun":
+        return this.ffun(s);
+      case "button":
+      case "checkbox":
+      case "hslider":
+      case "vslider":
+      case "nentry": {
+        const zone = this.mod.zones.get(s);
+        if (!zone) return this.mod.lit("float", s.kind === "button" || s.kind === "checkbox" ? 0 : isLiteral(s.init) ? (s.init as SigOf<"float">).value : 0);
+        return fir.load(zone);
+      }
+      case "enable":
+      case "control":
+      case "rwtable":
+        // stateful: always materialized by emit()
+        return reject(s, "internal: stateful signal not materialized");
+      case "output":
+      case "attach":
+      case "hbargraph":
+      case "vbargraph":
+      case "proj":
+        return this.valueExpr(this.canon(s));
+      case "table":
+      case "rec":
+      case "soundfile":
+      case "sflength":
+      case "sfrate":
+      case "sfbuffer":
+        return reject(s, "not a sample value");
+      case "fir":
+      case "iir":
+        return reject(s, "internal: filter node not lowered");
+      default:
+        return assertNever(s);
+    }
+  }
+
+  private ffun(s: SigOf<"ffun">): Expr {
+    const fn = cFunction(s.name);
+    if (!fn) return reject(s, `unknown foreign function '${s.name}'`);
+    const arity = MATH_FNS[fn];
+    if (s.args.length !== arity) return reject(s, `foreign function '${s.name}' takes ${arity} arguments, given ${s.args.length}`);
+    const type = this.ty(s);
+    if (POLY_FNS.has(fn)) {
+      const t: Ty = s.params.every((p) => p === "int") && s.ret === "int" ? "int" : "float";
+      return this.convert(fir.call(fn, t, s.args.map((a) => this.operand(a, t))), t, type);
+    }
+    const ret: Ty = fn === "isnan" || fn === "isinf" ? "int" : "float";
+    return this.convert(fir.call(fn, ret, s.args.map((a) => this.operand(a, "float"))), ret, type);
+  }
+}
+
+/** The FIR function a C math function name stands for (sinf, powl, fabs, fmaxf …), if any. */
+export function cFunction(name: string): MathFn | undefined {
+  const alias: Record<string, MathFn> = { fabs: "abs", fmin: "min", fmax: "max", abs: "abs" };
+  const known = (n: string): MathFn | undefined => alias[n] ?? (n in MATH_FNS ? (n as MathFn) : undefined);
+  return known(name) ?? (/[fl]$/.test(name) ? known(name.slice(0, -1)) : undefined);
+}

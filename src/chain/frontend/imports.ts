@@ -1,0 +1,189 @@
+// Files and imports. A `Compilation` parses each file at most once (a cache
+// keyed by absolute path) and follows `import("…")` statements across files:
+// the name is looked up next to the importing file, then in each -I folder,
+// then in the library folders the driver hands over (src/driver/stdlib.ts
+// adds the standard library): the front end itself knows no default.
+//
+// As in Faust, a file imported twice contributes its definitions once, and an
+// import of a file that is still being imported (a cycle) is ignored; we
+// report the cycle as a warning (FL302). A missing or unreadable file is an
+// error at the import statement's span (FL301, FL303).
+//
+// `library("…")` and `component("…")` are expressions, resolved lazily by the
+// evaluator through `loadReference`, which uses the same cache; imports inside
+// `environment { … }` are expanded on demand by `expandStatements`.
+
+import fs from "node:fs";
+import path from "node:path";
+import { diag, DiagnosticError, type Diagnostic, SourceFile, type Span } from "../../core/diagnostics.ts";
+import { spanOf, type Box } from "../../core/boxes/box.ts";
+import { parseSource, type ParsedFile } from "./parser.ts";
+
+/** A program: its entry file and every file it imports, transitively. */
+export interface Program {
+  readonly entry: ParsedFile;
+  /** Files in the order their definitions are spliced (imports before the importing file's later statements). */
+  readonly files: readonly ParsedFile[];
+  /**
+   * The program's statements with imports expanded: each imported file's
+   * statements replace the import (once per file), declarations are kept.
+   */
+  readonly stmts: readonly Box[];
+  /** The span of each statement of `stmts`. */
+  readonly spans: readonly Span[];
+  /** Every diagnostic of every file, and of the imports. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export class Compilation {
+  private readonly cache = new Map<string, ParsedFile | Diagnostic>();
+
+  /** `includeDirs`: the folders searched, in order, after the importing file's own (the driver puts the standard library last). */
+  constructor(readonly includeDirs: readonly string[] = []) {}
+
+  /** Parses a file once per compilation. Unreadable files give a diagnostic. */
+  parseFile(absPath: string, at?: Span): ParsedFile | Diagnostic {
+    const key = path.resolve(absPath);
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    let result: ParsedFile | Diagnostic;
+    try {
+      if (fs.statSync(key).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+      const text = fs.readFileSync(key, "utf8");
+      result = parseSource(new SourceFile(displayPath(key), text));
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const reason = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : (err.code ?? err.message);
+      result = at ? diag("FL303", { path: key, reason }, at) : diag("FL001", { path: absPath, reason });
+    }
+    this.cache.set(key, result);
+    return result;
+  }
+
+  /** Parses an in-memory source as a file of this compilation (not cached). */
+  parseText(text: string, filePath: string): ParsedFile {
+    return parseSource(new SourceFile(filePath, text));
+  }
+
+  /** Resolves a name as import() does, from the folder of `fromFile`. */
+  resolve(name: string, fromFile: string | undefined): string | undefined {
+    const fromDir = fromFile ? path.dirname(path.resolve(fromFile)) : undefined;
+    return resolveImport(name, fromDir, this.includeDirs);
+  }
+
+  /** The folders searched for a name imported from `fromFile`, for messages. */
+  searched(fromFile: string | undefined): string[] {
+    const dirs = fromFile ? [path.dirname(path.resolve(fromFile))] : [];
+    return [...new Set([...dirs, ...this.includeDirs.map((d) => path.resolve(d))])];
+  }
+
+  /** Loads a program from a file: parse it, then follow its imports. */
+  loadProgram(file: string): Program {
+    const entry = this.parseFile(path.resolve(file));
+    if (!("stmts" in entry)) throw new DiagnosticError([entry]);
+    return this.expand(entry);
+  }
+
+  /** Loads a program from an in-memory source whose imports are resolved from `filePath`'s folder. */
+  loadProgramText(text: string, filePath: string): Program {
+    return this.expand(this.parseText(text, filePath));
+  }
+
+  /**
+   * Loads the file named by `library("…")` or `component("…")` (with its
+   * imports), or returns the diagnostic to report at `at`.
+   */
+  loadReference(name: string, fromFile: string | undefined, at: Span): Program | Diagnostic {
+    const resolved = this.resolve(name, fromFile);
+    if (!resolved) return diag("FL301", { name, searched: this.searched(fromFile).join(", ") }, at);
+    const parsed = this.parseFile(resolved, at);
+    if (!("stmts" in parsed)) return parsed;
+    return this.expand(parsed);
+  }
+
+  /**
+   * Expands the imports among some statements (e.g. those of an
+   * `environment { … }`, where Faust allows `import`), resolving names from
+   * the folder of `fromFile`. Spans come from the box side table.
+   */
+  expandStatements(stmts: readonly Box[], fromFile: string): { stmts: readonly Box[]; diagnostics: readonly Diagnostic[] } {
+    const file = new SourceFile(fromFile, "");
+    const spans = stmts.map((s) => spanOf(s) ?? { file, start: 0, end: 0 });
+    const p = this.expand({ file, stmts, spans, diagnostics: [] });
+    return { stmts: p.stmts, diagnostics: p.diagnostics };
+  }
+
+  private expand(entry: ParsedFile): Program {
+    const files: ParsedFile[] = [];
+    const stmts: Box[] = [];
+    const spans: Span[] = [];
+    const diagnostics: Diagnostic[] = [];
+    const done = new Set<string>();
+    const active: string[] = [];
+    const sourcePath = (pf: ParsedFile) => path.resolve(pf.file.path);
+
+    // Explicit stack of (file, next statement index): import chains of any length never recurse.
+    const stack: { pf: ParsedFile; i: number }[] = [];
+    const enter = (pf: ParsedFile) => {
+      const key = sourcePath(pf);
+      done.add(key);
+      active.push(key);
+      files.push(pf);
+      diagnostics.push(...pf.diagnostics);
+      stack.push({ pf, i: 0 });
+    };
+    enter(entry);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      if (top.i >= top.pf.stmts.length) {
+        stack.pop();
+        active.pop();
+        continue;
+      }
+      const s = top.pf.stmts[top.i]!;
+      const span = top.pf.spans[top.i]!;
+      top.i++;
+      if (s.kind !== "import") {
+        stmts.push(s);
+        spans.push(span);
+        continue;
+      }
+      const resolved = this.resolve(s.path, top.pf.file.path);
+      if (!resolved) {
+        diagnostics.push(diag("FL301", { name: s.path, searched: this.searched(top.pf.file.path).join(", ") }, span));
+        continue;
+      }
+      const key = path.resolve(resolved);
+      if (active.includes(key)) {
+        const cycle = [...active.slice(active.indexOf(key)), key].map((p) => path.basename(p)).join(" -> ");
+        diagnostics.push(diag("FL302", { name: s.path, cycle }, span));
+        continue;
+      }
+      if (done.has(key)) continue;
+      const parsed = this.parseFile(key, span);
+      if (!("stmts" in parsed)) {
+        diagnostics.push(parsed);
+        done.add(key);
+        continue;
+      }
+      enter(parsed);
+    }
+    return { entry, files, stmts, spans, diagnostics };
+  }
+}
+
+/** Paths in messages: relative to the working folder when inside it. */
+function displayPath(abs: string): string {
+  const rel = path.relative(process.cwd(), abs);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : abs;
+}
+
+/** Finds `name` as import() does: an absolute path as is, else in `fromDir`, then in each of `dirs` (files only). */
+export function resolveImport(name: string, fromDir: string | undefined, dirs: readonly string[]): string | undefined {
+  if (path.isAbsolute(name)) return fs.existsSync(name) ? name : undefined;
+  for (const d of [...(fromDir ? [fromDir] : []), ...dirs]) {
+    const p = path.join(d, name);
+    if (fs.existsSync(p) && fs.statSync(p).isFile()) return p;
+  }
+  return undefined;
+}

@@ -1,0 +1,335 @@
+// Propagation: from an evaluated block diagram (a box made of numbers,
+// primitives, the five composition operators, widgets, groups, foreign
+// elements, waveforms, soundfiles and routes) to the signals its outputs
+// compute, as functions of the program's inputs.
+//
+//   prop(box, context, inputs) = outputs
+//
+// is memoized by (box, context, input signals) identity, the context being
+// the UI group path and the signals bound to abstraction slots, so a shared
+// sub-diagram fed the same signals yields the same signal objects, and
+// hash-consing does the rest. `A ~ B` becomes a recursion group whose
+// bodies are A's outputs; B reads them through a one-sample delay, which is
+// how every recursion in the signal graph is a cycle through `delay1`.
+
+import type { Box, BoxOf } from "../../core/boxes/box.ts";
+import { assertNever, isUnevaluated, primArity, spanOf } from "../../core/boxes/box.ts";
+import { DiagnosticError, diag } from "../../core/diagnostics.ts";
+import { arity, evalSpanOf } from "../eval/arity.ts";
+import { freshRecName, setSpan as setSigSpan, sig, type MetaEntry, type Nature, type Sig, type UIGroup } from "../../core/signals/signal.ts";
+import { extractMetadata, labelPath, resolvePath } from "./labels.ts";
+
+/** Number of inputs and outputs of an evaluated box (the evaluator's own arity, memoized). */
+export const arityOf = arity;
+
+export interface PropagateOptions {
+  /** Floating-point precision of the compilation: picks the ffunction variant. */
+  readonly precision?: "single" | "double" | "quad" | "fixed";
+}
+
+function bad(kind: string, detail: string): DiagnosticError {
+  return new DiagnosticError([diag("FL501", { kind, detail })]);
+}
+
+function primInputs(op: BoxOf<"prim">["op"]): number {
+  return primArity[op];
+}
+
+function numberOf(b: Box): number {
+  if (b.kind === "int" || b.kind === "real") return b.value;
+  throw bad(b.kind, "a number was expected here");
+}
+
+/**
+ * Where a box is propagated: its UI group path and the signals bound to the
+ * slots of enclosing `symbolic` boxes (abstractions kept as diagrams). `key`
+ * identifies the context in memo keys.
+ */
+interface Ctx {
+  readonly path: readonly UIGroup[];
+  readonly slots: ReadonlyMap<number, Sig>;
+  readonly key: string;
+}
+
+function makeCtx(path: readonly UIGroup[], slots: ReadonlyMap<number, Sig>): Ctx {
+  const p = path.map((g) => `${g.orient}:${g.label.length}:${g.label}`).join("/");
+  const sl = [...slots].map(([k, v]) => `${k}=${v.id}`).join(",");
+  return { path, slots, key: `${p}|${sl}` };
+}
+
+const topCtx = makeCtx([], new Map());
+
+/**
+ * Propagates the program's process box (with `ins` fresh input signals) and
+ * returns its output signals.
+ */
+export function propagateProcess(process: Box, opts: PropagateOptions = {}): Sig[] {
+  const { ins } = arityOf(process);
+  const inputs = Array.from({ length: ins }, (_, i) => sig.input(i));
+  return new Propagator(opts).prop(process, topCtx, inputs);
+}
+
+class Propagator {
+  private memo = new Map<string, Sig[]>();
+  constructor(private readonly opts: PropagateOptions) {}
+
+  prop(b: Box, ctx: Ctx, inputs: readonly Sig[]): Sig[] {
+    const key = `${b.id}|${ctx.key}|${inputs.map((s) => s.id).join(",")}`;
+    const known = this.memo.get(key);
+    if (known) return known;
+    const out = this.compute(b, ctx, inputs);
+    // Signals remember the innermost source expression that made them (first writer wins).
+    const span = evalSpanOf(b) ?? spanOf(b);
+    if (span) for (const s of out) if (s.kind !== "input" && s.kind !== "proj") setSigSpan(s, span);
+    this.memo.set(key, out);
+    return out;
+  }
+
+  private widget(label: string, path: readonly UIGroup[]): { label: string; path: UIGroup[]; meta: MetaEntry[] } {
+    const lp = labelPath(label);
+    const full = resolvePath(path, lp.steps).map((g) => {
+      const m = extractMetadata(g.label);
+      return { orient: g.orient, label: m.label };
+    });
+    const { label: name, meta } = extractMetadata(lp.name);
+    return { label: name, path: full, meta };
+  }
+
+  private compute(b: Box, ctx: Ctx, inputs: readonly Sig[]): Sig[] {
+    if (isUnevaluated(b)) throw bad(b.kind, "the box is not evaluated");
+    const path = ctx.path;
+    const need = (n: number) => {
+      if (inputs.length !== n) throw bad(b.kind, `expected ${n} inputs, got ${inputs.length}`);
+    };
+    switch (b.kind) {
+      case "int":
+        return [sig.int(b.value)];
+      case "real":
+        return [sig.float(b.value)];
+      case "wire":
+        need(1);
+        return [inputs[0]!];
+      case "cut":
+        need(1);
+        return [];
+      case "prim":
+        need(primInputs(b.op));
+        return [this.prim(b.op, inputs)];
+      case "seq": {
+        const mid = this.prop(b.left, ctx, inputs);
+        return this.prop(b.right, ctx, mid);
+      }
+      case "par": {
+        const l = arityOf(b.left);
+        return [...this.prop(b.left, ctx, inputs.slice(0, l.ins)), ...this.prop(b.right, ctx, inputs.slice(l.ins))];
+      }
+      case "split": {
+        const mid = this.prop(b.left, ctx, inputs);
+        const r = arityOf(b.right);
+        if (mid.length === 0 && r.ins > 0) throw bad("split", "nothing to split");
+        const fanned = Array.from({ length: r.ins }, (_, i) => mid[i % mid.length]!);
+        return this.prop(b.right, ctx, fanned);
+      }
+      case "merge": {
+        const mid = this.prop(b.left, ctx, inputs);
+        const r = arityOf(b.right);
+        const sums: Sig[] = [];
+        for (let i = 0; i < r.ins; i++) {
+          let acc: Sig | undefined;
+          for (let j = i; j < mid.length; j += r.ins) acc = acc ? sig.add(acc, mid[j]!) : mid[j]!;
+          sums.push(acc ?? sig.int(0));
+        }
+        return this.prop(b.right, ctx, sums);
+      }
+      case "rec": {
+        const l = arityOf(b.left);
+        const r = arityOf(b.right);
+        const group = sig.group(freshRecName("r"), l.outs);
+        const projs = Array.from({ length: l.outs }, (_, i) => sig.proj(group, i));
+        const fed = this.prop(
+          b.right,
+          ctx,
+          projs.slice(0, r.ins).map((p) => sig.delay1(p)),
+        );
+        const bodies = this.prop(b.left, ctx, [...fed, ...inputs]);
+        sig.defineRec(group, bodies);
+        return projs;
+      }
+      case "hgroup":
+      case "vgroup":
+      case "tgroup": {
+        const { label, meta } = extractMetadata(b.label);
+        void meta;
+        const orient = b.kind === "hgroup" ? "h" : b.kind === "vgroup" ? "v" : "t";
+        return this.prop(b.body, makeCtx([...path, { orient, label }], ctx.slots), inputs);
+      }
+      case "button":
+      case "checkbox": {
+        const w = this.widget(b.label, path);
+        return [sig[b.kind](w.label, { path: w.path, meta: w.meta })];
+      }
+      case "hslider":
+      case "vslider":
+      case "nentry": {
+        const w = this.widget(b.label, path);
+        const [init, min, max, step] = [b.init, b.min, b.max, b.step].map((x) => this.constant(x));
+        return [sig[b.kind](w.label, init!, min!, max!, step!, { path: w.path, meta: w.meta })];
+      }
+      case "hbargraph":
+      case "vbargraph": {
+        need(1);
+        const w = this.widget(b.label, path);
+        return [sig[b.kind](w.label, this.constant(b.min), this.constant(b.max), inputs[0]!, { path: w.path, meta: w.meta })];
+      }
+      case "soundfile": {
+        need(2);
+        const w = this.widget(b.label, path);
+        const sf = sig.soundfile(w.label, { path: w.path, meta: w.meta });
+        const [part, index] = inputs as [Sig, Sig];
+        const chans = numberOf(b.chans);
+        return [sig.sflength(sf, part), sig.sfrate(sf, part), ...Array.from({ length: chans }, (_, c) => sig.sfbuffer(sf, sig.int(c), part, index))];
+      }
+      case "ffunction": {
+        need(b.argTypes.length);
+        const variant = { single: 0, double: 1, quad: 2, fixed: 3 }[this.opts.precision ?? "single"];
+        const name = b.names[Math.min(variant, b.names.length - 1)]!;
+        const params: Nature[] = b.argTypes.map((t) => (t === "int" ? "int" : "float"));
+        return [sig.ffun(name, b.type, params, inputs, b.include, b.library)];
+      }
+      case "fconstant":
+        return [sig.fconst(b.type, b.name, b.include)];
+      case "fvariable":
+        return [sig.fvar(b.type, b.name, b.include)];
+      case "waveform": {
+        const values = b.values.map((v) => this.constant(v));
+        return [sig.int(values.length), sig.waveform(values)];
+      }
+      case "route": {
+        const ins = numberOf(b.ins);
+        const outs = numberOf(b.outs);
+        need(ins);
+        const pairs = b.spec ? this.numbers(b.spec) : Array.from({ length: 2 * Math.min(ins, outs) }, (_, i) => (i >> 1) + 1);
+        const acc: (Sig | undefined)[] = Array.from({ length: outs }, () => undefined);
+        for (let k = 0; k + 1 < pairs.length; k += 2) {
+          const src = pairs[k]!;
+          const dst = pairs[k + 1]!;
+          if (src >= 1 && src <= ins && dst >= 1 && dst <= outs) {
+            const s = inputs[src - 1]!;
+            acc[dst - 1] = acc[dst - 1] ? sig.add(acc[dst - 1]!, s) : s;
+          }
+        }
+        return acc.map((s) => s ?? sig.int(0));
+      }
+      case "slot": {
+        const bound = ctx.slots.get(b.index);
+        if (!bound) throw bad("slot", `slot ${b.index} is used outside its abstraction`);
+        return [bound];
+      }
+      case "symbolic": {
+        // An abstraction kept as a diagram: its first input is bound to the slot.
+        if (b.slot.kind !== "slot") throw bad("symbolic", "its first field must be a slot");
+        if (inputs.length < 1) throw bad("symbolic", "it needs at least one input");
+        const slots = new Map(ctx.slots).set(b.slot.index, inputs[0]!);
+        return this.prop(b.body, makeCtx(path, slots), inputs.slice(1));
+      }
+      default:
+        return assertNever(b);
+    }
+  }
+
+  /** A numeric box (widget parameter, waveform value) as a constant signal. */
+  private constant(b: Box): Sig {
+    if (b.kind === "int") return sig.int(b.value);
+    if (b.kind === "real") return sig.float(b.value);
+    const out = this.prop(b, topCtx, []);
+    if (out.length !== 1) throw bad(b.kind, "a single constant was expected");
+    return out[0]!;
+  }
+
+  /** The numbers of a parallel composition of numbers (route specifications). */
+  private numbers(b: Box): number[] {
+    if (b.kind === "par") return [...this.numbers(b.left), ...this.numbers(b.right)];
+    return [numberOf(b)];
+  }
+
+  private prim(op: BoxOf<"prim">["op"], a: readonly Sig[]): Sig {
+    const [x, y, z, w, v] = a as Sig[];
+    switch (op) {
+      case "add":
+      case "sub":
+      case "mul":
+      case "div":
+      case "rem":
+      case "and":
+      case "or":
+      case "xor":
+      case "lt":
+      case "le":
+      case "gt":
+      case "ge":
+      case "eq":
+      case "ne":
+        return sig.binop(op, x!, y!);
+      case "lsh":
+        return sig.shl(x!, y!);
+      case "rsh":
+        return sig.ashr(x!, y!);
+      case "pow":
+        return sig.math2("pow", x!, y!);
+      case "delay":
+        return sig.delay(x!, y!);
+      case "mem":
+        return sig.delay1(x!);
+      case "prefix":
+        return sig.prefix(x!, y!);
+      case "int":
+        return sig.intcast(x!);
+      case "float":
+        return sig.floatcast(x!);
+      case "rdtable":
+        return sig.rdtable(sig.table(x!, y!), z!);
+      case "rwtable":
+        return sig.rwtable(sig.table(x!, y!), z!, w!, v!);
+      case "select2":
+        return sig.select2(x!, y!, z!);
+      case "select3":
+        return sig.select3(x!, y!, z!, w!);
+      case "attach":
+        return sig.attach(x!, y!);
+      case "enable":
+        return sig.enable(x!, y!);
+      case "control":
+        return sig.control(x!, y!);
+      case "assertbounds":
+        // assertbounds(lo, hi, x) is x, with an interval promise the typing stage checks.
+        return z!;
+      case "lowest":
+      case "highest":
+        throw bad("prim", `'${op}' needs interval analysis, which propagation does not do yet`);
+      case "acos":
+      case "asin":
+      case "atan":
+      case "cos":
+      case "sin":
+      case "tan":
+      case "exp":
+      case "log":
+      case "log10":
+      case "sqrt":
+      case "abs":
+      case "floor":
+      case "ceil":
+      case "rint":
+      case "round":
+        return sig.math1(op, x!);
+      case "atan2":
+      case "min":
+      case "max":
+      case "fmod":
+      case "remainder":
+        return sig.math2(op, x!, y!);
+      default:
+        return assertNever(op);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+// Running a pass pipeline inside the compilation driver: normalized signals
+// (src/driver/signals.ts) → the pipeline (passes/) → the program FIR generation takes.
+//
+//   optimizeProgram(program, pipelineText, opts) → { program, run }
+//
+// Delay-line and table sizes are recomputed on the optimized outputs (passes
+// create and remove delays); the user interface stays the one of the
+// normalized program, as Faust's does when later stages simplify.
+
+import type { SignalProgram } from "./signals.ts";
+import { checkProgram } from "../core/signals/intervals.ts";
+import { runPipeline, type PipelineRun, type RunOptions } from "../../passes/manager.ts";
+import { instances } from "../../passes/registry.ts";
+
+export interface OptimizeOptions extends RunOptions {}
+
+/** Verification after every pass: on under vitest and with FAUSTLAB_VERIFY=1 (debug mode), else off. */
+export function verifyByDefault(): boolean {
+  return process.env.FAUSTLAB_VERIFY === "1" || !!process.env.VITEST;
+}
+
+export function optimizeProgram(p: SignalProgram, pipeline: string, opts: OptimizeOptions = {}): { program: SignalProgram; run: PipelineRun } {
+  const run = runPipeline({ inputs: p.inputs, outputs: p.outputs }, instances(pipeline), { verify: verifyByDefault(), ...opts });
+  if (run.graph.outputs === p.outputs) return { program: p, run };
+  const info = checkProgram(run.graph.outputs);
+  return { program: { ...p, outputs: run.graph.outputs, info }, run };
+}

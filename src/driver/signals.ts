@@ -1,0 +1,94 @@
+// The compilation driver: source → boxes → evaluated block diagram → signals
+// → normalized, checked signals with their user interface. Each stage's
+// problems come back as diagnostics; `compileSignals` throws one
+// DiagnosticError holding them, so every caller (the CLI, tests, the
+// conformance runner) reports them the same way.
+
+import path from "node:path";
+import { DiagnosticError, diag, type Diagnostic } from "../core/diagnostics.ts";
+import {
+  compilationFor as chainCompilationFor, evaluateProgram as chainEvaluateProgram,
+  type EvalOptions, type EvalResult, type MetadataEntry, type Precision, type ProgramSource,
+} from "../chain/eval/eval.ts";
+import type { Compilation } from "../chain/frontend/imports.ts";
+import { withStdlib } from "./stdlib.ts";
+import { evalSpanOf } from "../chain/eval/arity.ts";
+import { checkProgram, type ProgramInfo } from "../core/signals/intervals.ts";
+import { propagateProcess } from "../chain/propagate/propagate.ts";
+import { buildUI, type UIItem } from "../chain/propagate/ui.ts";
+import type { Sig } from "../core/signals/signal.ts";
+import { runPipeline } from "../../passes/manager.ts";
+import { instances } from "../../passes/registry.ts";
+
+export interface CompileOptions {
+  readonly includeDirs?: readonly string[];
+  readonly precision?: Precision;
+  /** Name of the program (the root UI group's label); default: the file name without extension. */
+  readonly name?: string;
+}
+
+export interface SignalProgram {
+  readonly name: string;
+  readonly inputs: number;
+  /** The normalized output signals, one per output. */
+  readonly outputs: readonly Sig[];
+  /** The output signals as propagation produced them, before normalization. */
+  readonly raw: readonly Sig[];
+  readonly ui: readonly UIItem[];
+  readonly metadata: readonly MetadataEntry[];
+  /** Delay-line and table sizes, intervals. */
+  readonly info: ProgramInfo;
+  /** Warnings and notes met on the way (errors are thrown). */
+  readonly warnings: readonly Diagnostic[];
+}
+
+/** evaluateProgram of the chain, with the standard library searched after `includeDirs`. */
+export function evaluateProgram(source: ProgramSource, opts: EvalOptions = {}): EvalResult {
+  return chainEvaluateProgram(source, { ...opts, includeDirs: withStdlib(opts.includeDirs) });
+}
+
+/** The chain's parse cache for these -I folders, with the standard library searched last. */
+export function compilationFor(includeDirs: readonly string[] = []): Compilation {
+  return chainCompilationFor(withStdlib(includeDirs));
+}
+
+/** The program name Faust derives from a file path: the base name without its extension. */
+export function programName(file: string): string {
+  return path.basename(file).replace(/\.[^.]*$/, "");
+}
+
+/** Compiles a program down to normalized, checked signals; throws a DiagnosticError on any error. */
+export function compileSignals(source: ProgramSource, opts: CompileOptions = {}): SignalProgram {
+  const file = typeof source === "string" ? source : source.path;
+  const name = opts.name ?? programName(file);
+  const r = evaluateProgram(source, { includeDirs: opts.includeDirs ?? [], precision: opts.precision ?? "single" });
+  const errors = r.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length || !r.process || !r.arity) throw new DiagnosticError(errors.length ? errors : r.diagnostics);
+  // Signal-level problems without a more precise location point at `process`.
+  const where = evalSpanOf(r.process);
+  const located = (e: unknown): never => {
+    if (e instanceof DiagnosticError && where) throw new DiagnosticError(e.diagnostics.map((d) => (d.span ? d : { ...d, span: where })));
+    throw e;
+  };
+  let raw: Sig[], outputs: Sig[], info: ProgramInfo;
+  try {
+    raw = propagateProcess(r.process, { precision: opts.precision ?? "single" });
+    // normalization is the `normalize` pass, run by the pass manager (passes/)
+    outputs = [...runPipeline({ inputs: r.arity.ins, outputs: raw }, instances("normalize")).graph.outputs];
+    if (outputs.length === 0) throw new DiagnosticError([diag("FL502", {})]);
+    info = checkProgram(outputs);
+  } catch (e) {
+    return located(e);
+  }
+  const ui = buildUI(outputs, name);
+  return {
+    name,
+    inputs: r.arity.ins,
+    outputs,
+    raw,
+    ui,
+    metadata: r.metadata,
+    info,
+    warnings: r.diagnostics.filter((d) => d.severity !== "error"),
+  };
+}
