@@ -112,6 +112,9 @@ export const catalog = {
   FL424: { severity: "error", template: "init = {init} outside of [{min} {max}] range in '{widget}'" },
   FL425: { severity: "error", template: "min = {min} should be less than max = {max} in '{widget}'" },
   FL423: { severity: "error", template: "in seq() expressions, the iterated function must have the same number of inputs and outputs: here {body} has {ins} inputs and {outs} outputs" },
+  // FL430–FL431 arity of fad/rad (src/chain/eval/arity.ts)
+  FL430: { severity: "error", template: "{mode}(A, S) | the seed S must have at least one output, it has {outs}: there is nothing to differentiate with respect to" },
+  FL431: { severity: "error", template: "rad(A, S) | the body A must have at least one output to differentiate, it has {outs}" },
   FL422: { severity: "error", template: "invalid modulation circuit, should have no more than 2 inputs and exactly 1 output: '{circuit}' has type ({ins}->{outs})" },
   // FL560–FL589 signal IR (src/signals: constructors, text parser, verifier, evaluator)
   FL560: { severity: "error", template: "signal IR syntax error: {detail}" },
@@ -124,6 +127,10 @@ export const catalog = {
   FL573: { severity: "error", template: "cannot evaluate signal {node}: {detail}" },
   FL501: { severity: "error", template: "cannot propagate a '{kind}' box: {detail}" },
   FL502: { severity: "error", template: "the program has no output signal" },
+  // FL550–FL559 automatic differentiation at propagation (src/chain/propagate/autodiff.ts)
+  FL550: { severity: "error", template: "rad: cannot differentiate {what} in reverse mode: {reason}" },
+  FL551: { severity: "error", template: "rad: the body keeps state and needs a tape of {need} samples per signal, more than the limit of {limit}" },
+  FL552: { severity: "remark", template: "{mode}: {what}: {reason}" },
   // FL520–FL549 normalization and interval analysis (src/chain/normalize): Faust's folding errors and delay/table checks
   FL520: { severity: "error", template: "division by 0 in {expr}" },
   FL521: { severity: "error", template: "% by 0 in {expr}" },

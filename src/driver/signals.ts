@@ -71,8 +71,9 @@ export function compileSignals(source: ProgramSource, opts: CompileOptions = {})
     throw e;
   };
   let raw: Sig[], outputs: Sig[], info: ProgramInfo;
+  const remarks: Diagnostic[] = [];
   try {
-    raw = propagateProcess(r.process, { precision: opts.precision ?? "single" });
+    raw = propagateProcess(r.process, { precision: opts.precision ?? "single", onRemark: (d) => remarks.push(d) });
     // normalization is the `normalize` pass, run by the pass manager (passes/)
     outputs = [...runPipeline({ inputs: r.arity.ins, outputs: raw }, instances("normalize")).graph.outputs];
     if (outputs.length === 0) throw new DiagnosticError([diag("FL502", {})]);
@@ -89,6 +90,6 @@ export function compileSignals(source: ProgramSource, opts: CompileOptions = {})
     ui,
     metadata: r.metadata,
     info,
-    warnings: r.diagnostics.filter((d) => d.severity !== "error"),
+    warnings: [...r.diagnostics.filter((d) => d.severity !== "error"), ...remarks],
   };
 }

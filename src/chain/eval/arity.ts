@@ -87,6 +87,7 @@ function leafArity(b: Box): Arity | undefined {
     case "vgroup":
     case "tgroup":
     case "symbolic":
+    case "autodiff":
       return undefined;
     default:
       return assertNever(b);
@@ -102,6 +103,13 @@ function combine(b: Box, child: (c: Box) => Arity): Arity {
     case "symbolic": {
       const a = child(b.body);
       return { ins: a.ins + 1, outs: a.outs };
+    }
+    case "autodiff": {
+      // M body outputs, N seeds: fad gives M·(1+N) outputs, rad M+N; both read max(inputs).
+      const a = child(b.body), s = child(b.seed);
+      if (s.outs === 0) throw new ArityError(diag("FL430", { mode: b.mode, outs: 0 }, evalSpanOf(b) ?? evalSpanOf(b.seed)));
+      if (b.mode === "rad" && a.outs === 0) throw new ArityError(diag("FL431", { outs: 0 }, evalSpanOf(b) ?? evalSpanOf(b.body)));
+      return { ins: Math.max(a.ins, s.ins), outs: b.mode === "fad" ? a.outs * (1 + s.outs) : a.outs + s.outs };
     }
     case "seq": {
       const a = child(b.left), c = child(b.right);
@@ -142,6 +150,8 @@ function compositeChildren(b: Box): Box[] {
     case "tgroup":
     case "symbolic":
       return [b.body];
+    case "autodiff":
+      return [b.body, b.seed];
     case "seq":
     case "par":
     case "split":

@@ -634,6 +634,17 @@ export class Evaluator {
       }
       case "modulate":
         return this.evalModulate(b, env);
+      case "autodiff": {
+        if (b.mode !== "fad" && b.mode !== "rad") fail("FL419", { detail: `unknown differentiation mode '${b.mode}'` }, spanOf(b));
+        const body = this.toBox(this.eval(b.body, env), spanOf(b.body) ?? spanOf(b));
+        const seed = this.toBox(this.eval(b.seed, env), spanOf(b.seed) ?? spanOf(b));
+        setEvalSpan(body, spanOf(b.body));
+        setEvalSpan(seed, spanOf(b.seed));
+        const v = mk("autodiff", { mode: b.mode, body, seed });
+        setEvalSpan(v, spanOf(b));
+        this.arityAt(v, spanOf(b));
+        return v;
+      }
       case "rule":
       case "def":
       case "import":

@@ -126,6 +126,8 @@ const names = [
   ["DOUBLEMODE", "doubleprecision"],
   ["QUADMODE", "quadprecision"],
   ["FIXEDPOINTMODE", "fixedpointprecision"],
+  ["FAD", "fad"],
+  ["RAD", "rad"],
 ] as const;
 
 type TokName = (typeof names)[number][0];

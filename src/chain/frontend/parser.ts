@@ -637,6 +637,26 @@ class Parser {
         this.expectClose(open);
         return this.node(mk("waveform", { values }), start);
       }
+      case T.FAD:
+      case T.RAD: {
+        // fad(body, seed) / rad(body, seed); `()` as the seed is the empty
+        // diagram (evaluation reports that there is nothing to differentiate by).
+        const mode = this.k() === T.FAD ? "fad" : "rad";
+        this.p++;
+        const open = this.expect(T.LPAR);
+        this.enter();
+        const body = this.argument();
+        this.expect(T.PAR);
+        let seed: Box;
+        if (this.k() === T.LPAR && this.kAt(1) === T.RPAR) {
+          const at = this.starts[this.p]!;
+          this.p += 2;
+          seed = this.node(mk("route", { ins: mk("int", { value: 0 }), outs: mk("int", { value: 0 }), spec: undefined }), at);
+        } else seed = this.argument();
+        this.expectClose(open);
+        this.leave();
+        return this.node(mk("autodiff", { mode, body, seed }), start);
+      }
       case T.ROUTE: {
         this.p++;
         const open = this.expect(T.LPAR);

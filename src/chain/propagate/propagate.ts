@@ -14,7 +14,8 @@
 
 import type { Box, BoxOf } from "../../core/boxes/box.ts";
 import { assertNever, isUnevaluated, primArity, spanOf } from "../../core/boxes/box.ts";
-import { DiagnosticError, diag } from "../../core/diagnostics.ts";
+import { DiagnosticError, diag, type Diagnostic } from "../../core/diagnostics.ts";
+import { expandAutodiff } from "./autodiff.ts";
 import { arity, evalSpanOf } from "../eval/arity.ts";
 import { freshRecName, setSpan as setSigSpan, sig, type MetaEntry, type Nature, type Sig, type UIGroup } from "../../core/signals/signal.ts";
 import { extractMetadata, labelPath, resolvePath } from "./labels.ts";
@@ -25,6 +26,8 @@ export const arityOf = arity;
 export interface PropagateOptions {
   /** Floating-point precision of the compilation: picks the ffunction variant. */
   readonly precision?: "single" | "double" | "quad" | "fixed";
+  /** Receives the remarks of fad/rad expansion (undefined points, approximations). */
+  readonly onRemark?: (d: Diagnostic) => void;
 }
 
 function bad(kind: string, detail: string): DiagnosticError {
@@ -219,6 +222,15 @@ class Propagator {
           }
         }
         return acc.map((s) => s ?? sig.int(0));
+      }
+      case "autodiff": {
+        // fad/rad: the body and the seed read the same inputs (the box has max of their inputs)
+        const a = arityOf(b.body);
+        const s = arityOf(b.seed);
+        need(Math.max(a.ins, s.ins));
+        const primals = this.prop(b.body, ctx, inputs.slice(0, a.ins));
+        const seeds = this.prop(b.seed, ctx, inputs.slice(0, s.ins));
+        return expandAutodiff(b.mode === "rad" ? "rad" : "fad", primals, seeds, { span: evalSpanOf(b) ?? spanOf(b), onRemark: this.opts.onRemark });
       }
       case "slot": {
         const bound = ctx.slots.get(b.index);

@@ -120,6 +120,12 @@ export interface BoxFields {
   /** Widget modulation `["label" : circuit -> body]`; entries are modEntry boxes. */
   modulate: { readonly entries: readonly Box[]; readonly body: Box };
   modEntry: { readonly label: string; readonly circuit: Box | undefined };
+  /**
+   * `fad(body, seed)` / `rad(body, seed)`: forward or reverse automatic
+   * differentiation of `body`'s outputs with respect to `seed`'s outputs
+   * (expanded into ordinary signals by propagation). `mode` is "fad" or "rad".
+   */
+  autodiff: { readonly mode: string; readonly body: Box; readonly seed: Box };
   /** Evaluator output: a placeholder signal (0 inputs, 1 output) bound by the enclosing `symbolic`. */
   slot: { readonly index: number };
   /** Evaluator output: a lambda kept as a block diagram; its first input feeds `slot` (arity 1 + ins(body) → outs(body)). */
@@ -194,6 +200,7 @@ export const schema: { readonly [K in Kind]: FieldSpec<BoxFields[K]> } = {
   fvariable: { type: "string", name: "string", include: "string" },
   modulate: { entries: "boxes", body: "box" },
   modEntry: { label: "string", circuit: "box?" },
+  autodiff: { mode: "string", body: "box", seed: "box" },
   slot: { index: "number" },
   symbolic: { slot: "box", body: "box" },
   closure: { index: "number" },

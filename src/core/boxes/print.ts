@@ -223,6 +223,8 @@ class Printer {
         return `[${b.entries.map((e) => this.raw(e)).join(", ")} -> ${this.expr(b.body, L_WITH)}]`;
       case "modEntry":
         return b.circuit ? `${str(b.label)} : ${this.arg(b.circuit)}` : str(b.label);
+      case "autodiff":
+        return `${b.mode}(${this.arg(b.body)}, ${this.arg(b.seed)})`;
       case "slot": // evaluator output only; printed as a lambda parameter
         return `slot${b.index}`;
       case "symbolic":
