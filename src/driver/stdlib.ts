@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { projectRoot } from "../core/paths.ts";
+import { projectPath, projectRoot } from "../core/paths.ts";
 import { resolveImport as resolveIn } from "../chain/frontend/imports.ts";
 
 const require = createRequire(import.meta.url);
@@ -106,9 +106,15 @@ export function stdlibFiles(): string[] {
     .map((f) => path.join(dir, f));
 }
 
-/** The folders a compilation searches after the importing file's own: each -I folder in order, then the standard library. */
+/** faustlab's own libraries (libraries/: optimizers.lib), searched after the standard library. */
+export const faustlabLibDir: string = projectPath("libraries");
+
+/**
+ * The folders a compilation searches after the importing file's own: each -I
+ * folder in order, then the standard library, then faustlab's own libraries.
+ */
 export function withStdlib(includeDirs: readonly string[] = []): string[] {
-  return [...includeDirs, stdlibDir()];
+  return [...includeDirs, stdlibDir(), faustlabLibDir];
 }
 
 /**
