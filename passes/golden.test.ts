@@ -1,5 +1,5 @@
 // The golden-test runner: every *.sig and *.dsp file in a `tests/` folder
-// under passes/ or analyses/ is a golden test (format: src/harness/golden.ts).
+// under passes/, analyses/ or src/chain/propagate/ is a golden test (format: src/harness/golden.ts).
 // Each RUN line runs in this process through the CLI (`main(argv, io)`), in
 // a module graph fresh for each file, so its output does not depend on the
 // files run before it. The output (stdout then stderr, the repository's path
@@ -28,7 +28,7 @@ function discover(): string[] {
       } else if (inTests && /\.(sig|dsp)$/.test(e.name)) found.push(p);
     }
   };
-  for (const top of ["passes", "analyses"]) if (fs.existsSync(path.join(root, top))) walk(path.join(root, top), false);
+  for (const top of ["passes", "analyses", "src/chain/propagate"]) if (fs.existsSync(path.join(root, top))) walk(path.join(root, top), false);
   return found.sort();
 }
 

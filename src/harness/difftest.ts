@@ -37,6 +37,8 @@ import path from "node:path";
 import { DiagnosticError } from "../core/diagnostics.ts";
 import { compileReference, renderReference } from "./oracle.ts";
 import { compileFir, instantiate } from "../driver/compile.ts";
+import { compileSignals } from "../driver/signals.ts";
+import { evaluate as evaluateSignals } from "../core/signals/evaluate.ts";
 import { renderDsp, unitImpulse } from "../chain/backends/render.ts";
 import { wasmReference } from "../chain/backends/wasm.ts";
 import { renderNativeBatch, type NativeRenderJob, type NativeRenderResult } from "./difftest-native.ts";
@@ -64,6 +66,12 @@ export interface DiffOptions {
   readonly backends?: readonly DiffBackend[];
   /** diffPrograms: programs staged before their native code is built (default 20). */
   readonly batch?: number;
+  /**
+   * What the first backend is compared with: the real Faust compiler ("faust",
+   * default) or faustlab's own signal evaluator on the normalized signals
+   * ("signals"), for programs the reference does not accept (fad, rad).
+   */
+  readonly reference?: "faust" | "signals";
 }
 
 export interface DiffProgram {
@@ -197,6 +205,7 @@ interface Settings {
   readonly backendTol: number;
   readonly double: boolean;
   readonly backends: readonly DiffBackend[];
+  readonly reference: "faust" | "signals";
 }
 
 function settings(opts: DiffOptions): Settings {
@@ -209,6 +218,7 @@ function settings(opts: DiffOptions): Settings {
     backendTol: opts.backendTolerance ?? (double ? 1e-12 : 1e-5),
     double,
     backends: opts.backends ?? ["js", "interp", "wasm"],
+    reference: opts.reference ?? "faust",
   };
 }
 
@@ -227,9 +237,19 @@ interface Staged {
 async function stage(prog: DiffProgram, s: Settings, includeDirs: readonly string[]): Promise<DiffResult | Staged> {
   const { n, sr, bs, double } = s;
   const name = prog.name ?? path.basename(prog.path).replace(/\.[^.]*$/, "");
-  let ref;
+  let ref: { meta: { inputs: number; outputs: number }; render: (n: number, input: (c: number, i: number) => number) => Float64Array[] };
   try {
-    ref = await compileReference(prog.text, name, { double, includeDirs, sourceDir: path.dirname(prog.path) });
+    if (s.reference === "signals") {
+      const p = compileSignals({ text: prog.text, path: prog.path }, { includeDirs, name, precision: double ? "double" : "single" });
+      ref = {
+        meta: { inputs: p.inputs, outputs: p.outputs.length },
+        render: (samples, input) =>
+          evaluateSignals(p.outputs, { samples, sampleRate: sr, inputs: Array.from({ length: p.inputs }, (_, c) => Float64Array.from({ length: samples }, (_, i) => input(c, i))) }),
+      };
+    } else {
+      const c = await compileReference(prog.text, name, { double, includeDirs, sourceDir: path.dirname(prog.path) });
+      ref = { meta: c.meta, render: (samples, input) => renderReference(c, { samples, sampleRate: sr, blockSize: bs, input }).data };
+    }
   } catch (e) {
     return { status: "reference-failed", message: message(e) };
   }
@@ -249,7 +269,7 @@ async function stage(prog: DiffProgram, s: Settings, includeDirs: readonly strin
     inputs.push(Array.from({ length: m.inputs }, (_, c) => Float64Array.from({ length: n }, (_, i) => fn(c, i))));
     const input = (c: number, i: number) => inputs[inputs.length - 1]![c]![i]!;
     try {
-      expected.push(renderReference(ref, { samples: n, sampleRate: sr, blockSize: bs, input }).data);
+      expected.push(ref.render(n, input));
     } catch (e) {
       return { status: "reference-failed", message: message(e) };
     }

@@ -67,9 +67,13 @@ function tsub(a: Tan, b: Tan): Tan {
   if (!a) return sig.sub(F(0), b);
   return sig.sub(a, b);
 }
-/** k · t (k a primal-side signal). */
+const isOne = (s: Sig) => (s.kind === "float" || s.kind === "int") && s.value === 1;
+/** k · t (k a primal-side signal); 1·t = t and k·1 = k exactly, so neither product is built. */
 function tscale(k: Sig, t: Tan): Tan {
-  return t ? sig.mul(k, t) : undefined;
+  if (!t) return undefined;
+  if (isOne(t)) return k;
+  if (isOne(k)) return t;
+  return sig.mul(k, t);
 }
 function tdiv(t: Tan, k: Sig): Tan {
   return t ? sig.div(t, k) : undefined;
