@@ -17,7 +17,8 @@ import path from "node:path";
 import { compileFir, instantiate } from "../src/driver/compile.ts";
 import { renderDsp } from "../src/chain/backends/render.ts";
 import { DiagnosticError } from "../src/core/diagnostics.ts";
-import { programName } from "../src/driver/signals.ts";
+import { programName, type CompileOptions } from "../src/driver/signals.ts";
+import type { ProgramSource } from "../src/chain/eval/eval.ts";
 import { readSource } from "../src/core/fsutil.ts";
 import { compileReference, renderReference } from "../src/harness/oracle.ts";
 
@@ -29,6 +30,8 @@ export interface AccuracyOptions {
   readonly includeDirs?: readonly string[];
   /** Also render with the real compiler (default true). */
   readonly reference?: boolean;
+  /** Limits for untrusted programs (the MCP server's), passed to every compilation. */
+  readonly limits?: Pick<CompileOptions, "maxSteps" | "maxDepth" | "importPolicy">;
 }
 
 export interface ErrorMeasure {
@@ -104,18 +107,19 @@ export function compareRendering(truth: readonly Float64Array[], got: readonly A
 const message = (e: unknown) =>
   e instanceof DiagnosticError ? e.diagnostics.map((d) => `${d.code}: ${d.message}`).join("; ") : ((e as Error)?.message ?? String(e));
 
-export async function measureAccuracy(file: string, opts: AccuracyOptions = {}): Promise<AccuracyRow> {
+export async function measureAccuracy(source: ProgramSource, opts: AccuracyOptions = {}): Promise<AccuracyRow> {
+  const file = typeof source === "string" ? source : source.path;
   const n = opts.samples ?? 48000;
   const sr = opts.sampleRate ?? 44100;
   const includeDirs = opts.includeDirs ?? [];
   const input = whiteNoise();
   const errors: string[] = [];
   const render = (double: boolean, passes: string | undefined): Float64Array[] => {
-    const m = compileFir(file, { double, includeDirs, passes });
+    const m = compileFir(source, { ...opts.limits, double, includeDirs, passes });
     return renderDsp(instantiate(m, "js")(), { samples: n, sampleRate: sr, double, input });
   };
   // the truth: errors here are the program's own (a diagnostic for the user)
-  const m64 = compileFir(file, { double: true, includeDirs });
+  const m64 = compileFir(source, { ...opts.limits, double: true, includeDirs });
   const truth = renderDsp(instantiate(m64, "js")(), { samples: n, sampleRate: sr, double: true, input });
   const measures: Record<RenderingName, ErrorMeasure | undefined> = { f32: undefined, "f32+P": undefined, "f64+P": undefined, "ref f32": undefined, "ref f64": undefined };
   const attempt = (name: RenderingName, f: () => Float64Array[]) => {
@@ -131,7 +135,7 @@ export async function measureAccuracy(file: string, opts: AccuracyOptions = {}):
     attempt("f64+P", () => render(true, opts.passes));
   }
   if (opts.reference ?? true) {
-    const text = readSource(file);
+    const text = typeof source === "string" ? readSource(file) : source.text;
     for (const double of [false, true]) {
       const name: RenderingName = double ? "ref f64" : "ref f32";
       try {

@@ -17,11 +17,12 @@ import { impulseCommand } from "./commands/impulse.ts";
 import { compileCommand } from "./commands/compile.ts";
 import { optCommand } from "./commands/opt.ts";
 import { accuracyCommand } from "./commands/accuracy.ts";
+import { mcpCommand } from "./commands/mcp.ts";
 
 /** The commands, in the order `faustlab help` lists them. */
 export const commands: readonly Command[] = [
   referenceCommand, libtestsCommand, boxesCommand, checkCommand, evalCommand, signalsCommand, infoCommand,
-  impulseCommand, compileCommand, optCommand, accuracyCommand,
+  impulseCommand, compileCommand, optCommand, accuracyCommand, mcpCommand,
 ];
 
 const stdio: CommandIO = {

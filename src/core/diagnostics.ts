@@ -86,6 +86,7 @@ export const catalog = {
   FL301: { severity: "error", template: "cannot find imported file '{name}' (searched: {searched})" },
   FL302: { severity: "warning", template: "import cycle: '{name}' is already being imported ({cycle}); ignored" },
   FL303: { severity: "error", template: "cannot read imported file '{path}': {reason}" },
+  FL304: { severity: "error", template: "import of '{name}' refused: {reason}" },
   // FL4xx evaluation (src/eval: environments, application, pattern matching, constants, arity)
   FL401: { severity: "error", template: "undefined symbol : {name}{hint}" },
   FL402: { severity: "error", template: "endless evaluation cycle: the value of '{name}' depends on itself (use '~' or letrec for a recursive signal)" },

@@ -10,7 +10,7 @@ import {
   compilationFor as chainCompilationFor, evaluateProgram as chainEvaluateProgram,
   type EvalOptions, type EvalResult, type MetadataEntry, type Precision, type ProgramSource,
 } from "../chain/eval/eval.ts";
-import type { Compilation } from "../chain/frontend/imports.ts";
+import type { Compilation, ImportPolicy } from "../chain/frontend/imports.ts";
 import { withStdlib } from "./stdlib.ts";
 import { evalSpanOf } from "../chain/eval/arity.ts";
 import { checkProgram, type ProgramInfo } from "../core/signals/intervals.ts";
@@ -25,6 +25,10 @@ export interface CompileOptions {
   readonly precision?: Precision;
   /** Name of the program (the root UI group's label); default: the file name without extension. */
   readonly name?: string;
+  /** Limits of evaluation and imports (untrusted programs): see EvalOptions. */
+  readonly maxSteps?: number;
+  readonly maxDepth?: number;
+  readonly importPolicy?: ImportPolicy;
 }
 
 export interface SignalProgram {
@@ -61,7 +65,10 @@ export function programName(file: string): string {
 export function compileSignals(source: ProgramSource, opts: CompileOptions = {}): SignalProgram {
   const file = typeof source === "string" ? source : source.path;
   const name = opts.name ?? programName(file);
-  const r = evaluateProgram(source, { includeDirs: opts.includeDirs ?? [], precision: opts.precision ?? "single" });
+  const r = evaluateProgram(source, {
+    includeDirs: opts.includeDirs ?? [], precision: opts.precision ?? "single",
+    maxSteps: opts.maxSteps, maxDepth: opts.maxDepth, importPolicy: opts.importPolicy,
+  });
   const errors = r.diagnostics.filter((d) => d.severity === "error");
   if (errors.length || !r.process || !r.arity) throw new DiagnosticError(errors.length ? errors : r.diagnostics);
   // Signal-level problems without a more precise location point at `process`.

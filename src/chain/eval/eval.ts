@@ -20,7 +20,7 @@ import path from "node:path";
 import { assertNever, B, mk, primArity, spanOf, type Box, type BoxOf, type PrimOp } from "../../core/boxes/box.ts";
 import { printBox } from "../../core/boxes/print.ts";
 import { diag, type Code, type Diagnostic, type RelatedInfo, type Span } from "../../core/diagnostics.ts";
-import { Compilation, type Program } from "../frontend/imports.ts";
+import { Compilation, policyKey, type ImportPolicy, type Program } from "../frontend/imports.ts";
 import type { ParsedFile } from "../frontend/parser.ts";
 import { arity, ArityError, evalSpanOf, setEvalSpan, treeSize, type Arity } from "./arity.ts";
 import { constantOf, constantsOf, ConstDivZero, type Const } from "./constant.ts";
@@ -35,6 +35,8 @@ export interface EvalOptions {
   readonly maxDepth?: number;
   /** Most evaluation steps before FL404 (guards against endless evaluation). */
   readonly maxSteps?: number;
+  /** Confines imports and library() to some folders (FL304 otherwise). */
+  readonly importPolicy?: ImportPolicy;
 }
 
 export interface MetadataEntry {
@@ -184,7 +186,7 @@ class CachedCompilation extends Compilation {
     const hit = st && parseCache.get(key);
     if (hit && st && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.parsed;
     // a fresh compilation parses again (this one's own cache would keep a stale version)
-    const r = new Compilation(this.includeDirs).parseFile(absPath, at);
+    const r = new Compilation(this.includeDirs, this.policy).parseFile(absPath, at);
     if ("stmts" in r && st) parseCache.set(key, { mtimeMs: st.mtimeMs, size: st.size, parsed: r });
     return r;
   }
@@ -1182,12 +1184,12 @@ function noSpan(): Span {
 
 const compilations = new Map<string, Compilation>();
 
-/** One compilation (parse cache) per set of include folders. */
-export function compilationFor(includeDirs: readonly string[] = []): Compilation {
-  const key = includeDirs.join("\0");
+/** One compilation (parse cache) per set of include folders and import policy. */
+export function compilationFor(includeDirs: readonly string[] = [], policy?: ImportPolicy): Compilation {
+  const key = includeDirs.join("\0") + "\0\0" + policyKey(policy);
   let c = compilations.get(key);
   if (!c) {
-    c = new CachedCompilation(includeDirs);
+    c = new CachedCompilation(includeDirs, policy);
     compilations.set(key, c);
   }
   return c;
@@ -1209,7 +1211,7 @@ function metadataOf(p: Program): MetadataEntry[] {
  * imports are resolved from) to the block diagram of `process`.
  */
 export function evaluateProgram(source: ProgramSource, opts: EvalOptions = {}): EvalResult {
-  const comp = compilationFor(opts.includeDirs);
+  const comp = compilationFor(opts.includeDirs, opts.importPolicy);
   let program: Program;
   try {
     program = typeof source === "string" ? comp.loadProgram(source) : comp.loadProgramText(source.text, source.path);

@@ -101,4 +101,24 @@ describe("imports", () => {
     const missing = c.loadReference("nothing.lib", main, span);
     expect("code" in missing && missing.code).toBe("FL301");
   });
+  it("an import policy confines imports and library() to its roots: no absolute paths, no '..', no symlinks out (FL304)", () => {
+    write("jail/ok.lib", "ok = 1;");
+    write("jail/sub/deeper.lib", "deep = 2;");
+    const secret = write("free/secret.lib", "secret = 3;");
+    fs.symlinkSync(secret, path.join(tmp, "jail/link.lib"));
+    const roots = [path.join(tmp, "jail"), stdlibDir()];
+    const c = new Compilation(withStdlib([]), { roots });
+    const at = path.join(tmp, "jail/main.dsp");
+    const codes = (text: string) => c.loadProgramText(text, at).diagnostics.map((d) => `${d.code}: ${d.message}`);
+    expect(codes('import("ok.lib"); import("sub/deeper.lib"); import("stdfaust.lib"); process = ok;')).toEqual([]);
+    expect(codes(`import("${secret}"); process = 1;`)).toEqual([expect.stringMatching(/^FL304: .*absolute paths/)]);
+    expect(codes('import("../free/secret.lib"); process = 1;')).toEqual([expect.stringMatching(/^FL304: .*'\.\.'/)]);
+    expect(codes('import("sub/../ok.lib"); process = 1;')).toEqual([expect.stringMatching(/^FL304/)]);
+    expect(codes('import("link.lib"); process = 1;')).toEqual([expect.stringMatching(/^FL304: .*outside the allowed folders/)]);
+    expect(codes('import("nothere.lib"); process = 1;')).toEqual([expect.stringMatching(/^FL301/)]);
+    const ref = c.loadReference("/etc/hostname", at, { file: c.parseText("", at).file, start: 0, end: 0 });
+    expect("code" in ref && ref.code).toBe("FL304");
+    // without a policy, the same compilation settings follow the symlink as Faust does
+    expect(new Compilation(withStdlib([])).loadProgramText('import("link.lib"); process = secret;', at).diagnostics).toEqual([]);
+  });
 });

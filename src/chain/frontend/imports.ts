@@ -9,6 +9,11 @@
 // report the cycle as a warning (FL302). A missing or unreadable file is an
 // error at the import statement's span (FL301, FL303).
 //
+// An optional `ImportPolicy` confines a compilation to some folders (the MCP
+// server's untrusted programs): names must be relative and free of `..`
+// segments, and the file found, with its symlinks followed, must lie inside
+// one of the policy's roots; anything else is refused (FL304).
+//
 // `library("…")` and `component("…")` are expressions, resolved lazily by the
 // evaluator through `loadReference`, which uses the same cache; imports inside
 // `environment { … }` are expanded on demand by `expandStatements`.
@@ -35,11 +40,24 @@ export interface Program {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** Where imports may come from: every resolved file must lie inside one of `roots` (after symlinks). */
+export interface ImportPolicy {
+  readonly roots: readonly string[];
+}
+
+/** The canonical key of a policy (for caches of compilations). */
+export function policyKey(p: ImportPolicy | undefined): string {
+  return p ? p.roots.map((r) => path.resolve(r)).join("\0") : "";
+}
+
 export class Compilation {
   private readonly cache = new Map<string, ParsedFile | Diagnostic>();
 
   /** `includeDirs`: the folders searched, in order, after the importing file's own (the driver puts the standard library last). */
-  constructor(readonly includeDirs: readonly string[] = []) {}
+  constructor(
+    readonly includeDirs: readonly string[] = [],
+    readonly policy?: ImportPolicy,
+  ) {}
 
   /** Parses a file once per compilation. Unreadable files give a diagnostic. */
   parseFile(absPath: string, at?: Span): ParsedFile | Diagnostic {
@@ -65,10 +83,45 @@ export class Compilation {
     return parseSource(new SourceFile(filePath, text));
   }
 
-  /** Resolves a name as import() does, from the folder of `fromFile`. */
+  /** Resolves a name as import() does, from the folder of `fromFile` (undefined when not found or refused by the policy). */
   resolve(name: string, fromFile: string | undefined): string | undefined {
+    const r = this.lookup(name, fromFile);
+    return typeof r === "string" ? r : undefined;
+  }
+
+  /** The file a name resolves to, or why there is none: not found, or refused by the policy. */
+  private lookup(name: string, fromFile: string | undefined): string | { readonly refused?: string } {
+    if (this.policy) {
+      if (path.isAbsolute(name) || /^[A-Za-z]:/.test(name)) return { refused: "absolute paths are not allowed" };
+      if (name.split(/[\\/]/).includes("..")) return { refused: "'..' segments are not allowed" };
+    }
     const fromDir = fromFile ? path.dirname(path.resolve(fromFile)) : undefined;
-    return resolveImport(name, fromDir, this.includeDirs);
+    const found = resolveImport(name, fromDir, this.includeDirs);
+    if (!found || !this.policy) return found ?? {};
+    let real: string;
+    try {
+      real = fs.realpathSync(found);
+    } catch {
+      return {};
+    }
+    const inside = this.policy.roots.some((r) => {
+      let root: string;
+      try {
+        root = fs.realpathSync(r);
+      } catch {
+        return false;
+      }
+      const rel = path.relative(root, real);
+      return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+    });
+    return inside ? found : { refused: "the file lies outside the allowed folders (symlinks are followed)" };
+  }
+
+  /** The diagnostic for a name that does not resolve (not found, or refused), at `at`. */
+  private unresolved(name: string, fromFile: string | undefined, why: { readonly refused?: string }, at: Span): Diagnostic {
+    return why.refused !== undefined
+      ? diag("FL304", { name, reason: why.refused }, at)
+      : diag("FL301", { name, searched: this.searched(fromFile).join(", ") }, at);
   }
 
   /** The folders searched for a name imported from `fromFile`, for messages. */
@@ -94,8 +147,8 @@ export class Compilation {
    * imports), or returns the diagnostic to report at `at`.
    */
   loadReference(name: string, fromFile: string | undefined, at: Span): Program | Diagnostic {
-    const resolved = this.resolve(name, fromFile);
-    if (!resolved) return diag("FL301", { name, searched: this.searched(fromFile).join(", ") }, at);
+    const resolved = this.lookup(name, fromFile);
+    if (typeof resolved !== "string") return this.unresolved(name, fromFile, resolved, at);
     const parsed = this.parseFile(resolved, at);
     if (!("stmts" in parsed)) return parsed;
     return this.expand(parsed);
@@ -148,9 +201,9 @@ export class Compilation {
         spans.push(span);
         continue;
       }
-      const resolved = this.resolve(s.path, top.pf.file.path);
-      if (!resolved) {
-        diagnostics.push(diag("FL301", { name: s.path, searched: this.searched(top.pf.file.path).join(", ") }, span));
+      const resolved = this.lookup(s.path, top.pf.file.path);
+      if (typeof resolved !== "string") {
+        diagnostics.push(this.unresolved(s.path, top.pf.file.path, resolved, span));
         continue;
       }
       const key = path.resolve(resolved);
