@@ -469,8 +469,11 @@ export interface LibraryArgs {
 const brief = (s: LibrarySymbol) => ({ name: s.qualified, library: s.library, signature: s.signature ?? null, summary: s.description.split("\n")[0] ?? "" });
 const full = (s: LibrarySymbol) => ({ ...brief(s), line: s.line, description: s.description, usage: [...s.usage], parameters: [...s.parameters], test: s.test ?? null });
 
+// The documentation index of the (immutable, versioned) standard library folder: built once per worker.
+let indexCache: LibrarySymbol[] | undefined;
+
 export function library(a: LibraryArgs) {
-  const index = libraryIndex();
+  const index = (indexCache ??= libraryIndex());
   switch (a.action) {
     case "list_module": {
       if (!a.module) throw new ToolFailure("invalid", "list_module needs 'module' (a prefix such as fi, or a file such as filters.lib)");
