@@ -73,6 +73,8 @@ export const mcpCommand: Command = {
     await closed;
     await sandbox.close();
     await server.close();
+    // the empty project folder made for this session (never the user's -allow folder)
+    if (!allow) fs.rmSync(projectDir, { recursive: true, force: true });
     return 0;
   },
 };
