@@ -307,6 +307,16 @@ describe("faustlab mcp over stdio", () => {
     ]);
   });
 
+  it("serves concurrent requests (two workers)", async () => {
+    const [slow, quick] = await Promise.all([
+      call("render", { source: 'import("stdfaust.lib");\nprocess = no.noise : fi.lowpass(8, 500);\n', duration: 2 }),
+      call("library", { action: "search", query: "reverb" }),
+    ]);
+    expect(slow.isError, slow.text).toBe(false);
+    expect(quick.isError, quick.text).toBe(false);
+    expect(quick.data.results.length).toBeGreaterThan(0);
+  });
+
   it("never wrote protocol-breaking output: the server is still answering", async () => {
     await servesNext();
     expect(stderr).toContain("serving on stdio");
