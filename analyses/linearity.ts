@@ -133,6 +133,8 @@ export function localForm(s: Sig): LocalForm | { readonly not: string | undefine
     case "vbargraph":
     case "output":
       return lin([term(s.x)]);
+    case "sos":
+      return lin([term(s.y)]); // its value is its direct-form-I recursion y
     case "select2":
       if (isLiteral(s.sel)) return lin([term((s.sel.value | 0) === 0 ? s.a : s.b)]);
       return { not: varOf(s.sel) === "sample" ? "select2 on a signal-rate selector" : "select2 on a control" };
@@ -185,6 +187,7 @@ function independent(s: Sig): NodeLinearity {
 function operands(s: Sig): readonly Sig[] {
   if (s.kind === "proj") return [s.group.bodies[s.index]!];
   if (s.kind === "rec") return [];
+  if (s.kind === "sos") return [s.y]; // x describes the section; y reads it
   return children(s);
 }
 
@@ -233,7 +236,8 @@ function classify(s: Sig, cl: (c: Sig) => NodeLinearity): NodeLinearity {
     case "hbargraph":
     case "vbargraph":
     case "proj":
-      return isDep(cl(s.kind === "proj" ? ops[0]! : s.x)) ? inherited : independent(s);
+    case "sos":
+      return isDep(cl(s.kind === "proj" || s.kind === "sos" ? ops[0]! : s.x)) ? inherited : independent(s);
     case "floatcast":
       return inherited;
     case "delay":

@@ -9,11 +9,14 @@ import { compareSignals, faustNoise, runCascade } from "../analyses/zdomain/erro
 import { designFromSection, exact, type Realization } from "../analyses/zdomain/structures.ts";
 import { evaluate } from "../src/core/signals/evaluate.ts";
 import type { SignalGraph } from "../src/core/signals/graph.ts";
-import { reachable } from "../src/core/signals/graph.ts";
 import { freshRecName, sig, type Sig } from "../src/core/signals/signal.ts";
+import { parseSignals } from "../src/core/signals/parse.ts";
+import { printSignals } from "../src/core/signals/print.ts";
+import { verifySignals } from "../src/core/signals/verify.ts";
+import { lowerFilters } from "../src/chain/codegen/lower.ts";
 import { biquadFactor } from "./biquad-factor.ts";
 import { realizeSections } from "./realize.ts";
-import { sectionOf } from "./sections.ts";
+import { cascadesOf } from "./sections.ts";
 
 /** y = Σ b_k x[n-k] - Σ a_k y[n-k] as one recursion (the shape of fi.iir). */
 function directForm(tf: TransferFunction): SignalGraph {
@@ -98,9 +101,10 @@ describe("biquad-factor, realize", () => {
     const { factored, realized, f } = factorAndRealize(g);
     expect(f.stats["stages-factored"]).toBe(4);
     expect(f.stats["sections-emitted"]).toBe(4);
-    const recs = reachable(factored.outputs).map(sectionOf).filter((s) => s !== undefined);
-    expect(recs.length).toBe(4);
-    expect(recs[0]!.cascade.sections.every((s) => s.poles.length === 2)).toBe(true);
+    const cascades = cascadesOf(factored);
+    expect(cascades.length).toBe(1);
+    expect(cascades[0]!.nodes.length).toBe(4);
+    expect(cascades[0]!.sections.every((s) => s.poles.length === 2)).toBe(true);
     const n = 256;
     const before = impulse(g, n), after = impulse(realized, n);
     expect(maxRelError(before, after)).toBeLessThan(1e-12);
@@ -114,13 +118,43 @@ describe("biquad-factor, realize", () => {
     for (const structure of ["tpt", "delta", "df2t"] as const) {
       const { realized, f } = factorAndRealize(g, structure);
       expect(f.stats["sections-emitted"]).toBe(3);
-      const recs = reachable(f.roots).map(sectionOf).filter((s) => s !== undefined).sort((a, b) => a.index - b.index);
-      const rs = recs.map((rec) => designFromSection(structure, rec.cascade.sections[rec.index]!) as Realization);
+      const [cas] = cascadesOf({ inputs: g.inputs, outputs: f.roots });
+      const rs = cas!.sections.map((s) => designFromSection(structure, s) as Realization);
       const x = faustNoise(2000);
       const got = evaluate(realized.outputs, { samples: x.length, inputs: [x] })[0]!;
       const want = runCascade(rs, x, exact);
       expect(compareSignals(want, got).snrDb).toBe(Infinity);
     }
+  });
+
+  it("what biquad-factor hands to realize travels in the IR: print → parse → realize gives what realize gives right after biquad-factor", () => {
+    const pole = (r: number, w: number) => [{ re: r * Math.cos(w), im: r * Math.sin(w) }, { re: r * Math.cos(w), im: -r * Math.sin(w) }];
+    const zpk = { z: new Array(6).fill({ re: -1, im: 0 }), p: [...pole(0.995, 0.01), ...pole(0.99, 0.02), ...pole(0.985, 0.03)], k: 1e-9 };
+    const g = directForm(zpkToTf(zpk));
+    const text = (gr: SignalGraph) => printSignals(gr.outputs, { localGroupNames: true });
+    for (const structure of ["auto", "tpt", "coupled"] as const) {
+      const { factored, realized, r } = factorAndRealize(g, structure as "auto");
+      expect(r.stats["sections-realized"]).toBe(3);
+      expect(verifySignals(factored.outputs)).toEqual([]);
+      // a fresh parse: new recursion groups, so new nodes (nothing found by identity)
+      const parsed = parseSignals(printSignals(factored.outputs), "<factored>", { freshGroups: true });
+      expect(parsed.roots[0]).not.toBe(factored.outputs[0]);
+      expect(text({ inputs: 1, outputs: parsed.roots })).toBe(text(factored));
+      const again = realizeSections({ inputs: 1, outputs: parsed.roots }, structure as "auto");
+      expect(again.stats).toEqual(r.stats);
+      expect(again.remarks.map((d) => d.message)).toEqual(r.remarks.map((d) => d.message));
+      expect(text({ inputs: 1, outputs: again.roots })).toBe(text(realized));
+    }
+  });
+
+  it("sos nodes compute their direct form: evaluation and lowering agree with the section's value", () => {
+    const g = directForm({ b: [0.2, 0.3, 0.1], a: [1, -1.2, 0.5] });
+    const { factored } = factorAndRealize(g);
+    const [cas] = cascadesOf(factored);
+    expect(cas!.nodes.length).toBe(1);
+    const lowered = { inputs: 1, outputs: [...lowerFilters(factored.outputs)] };
+    expect(lowered.outputs[0]).toBe(cas!.nodes[0]!.y);
+    expect([...impulse(factored, 64)]).toEqual([...impulse(lowered, 64)]);
   });
 
   it("leaves alone what it cannot factor, with a reason: unstable, two inputs, ltv", () => {

@@ -8,9 +8,10 @@
 // signal nodes (y = b0 x + b1 x' + b2 x'' - a1 y' - a2 y'', in that order:
 // the operation order of analyses/zdomain `step` for 'df1'; terms with a zero
 // coefficient are left out, which changes no value), preceded by a delay when
-// the numerator starts with zeros. Each section's output node is recorded in
-// passes/sections.ts with its exact zeros, poles and gain, so that `realize`
-// re-realizes from the roots rather than from rounded coefficients.
+// the numerator starts with zeros. Each section is wrapped in a `sos` node
+// (passes/sections.ts) holding its exact zeros, poles and gain, so that
+// `realize` re-realizes from the roots rather than from rounded coefficients,
+// also after the graph is printed and parsed again.
 //
 // Identity: H(z) = Π_stages B_s(z)/A_s(z) = Π_stages z^-d_s Π_sections H_k(z)
 // (the stage's zeros and poles are the roots of its own double coefficients,
@@ -43,7 +44,7 @@ import { type Section, filterCascadeDF1, scaleSections, tfToSos } from "../analy
 import { analysisLength, chooseStructures, estimateUniform } from "../analyses/zdomain/errors.ts";
 import { STRUCTURES } from "../analyses/zdomain/structures.ts";
 import { boolOption, definePass, enumOption, floatOption, intOption, rewritten, unchanged } from "./pass.ts";
-import { type Cascade, recordSection, sectionOf, substituteAll } from "./sections.ts";
+import { sectionNode, substituteAll } from "./sections.ts";
 
 export type FactorPairing = "nearest" | "keep_odd";
 export type FactorOrder = "up" | "down" | "keep";
@@ -62,7 +63,7 @@ export interface FactorOptions {
    * (default 0: always). Stages of higher order are always factored.
    */
   readonly minGain?: number;
-  /** Only regions whose stages are all of order ≤ 2 and that hold no recorded section (realize<recognise=true>). */
+  /** Only regions whose stages are all of order ≤ 2 and that hold no `sos` section (realize<recognise=true>). */
   readonly secondOrderOnly?: boolean;
 }
 
@@ -233,7 +234,7 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
       leave("no path from its input to its output");
       continue;
     }
-    if (opts.secondOrderOnly && (r.members.some((m) => sectionOf(m) !== undefined) || pair.stages.some((st) => st.a.length > 3))) continue;
+    if (opts.secondOrderOnly && (r.members.some((m) => m.kind === "sos") || pair.stages.some((st) => st.a.length > 3))) continue;
     const firStage = (st: Stage<number>) => st.a.length <= 1;
     if (!opts.fir && pair.stages.every(firStage)) {
       leave("a FIR filter (no recursion): kept as its direct-form taps (fir=false)");
@@ -292,14 +293,15 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
       }
     }
     const label = `${where(input)} to ${where(output)}`;
-    const cas: Cascade = { sections: cascade, label };
     let x: Sig = delay > 0 ? sig.delay(input, sig.int(delay)) : input;
     // FIR stages first (LTI stages commute): b0 x + b1 x[n-1] + … in tap order
     for (const taps of firTaps) x = emitTaps(x, taps);
+    // each section's value reads the previous one's value (so the graph computes what it
+    // did before the sections were described); its sos node reads the previous sos node
+    let value = x;
     cascade.forEach((s, index) => {
-      const y = emitDf1(x, s, "bq");
-      recordSection(y, { cascade: cas, index, input: x });
-      x = y;
+      value = emitDf1(value, s, "bq");
+      x = sectionNode(x, value, s, index, cascade.length, label);
     });
     const srNodes = sampleRateNodes(r.members, regions);
     let replacement = x;

@@ -260,6 +260,7 @@ function transfer(s: Sig, get: (c: Sig) => Lattice): Lattice {
     case "rec":
     case "fir":
     case "iir":
+    case "sos":
       return VARYING;
     default:
       return assertNever(s);

@@ -1,6 +1,6 @@
 // `realize`: re-emits each second-order section that `biquad-factor` emitted
-// (found in the side table passes/sections.ts, with its exact zeros, poles and
-// gain) in a chosen structure: direct form I or II transposed, Simper's or
+// (a `sos` node of the graph, passes/sections.ts, with its exact zeros, poles
+// and gain) in a chosen structure: direct form I or II transposed, Simper's or
 // Zavalishin's (TPT) state-variable form, the coupled form, or the delta-
 // operator form (analyses/zdomain/structures.ts). `structure=auto` picks, per
 // section, the stable structure with the best float32 noise estimate
@@ -20,9 +20,10 @@
 // rounded to float32 is never emitted (Jury's test, `checkStability`); a
 // section no structure realizes stably is left as emitted, with a remark.
 //
-// Not found: sections written by hand (a tf2 not passed through
-// biquad-factor), or nodes a pass rebuilt after biquad-factor, stay as they
-// are (tests/realize-xfail-handwritten.dsp).
+// A section kept (no stable structure) becomes its direct form I (the `sos`
+// node's value). Not found: sections written by hand (a tf2 not passed
+// through biquad-factor) stay as they are (tests/realize-xfail-handwritten.dsp)
+// unless `recognise` is on.
 
 import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { reachable, type SignalGraph } from "../src/core/signals/graph.ts";
@@ -33,7 +34,7 @@ import { boolOption, definePass, enumOption, rewritten } from "./pass.ts";
 import { ltiRegionsAnalysis } from "../analyses/lti-regions.ts";
 import { computeTransfer } from "../analyses/transfer.ts";
 import { biquadFactor, candidates } from "./biquad-factor.ts";
-import { type Cascade, sectionOf, type SectionRecord, substituteAll } from "./sections.ts";
+import { type Cascade, cascadesOf, type SosSig, substituteAll } from "./sections.ts";
 
 export type StructureOption = "auto" | StructureKind;
 
@@ -191,31 +192,35 @@ function planCascade(cas: Cascade, structure: StructureOption, remarks: Diagnost
   return { realizations };
 }
 
-/** The pure function: re-emit every recorded section reachable from the graph. */
+/** The pure function: re-emit every `sos` section of the graph (a kept one as its direct form I). */
 export function realizeSections(graph: SignalGraph, structure: StructureOption): RealizeResult {
   const stats: Record<string, number> = { "cascades": 0, "sections-realized": 0, "sections-kept": 0 };
   const remarks: Diagnostic[] = [];
-  const found: [Sig, SectionRecord][] = [];
-  for (const s of reachable(graph.outputs)) {
-    const rec = sectionOf(s);
-    if (rec) found.push([s, rec]);
-  }
-  if (found.length === 0) return { roots: [...graph.outputs], stats, remarks };
+  const cascadeOf = new Map<SosSig, Cascade>();
+  for (const c of cascadesOf(graph)) for (const n of c.nodes) cascadeOf.set(n, c);
+  if (cascadeOf.size === 0) return { roots: [...graph.outputs], stats, remarks };
   const plans = new Map<Cascade, CascadePlan>();
   const repl = new Map<Sig, Sig>();
-  for (const [s, rec] of found) {
-    let plan = plans.get(rec.cascade);
+  for (const s of reachable(graph.outputs)) {
+    const cas = s.kind === "sos" ? cascadeOf.get(s) : undefined;
+    if (cas === undefined) continue;
+    let plan = plans.get(cas);
     if (!plan) {
-      plan = planCascade(rec.cascade, structure, remarks, spanOf(s));
-      plans.set(rec.cascade, plan);
+      plan = planCascade(cas, structure, remarks, spanOf(s));
+      plans.set(cas, plan);
       stats["cascades"]!++;
     }
-    const r = plan.realizations[rec.index];
+    const r = plan.realizations[cas.nodes.indexOf(s as SosSig)];
     if (r === undefined) {
+      repl.set(s, (s as SosSig).y);
       stats["sections-kept"]!++;
       continue;
     }
-    repl.set(s, emitRealization(r, rec.input, r.kind));
+    // the realization reads the previous section's sos node (replaced in turn); the next
+    // section's direct form reads this one's value (replaced too, when the next one is kept)
+    const rz = emitRealization(r, (s as SosSig).x, r.kind);
+    repl.set(s, rz);
+    repl.set((s as SosSig).y, rz);
     stats["sections-realized"]!++;
     stats[`sections-${r.kind}`] = (stats[`sections-${r.kind}`] ?? 0) + 1;
   }

@@ -734,6 +734,7 @@ class Scope {
         return reject(s, "not a sample value");
       case "fir":
       case "iir":
+      case "sos":
         return reject(s, "internal: filter node not lowered");
       default:
         return assertNever(s);

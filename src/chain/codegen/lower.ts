@@ -1,10 +1,11 @@
-// Lowering of the explicit filter nodes `fir` and `iir` (src/core/signals/signal.ts)
+// Lowering of the explicit filter nodes `fir`, `iir` and `sos` (src/core/signals/signal.ts)
 // into ordinary signals, before FIR generation, so that every backend compiles
 // them without knowing them:
 //
 //   fir(x, [c0, c1, …, cK])  →  ((c0·x + c1·x') + c2·x@2) + … + cK·x@K
 //   iir(x, [c0, …, cK−1])    →  y = proj of a fresh group @iir with the body
 //                                ((x − c0·y') − c1·y@2) − … − cK−1·y@K
+//   sos(x, y, …)                 →  y (the section's direct form I; the other fields describe it)
 //
 // (x' = delay1 x, x@k = delay x, int k). The operations are those of the
 // reference evaluator, in its order and with the same operands, so the
@@ -35,8 +36,8 @@ export function lowerIir(x: Sig, coefs: readonly Sig[]): Sig {
   return y!;
 }
 
-/** The roots with every fir/iir node lowered; the same array when there is none. */
+/** The roots with every fir/iir/sos node lowered; the same array when there is none. */
 export function lowerFilters(roots: readonly Sig[]): readonly Sig[] {
-  if (!reachable(roots).some((s) => s.kind === "fir" || s.kind === "iir")) return roots;
-  return rewrite(roots, (s) => (s.kind === "fir" ? lowerFir(s.x, s.coefs) : s.kind === "iir" ? lowerIir(s.x, s.coefs) : s));
+  if (!reachable(roots).some((s) => s.kind === "fir" || s.kind === "iir" || s.kind === "sos")) return roots;
+  return rewrite(roots, (s) => (s.kind === "fir" ? lowerFir(s.x, s.coefs) : s.kind === "iir" ? lowerIir(s.x, s.coefs) : s.kind === "sos" ? s.y : s));
 }

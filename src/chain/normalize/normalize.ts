@@ -195,6 +195,8 @@ class Typing {
       case "enable":
       case "control":
         return of(s.x);
+      case "sos":
+        return of(s.y);
       case "fir":
       case "iir":
         return T(joinN(of(s.x).nature, ...s.coefs.map((c) => of(c).nature)), "sample");
@@ -320,6 +322,7 @@ class Normalizer {
       case "proj":
       case "fir":
       case "iir":
+      case "sos":
         return s;
       default:
         return assertNever(s);

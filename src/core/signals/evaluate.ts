@@ -114,6 +114,10 @@ function run(roots: readonly Sig[], opts: EvalOptions): Float64Array[] {
         const ch = opts.inputs?.[s.index];
         return ch ? () => Number(ch[t] ?? 0) : () => 0;
       }
+      case "sos": {
+        const y = at(s.y);
+        return () => val[y]!;
+      }
       case "output":
       case "attach":
       case "hbargraph":

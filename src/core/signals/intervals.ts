@@ -317,6 +317,8 @@ function rule(s: Sig, I: (c: Sig) => Interval, P: (g: RecSig, i: number) => Inte
     case "hbargraph":
     case "vbargraph":
       return I(s.x);
+    case "sos":
+      return I(s.y);
     case "delay1":
     case "delay":
     case "enable":

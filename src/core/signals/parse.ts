@@ -192,6 +192,8 @@ export function parseSignals(text: string, path = "<signals>", opts: ParseOption
         if (v === undefined) error(t, `expected a number, found '${t.text}'`);
         return v;
       }
+      case "f64s":
+        return list(() => field("f64") as number);
       case "str":
         return str();
       case "nature":

@@ -126,9 +126,23 @@ export const SCHEMA = {
    * to right: ((x[n] − c0·y[n−1]) − c1·y[n−2]) − …. The feedback is internal to the node.
    */
   iir: { fields: { x: "sig", coefs: "sigs" } },
+  /**
+   * One second-order section of a cascade that biquad-factor emitted: its value
+   * is y (the section in direct form I, ordinary nodes reading x); the other
+   * fields say what y is, so that realize can re-emit it in another structure
+   * from its exact roots: H(z) = gain·Π(1 − zᵢz⁻¹)/Π(1 − pᵢz⁻¹) (`zeros`,
+   * `poles`: up to two complex roots as [re, im, …]), expanded as
+   * (b0 + b1z⁻¹ + b2z⁻²)/(1 + a1z⁻¹ + a2z⁻²) (`biquad`: [b0, b1, b2, a1, a2]).
+   * `index` of `count` in its cascade: section index > 0 reads section
+   * index − 1 as x. `label` names the cascade in remarks. The x edge is a
+   * description, not an operand of the value (y reads x itself): it reads no
+   * sample, so it is marked as reading the past. Lowered to y before FIR
+   * generation (src/chain/codegen/lower.ts).
+   */
+  sos: { fields: { x: "sig", y: "sig", biquad: "f64s", zeros: "f64s", poles: "f64s", gain: "f64", index: "nat", count: "nat", label: "str" }, past: ["x"] },
 } as const;
 
-export type FieldType = "sig" | "sigs" | "i32" | "nat" | "f64" | "str" | "binop" | "math1" | "math2" | "nature" | "natures" | "path" | "meta" | "group" | "name";
+export type FieldType = "sig" | "sigs" | "i32" | "nat" | "f64" | "f64s" | "str" | "binop" | "math1" | "math2" | "nature" | "natures" | "path" | "meta" | "group" | "name";
 
 interface FieldTS {
   sig: Sig;
@@ -136,6 +150,7 @@ interface FieldTS {
   i32: number;
   nat: number;
   f64: number;
+  f64s: readonly number[];
   str: string;
   binop: BinOp;
   math1: Math1Op;
@@ -213,6 +228,8 @@ export function encodeParam(type: FieldType, v: unknown): string {
       return String(v);
     case "f64":
       return formatFloat(v as number);
+    case "f64s":
+      return `[${(v as readonly number[]).map(formatFloat).join(", ")}]`;
     case "str":
       return JSON.stringify(v);
     case "binop":
@@ -280,6 +297,9 @@ function checkField(kind: Kind, name: string, type: FieldType, v: unknown): void
     case "f64":
       if (typeof v !== "number") bad("is not a number");
       return;
+    case "f64s":
+      if (!Array.isArray(v) || !v.every((x) => typeof x === "number")) bad("is not a list of numbers");
+      return;
     case "str":
     case "name":
       if (typeof v !== "string") bad("is not a string");
@@ -320,7 +340,7 @@ function freezeFields(kind: Kind, fields: Record<string, unknown>): Record<strin
   const out: Record<string, unknown> = {};
   for (const [name, type] of FIELD_LISTS[kind]) {
     const v = fields[name];
-    if (type === "sigs" || type === "natures") out[name] = Object.freeze([...(v as unknown[])]);
+    if (type === "sigs" || type === "natures" || type === "f64s") out[name] = Object.freeze([...(v as unknown[])]);
     else if (type === "path") out[name] = Object.freeze((v as UIGroup[]).map((g) => Object.freeze({ orient: g.orient, label: g.label })));
     else if (type === "meta") out[name] = Object.freeze((v as MetaEntry[]).map((e) => Object.freeze([e[0], e[1]] as const)));
     else out[name] = v;
@@ -555,6 +575,8 @@ export const sig = {
   sfbuffer: (sf: Sig, chan: Sig, part: Sig, index: Sig) => make("sfbuffer", { sf, chan, part, index }),
   fir: (x: Sig, coefs: readonly Sig[]) => make("fir", { x, coefs }),
   iir: (x: Sig, coefs: readonly Sig[]) => make("iir", { x, coefs }),
+  sos: (x: Sig, y: Sig, d: { biquad: readonly number[]; zeros: readonly number[]; poles: readonly number[]; gain: number; index: number; count: number; label: string }) =>
+    make("sos", { x, y, biquad: d.biquad, zeros: d.zeros, poles: d.poles, gain: d.gain, index: d.index, count: d.count, label: d.label }),
   attach: (x: Sig, y: Sig) => make("attach", { x, y }),
   enable: (x: Sig, y: Sig) => make("enable", { x, y }),
   control: (x: Sig, y: Sig) => make("control", { x, y }),

@@ -164,6 +164,8 @@ function typeRule(s: Sig, ty: (c: Sig) => SigType, projTy: (g: RecSig, i: number
     case "enable":
     case "control":
       return ty(s.x);
+    case "sos":
+      return ty(s.y);
     case "rec":
       return s.bodies.length ? join(...s.bodies.map((_, i) => projTy(s, i))) : REC_START;
     case "proj":

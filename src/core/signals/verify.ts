@@ -91,6 +91,13 @@ export function verifySignals(roots: readonly Sig[]): SignalProblem[] {
       case "fir":
         if (s.coefs.length === 0) bad(s, "a fir needs at least one coefficient");
         break;
+      case "sos":
+        if (s.biquad.length !== 5) bad(s, "a section's biquad is [b0, b1, b2, a1, a2]");
+        if (s.zeros.length % 2 || s.zeros.length > 4 || s.poles.length % 2 || s.poles.length > 4) bad(s, "a section has at most two zeros and two poles, each [re, im]");
+        if (s.index >= s.count) bad(s, `section ${s.index} of a cascade of ${s.count}`);
+        else if (s.index > 0 && !(s.x.kind === "sos" && s.x.index === s.index - 1 && s.x.count === s.count))
+          bad(s, `section ${s.index} of a cascade does not read section ${s.index - 1}`);
+        break;
       case "proj":
         if (s.index >= recArity(s.group)) bad(s, `index ${s.index} is out of range for ${formatGroupName(s.group.name)} (${recArity(s.group)} signals)`);
         break;
