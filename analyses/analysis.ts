@@ -1,11 +1,13 @@
 // Analyses: facts about a signal graph that passes ask for, computed lazily
 // and cached per graph.
 //
-//   interface Analysis<T>       a kebab-case name, a one-line summary, `compute(graph, am)`
-//                               and `print(result, ctx)` (what `print<name>` shows)
-//   class AnalysisManager       `get(analysis)` computes once per graph; `advance(newGraph,
-//                               preserved)` moves to the graph a pass returned, keeping only
-//                               the results the pass says it preserves
+//   interface Analysis<T, P>    a kebab-case name, a one-line summary, its parameters with
+//                               their defaults (`params`, e.g. a sample rate), `compute(graph,
+//                               am, params)` and `print(result, ctx)` (what `print<name>` shows)
+//   class AnalysisManager       `get(analysis, params?)` computes once per (graph, analysis,
+//                               parameters); `advance(newGraph, preserved)` moves to the
+//                               graph a pass returned, keeping only the results the pass says
+//                               it preserves (all parameter sets of a preserved analysis)
 //
 // A SignalGraph is immutable and a pass that changes nothing returns the same
 // object, so "the same graph" is object identity. Results of analyses are
@@ -21,11 +23,16 @@ export interface PrintContext {
   name(s: Sig): string;
 }
 
-export interface Analysis<T> {
+/** The parameters of an analysis: plain values, so that a set of them has a canonical key. */
+export type AnalysisParams = Readonly<Record<string, number | string | boolean>>;
+
+export interface Analysis<T, P extends AnalysisParams = AnalysisParams> {
   /** kebab-case, unique in the registry (`print<name>` refers to it). */
   readonly name: string;
   readonly summary: string;
-  compute(graph: SignalGraph, am: AnalysisManager): T;
+  /** The parameters and their defaults (none: the analysis takes no parameter). */
+  readonly params?: P;
+  compute(graph: SignalGraph, am: AnalysisManager, params: P): T;
   /** A deterministic text for golden tests (node names from `ctx`). */
   print(result: T, ctx: PrintContext): string;
 }
@@ -38,8 +45,14 @@ export interface PipelineContext {
 /** What a pass keeps valid: every analysis, or those named. */
 export type Preserved = "all" | readonly string[];
 
+/** The canonical key of a parameter set: its entries sorted by name. */
+function paramsKey(p: AnalysisParams): string {
+  return JSON.stringify(Object.keys(p).sort().map((k) => [k, p[k]]));
+}
+
 export class AnalysisManager {
-  private results = new Map<Analysis<unknown>, unknown>();
+  /** Results of the current graph, per analysis, per parameter set (its canonical key). */
+  private results = new Map<Analysis<unknown>, Map<string, unknown>>();
   /** Number of analysis computations (not cache hits), for statistics and tests. */
   computations = 0;
 
@@ -53,18 +66,30 @@ export class AnalysisManager {
     return this.current;
   }
 
-  /** The result of `a` on the current graph, computed at most once per graph. */
-  get<T>(a: Analysis<T>): T {
-    if (this.results.has(a as Analysis<unknown>)) return this.results.get(a as Analysis<unknown>) as T;
+  /**
+   * The result of `a` on the current graph with `params` (the analysis's
+   * defaults for those not given), computed at most once per graph and
+   * parameter set. A parameter the analysis does not declare is an error.
+   */
+  get<T, P extends AnalysisParams>(a: Analysis<T, P>, params: Partial<P> = {}): T {
+    for (const k of Object.keys(params))
+      if (!a.params || !(k in a.params)) throw new RangeError(`analysis ${a.name} has no parameter '${k}'`);
+    const full = { ...(a.params ?? {}), ...params } as P;
+    const key = paramsKey(full);
+    let byParams = this.results.get(a as unknown as Analysis<unknown>);
+    if (byParams?.has(key)) return byParams.get(key) as T;
     this.computations++;
-    const r = a.compute(this.current, this);
-    this.results.set(a as Analysis<unknown>, r);
+    const r = a.compute(this.current, this, full);
+    if (!byParams) this.results.set(a as unknown as Analysis<unknown>, (byParams = new Map()));
+    byParams.set(key, r);
     return r;
   }
 
-  /** Is a result of `a` cached for the current graph? */
-  cached(a: Analysis<unknown>): boolean {
-    return this.results.has(a);
+  /** Is a result of `a` (with these parameters, or any when none are given) cached for the current graph? */
+  cached<P extends AnalysisParams>(a: Analysis<unknown, P>, params?: Partial<P>): boolean {
+    const byParams = this.results.get(a as unknown as Analysis<unknown>);
+    if (!byParams) return false;
+    return params === undefined ? byParams.size > 0 : byParams.has(paramsKey({ ...(a.params ?? {}), ...params }));
   }
 
   /**

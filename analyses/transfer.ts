@@ -35,7 +35,7 @@ import { sig, type RecSig, type Sig } from "../src/core/signals/signal.ts";
 import { typeOf } from "../src/core/signals/types.ts";
 import type { Analysis, PrintContext } from "./analysis.ts";
 import type { LocalForm, Term } from "./linearity.ts";
-import { ltiRegionsAnalysis, type Region, type RegionsResult } from "./lti-regions.ts";
+import { ltiRegionsAnalysis, whyNotFactorable, type Region, type RegionsResult } from "./lti-regions.ts";
 import { compareSignals } from "../src/core/signals/order.ts";
 
 // ---------------------------------------------------------------------------
@@ -938,9 +938,22 @@ export function printTransfer(rs: readonly RegionTransfer[], ctx: PrintContext):
   return lines.length ? lines.join("\n") + "\n" : "no linear region\n";
 }
 
-export const transferAnalysis: Analysis<RegionTransfer[]> = {
+/**
+ * Which regions get a transfer function: all, or only those biquad-factor can
+ * factor (`whyNotFactorable`: stateful lti single-input single-output regions;
+ * recursive ones only for "factorable-recursive").
+ */
+export type TransferRegions = "all" | "factorable" | "factorable-recursive";
+
+export const transferAnalysis: Analysis<RegionTransfer[], { readonly "sample-rate": number; readonly regions: TransferRegions }> = {
   name: "transfer",
-  summary: `the transfer function B(z)/A(z) of each linear region from each input to each output, its sections, and the state space (numeric at ${DEFAULT_SAMPLE_RATE} Hz for lti, symbolic in the parameters for ltv)`,
-  compute: (g: SignalGraph, am) => computeTransfer(am.get(ltiRegionsAnalysis)),
+  summary: `the transfer function B(z)/A(z) of each linear region from each input to each output, its sections, and the state space (numeric at the sample rate, ${DEFAULT_SAMPLE_RATE} Hz by default, for lti; symbolic in the parameters for ltv)`,
+  params: { "sample-rate": DEFAULT_SAMPLE_RATE, regions: "all" as TransferRegions },
+  compute(g: SignalGraph, am, p) {
+    const all = am.get(ltiRegionsAnalysis);
+    const fir = p.regions === "factorable";
+    const regions = p.regions === "all" ? all : { ...all, regions: all.regions.filter((r) => whyNotFactorable(r, all, fir) === undefined) };
+    return computeTransfer(regions, { sampleRate: p["sample-rate"] });
+  },
   print: (r, ctx) => printTransfer(r, ctx),
 };

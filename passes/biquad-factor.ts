@@ -34,10 +34,10 @@ import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { reachable } from "../src/core/signals/graph.ts";
 import { children, freshRecName, mapChildren, sig, spanOf, type Sig } from "../src/core/signals/signal.ts";
 import { printSignalsNamed } from "../src/core/signals/print.ts";
-import { typeOf } from "../src/core/signals/types.ts";
 import type { SignalGraph } from "../src/core/signals/graph.ts";
-import { ltiRegionsAnalysis, type Region, type RegionsResult } from "../analyses/lti-regions.ts";
-import { computeTransfer, DEFAULT_SAMPLE_RATE, type RegionTransfer, type Stage } from "../analyses/transfer.ts";
+import type { AnalysisManager } from "../analyses/analysis.ts";
+import { ltiRegionsAnalysis, whyNotFactorable, type RegionsResult } from "../analyses/lti-regions.ts";
+import { DEFAULT_SAMPLE_RATE, transferAnalysis, type RegionTransfer, type Stage } from "../analyses/transfer.ts";
 import { cabs } from "../analyses/zdomain/complex.ts";
 import { impulseResponse, impulseResponseDD } from "../analyses/zdomain/poly.ts";
 import { type Section, filterCascadeDF1, scaleSections, tfToSos } from "../analyses/zdomain/sos.ts";
@@ -165,24 +165,9 @@ function factorStage(st: Stage<number>, pairing: FactorPairing): { delay: number
   return { delay: sos.delay, sections: [...sos.sections], err: err / peak, directErr: directErr / peak };
 }
 
-/**
- * Why a region is not a candidate, from the region alone (before computing its
- * transfer function, which is the expensive part): null when it has no
- * delay-line state (nothing to say), undefined when it is a candidate.
- */
-export function precheck(r: Region, regions: RegionsResult, fir: boolean): string | null | undefined {
-  const stateful = r.members.some((m) => regions.forms.get(m)?.terms.some((t) => t.lag > 0 || t.lagSig !== undefined));
-  if (!stateful) return null;
-  if (r.kind === "ltv") return "coefficients change at block rate (ltv)";
-  if (r.outputs.length !== 1 || r.inputs.length !== 1) return `${r.inputs.length} inputs and ${r.outputs.length} outputs (only single-input single-output regions are factored)`;
-  if (typeOf(r.inputs[0]!).variability !== "sample") return "its input is not a sample-rate signal";
-  if (!fir && r.groups.length === 0) return "a FIR filter (no recursion): kept as its direct-form taps (fir=false)";
-  return undefined;
-}
-
-/** The regions worth a transfer function. */
-export function candidates(regions: RegionsResult, fir: boolean): RegionsResult {
-  return { ...regions, regions: regions.regions.filter((r) => precheck(r, regions, fir) === undefined) };
+/** The transfer functions biquad-factor needs: those of the regions it can factor (an FFT's large MIMO region costs seconds). */
+export function factorableTransfers(am: AnalysisManager, sampleRate: number, fir: boolean): RegionTransfer[] {
+  return am.get(transferAnalysis, { "sample-rate": sampleRate, regions: fir ? "factorable" : "factorable-recursive" });
 }
 
 /** The pure function: factor every SISO lti region of `graph` given its transfer functions. */
@@ -210,7 +195,7 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
       stats["regions-left-alone"]++;
       remarks.push(diag("FL821", { pass: PASS, nodes: r.members.length, reason }, span));
     };
-    const pre = precheck(r, regions, opts.fir ?? false);
+    const pre = whyNotFactorable(r, regions, opts.fir ?? false);
     if (pre === null) continue; // no delay-line state (a plain gain or sum): nothing to factor
     if (pre !== undefined) {
       leave(pre);
@@ -373,8 +358,7 @@ export const biquadFactorPass = definePass({
     if (opts.precisions === "single" && am.context.precision === "double")
       return unchanged(graph, {}, [diag("FL800", { pass: "biquad-factor", message: "the program is compiled in double precision: its filters keep their structure (precisions=all factors them too)" })]);
     const regions = am.get(ltiRegionsAnalysis);
-    // transfer functions of the candidate regions only (an FFT's large MIMO region costs seconds)
-    const transfers = computeTransfer(candidates(regions, opts.fir), { sampleRate: opts["sample-rate"] });
+    const transfers = factorableTransfers(am, opts["sample-rate"], opts.fir);
     const r = biquadFactor(graph, regions, transfers, { pairing: opts.pairing, order: opts.order, scale: opts.scale, sampleRate: opts["sample-rate"], fir: opts.fir, minGain: opts["min-gain"] });
     const outputs = r.roots;
     return rewritten(graph, outputs, [], r.stats, r.remarks);

@@ -32,8 +32,8 @@ import { type CascadeChoice, analysisLength, chooseStructures, estimateUniform }
 import { type Realization, type StructureKind, STRUCTURES, checkStability, designFromSection, isRefusal } from "../analyses/zdomain/structures.ts";
 import { boolOption, definePass, enumOption, rewritten } from "./pass.ts";
 import { ltiRegionsAnalysis } from "../analyses/lti-regions.ts";
-import { computeTransfer } from "../analyses/transfer.ts";
-import { biquadFactor, candidates } from "./biquad-factor.ts";
+import { DEFAULT_SAMPLE_RATE } from "../analyses/transfer.ts";
+import { biquadFactor, factorableTransfers } from "./biquad-factor.ts";
 import { type Cascade, cascadesOf, type SosSig, substituteAll } from "./sections.ts";
 
 export type StructureOption = "auto" | StructureKind;
@@ -243,7 +243,7 @@ export const realizePass = definePass({
     if (opts.recognise) {
       // second-order recursions written by hand: recorded as biquad-factor would, then realized below
       const regions = am.get(ltiRegionsAnalysis);
-      const f = biquadFactor(graph, regions, computeTransfer(candidates(regions, false)), { secondOrderOnly: true });
+      const f = biquadFactor(graph, regions, factorableTransfers(am, DEFAULT_SAMPLE_RATE, false), { secondOrderOnly: true });
       g = { inputs: graph.inputs, outputs: f.roots };
       pre.push(...f.remarks.filter((d) => d.code === "FL820"));
     }

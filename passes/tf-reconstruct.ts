@@ -13,8 +13,7 @@ import { spanOf, type Sig } from "../src/core/signals/signal.ts";
 import type { Diagnostic } from "../src/core/diagnostics.ts";
 import { diag } from "../src/core/diagnostics.ts";
 import { linearityAnalysis, linearityRemarks } from "../analyses/linearity.ts";
-import { ltiRegionsAnalysis } from "../analyses/lti-regions.ts";
-import { computeTransfer, describePair, DEFAULT_SAMPLE_RATE, transferAnalysis, type PairTransfer, type RegionTransfer } from "../analyses/transfer.ts";
+import { describePair, DEFAULT_SAMPLE_RATE, transferAnalysis, type PairTransfer, type RegionTransfer } from "../analyses/transfer.ts";
 import type { SignalGraph } from "../src/core/signals/graph.ts";
 import { definePass, intOption, unchanged } from "./pass.ts";
 
@@ -71,7 +70,7 @@ export const tfReconstructPass = definePass({
   run(graph, am, opts) {
     const lin = am.get(linearityAnalysis);
     const sr = opts["sample-rate"];
-    const transfers = sr === DEFAULT_SAMPLE_RATE ? am.get(transferAnalysis) : computeTransfer(am.get(ltiRegionsAnalysis), { sampleRate: sr });
+    const transfers = am.get(transferAnalysis, { "sample-rate": sr });
     const { name } = printSignalsNamed(graph.outputs, { localGroupNames: true });
     const remarks = [...linearityRemarks(lin, "tf-reconstruct", name), ...transferRemarks(graph, transfers, name)];
     const stats = {
