@@ -242,6 +242,8 @@ function tangentRule(s: Sig, p: Sig, e: RuleEnv): Tan {
     case "hbargraph":
     case "vbargraph":
       return T(s.x);
+    case "sos":
+      return T(s.y); // its value is its direct form y
     case "delay1": {
       const t = T(s.x);
       return t && sig.delay1(t);
