@@ -15,8 +15,9 @@
 // (a node on a path from a seed to an output). Inactive nodes keep their
 // signal and have a zero tangent, written `undefined` here so that no `0·x`
 // node is ever built. A recursion group reached from a seed becomes one new
-// group carrying, per signal, its primal and its N tangents interleaved, so
-// the state is shared by every seed (not a copy per seed). A group that is
+// group carrying, per signal, its primal and the tangents of the seeds that
+// reach it, interleaved, so the state is shared by every seed (not a copy per
+// seed) and a seed that cannot move the group adds no state to it. A group that is
 // not defined yet is the recursion being propagated around this fad (the fad
 // sits inside its body): it is outside the fad's scope and reads as a
 // constant.
@@ -119,7 +120,10 @@ const UNDEFINED_AT: Readonly<Partial<Record<string, string>>> = {
 // Activity: the nodes on a path from a seed to a root.
 
 interface Activity {
+  /** The nodes on a path from any seed to a root. */
   readonly active: ReadonlySet<Sig>;
+  /** Per seed lane, the nodes on a path from that seed to a root (a tangent lane is zero elsewhere). */
+  readonly perSeed: readonly ReadonlySet<Sig>[];
   /** Every node reached from the roots, seeds being leaves (children before parents is *not* guaranteed). */
   readonly reached: readonly Sig[];
 }
@@ -136,7 +140,8 @@ function tangentInputs(s: Sig): readonly Sig[] {
   }
 }
 
-function activity(roots: readonly Sig[], seeds: ReadonlySet<Sig>): Activity {
+function activity(roots: readonly Sig[], seedList: readonly Sig[]): Activity {
+  const seeds = new Set(seedList);
   const parents = new Map<Sig, Sig[]>();
   const seen = new Set<Sig>();
   const reached: Sig[] = [];
@@ -154,14 +159,18 @@ function activity(roots: readonly Sig[], seeds: ReadonlySet<Sig>): Activity {
       if (!seen.has(c)) stack.push(c);
     }
   }
-  const active = new Set<Sig>();
-  const work = [...seeds].filter((s) => seen.has(s));
-  for (const s of work) active.add(s);
-  while (work.length) {
-    const s = work.pop()!;
-    for (const p of parents.get(s) ?? []) if (!active.has(p)) (active.add(p), work.push(p));
-  }
-  return { active, reached };
+  const upFrom = (from: readonly Sig[]): Set<Sig> => {
+    const out = new Set<Sig>();
+    const work = from.filter((s) => seen.has(s));
+    for (const s of work) out.add(s);
+    while (work.length) {
+      const s = work.pop()!;
+      for (const p of parents.get(s) ?? []) if (!out.has(p)) (out.add(p), work.push(p));
+    }
+    return out;
+  };
+  const perSeed = seedList.map((s) => upFrom([s]));
+  return { active: upFrom(seedList), perSeed, reached };
 }
 
 /** Active nodes whose rule reads the past (they make a body "stateful" for rad). */
@@ -463,14 +472,18 @@ interface Dual {
 
 class Forward {
   private readonly duals = new Map<Sig, Dual>();
-  /** Active groups and their augmented copies (lanes [p, t_0 … t_{N−1}] per signal). */
-  private readonly lanes = new Map<RecSig, RecSig>();
+  /**
+   * Active groups, their augmented copies (per signal: the primal, then the
+   * tangents of the seeds that reach the group), and those seeds' lanes.
+   */
+  private readonly lanes = new Map<RecSig, { readonly g2: RecSig; readonly seeds: readonly number[] }>();
   private readonly pending: RecSig[] = [];
   private readonly zeros: readonly Tan[];
 
   constructor(
     private readonly seeds: readonly Sig[],
     private readonly act: ReadonlySet<Sig>,
+    private readonly perSeed: readonly ReadonlySet<Sig>[],
     private readonly env: Omit<RuleEnv, "P" | "T">,
   ) {
     this.zeros = seeds.map(() => undefined);
@@ -481,11 +494,11 @@ class Forward {
     const out = roots.map((r) => this.dual(r));
     while (this.pending.length) {
       const g = this.pending.pop()!;
-      const g2 = this.lanes.get(g)!;
+      const { g2, seeds } = this.lanes.get(g)!;
       const bodies: Sig[] = [];
       for (const b of g.bodies) {
         const d = this.dual(b);
-        bodies.push(d.p, ...d.t.map((t) => t ?? F(0)));
+        bodies.push(d.p, ...seeds.map((j) => d.t[j] ?? F(0)));
       }
       defineRec(g2, bodies);
     }
@@ -531,21 +544,24 @@ class Forward {
   private projDual(s: SigOf<"proj">): Dual {
     const g = s.group;
     if (!isRecDefined(g)) return { p: s, t: this.zeros };
-    let g2 = this.lanes.get(g);
-    const n = this.seeds.length;
-    if (!g2) {
-      g2 = declareRec(freshRecName(`${g.name}_ad`), recArity(g) * (1 + n));
-      this.lanes.set(g, g2);
+    let lanes = this.lanes.get(g);
+    if (!lanes) {
+      const seeds = this.seeds.map((_, j) => j).filter((j) => this.perSeed[j]!.has(g));
+      lanes = { g2: declareRec(freshRecName(`${g.name}_ad`), recArity(g) * (1 + seeds.length)), seeds };
+      this.lanes.set(g, lanes);
       this.pending.push(g);
     }
-    const base = s.index * (1 + n);
-    return { p: sig.proj(g2, base), t: this.seeds.map((_, j) => sig.proj(g2!, base + 1 + j)) };
+    const { g2, seeds } = lanes;
+    const base = s.index * (1 + seeds.length);
+    const t: Tan[] = this.seeds.map(() => undefined);
+    seeds.forEach((j, m) => (t[j] = sig.proj(g2, base + 1 + m)));
+    return { p: sig.proj(g2, base), t };
   }
 
   private build(s: Sig): Dual {
     const P = (c: Sig) => this.duals.get(c)!.p;
     const p = rebuild(s, P);
-    const t = this.seeds.map((_, j) => tangentRule(s, p, { ...this.env, P, T: (c) => this.duals.get(c)!.t[j] }));
+    const t = this.seeds.map((_, j) => (this.perSeed[j]!.has(s) ? tangentRule(s, p, { ...this.env, P, T: (c) => this.duals.get(c)!.t[j] }) : undefined));
     return { p, t };
   }
 }
@@ -608,7 +624,7 @@ export function expandAutodiff(mode: AutodiffMode, primals: readonly Sig[], seed
     said.add(key);
     ctx.onRemark(diag("FL552", { mode, what, reason }, ctx.span));
   };
-  const { active } = activity(primals, new Set(seeds));
+  const { active, perSeed } = activity(primals, seeds);
   const env: Omit<RuleEnv, "P" | "T"> = {
     remark,
     unsupported(_s, what, reason) {
@@ -617,13 +633,13 @@ export function expandAutodiff(mode: AutodiffMode, primals: readonly Sig[], seed
     },
   };
   if (mode === "fad") {
-    const duals = new Forward(seeds, active, env).run(primals);
+    const duals = new Forward(seeds, active, perSeed, env).run(primals);
     return duals.flatMap((d) => [d.p, ...d.t.map((t) => t ?? F(0))]);
   }
   const stateful = [...active].some(isTemporal);
   if (!stateful) return [...primals, ...reverse(primals, seeds, active, env)];
   remark("a body with state", "its gradient lanes are the forward tangents summed over the outputs (no block-local reverse tape yet)");
-  const duals = new Forward(seeds, active, env).run(primals);
+  const duals = new Forward(seeds, active, perSeed, env).run(primals);
   const grads = seeds.map((_, j) => duals.reduce<Tan>((acc, d) => tadd(acc, d.t[j]), undefined) ?? F(0));
   return [...duals.map((d) => d.p), ...grads];
 }
