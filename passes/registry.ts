@@ -39,20 +39,36 @@ export const registry: PassRegistry = {
   names: () => [...PASSES.map((p) => p.name), ...Object.keys(PIPELINES)],
 };
 
-export function parse(text: string): Pipeline {
-  return parsePipeline(text, registry);
+/**
+ * The registry with extra passes (a researcher's, loaded with -load-pass)
+ * beside the built-in ones; a name already taken is refused by the loader
+ * (src/driver/load-pass.ts), so lookups here never shadow a built-in pass.
+ * A value, not a mutation: no registry state outlives a compilation.
+ */
+export function withPasses(extra: readonly AnyPass[], base: PassRegistry = registry): PassRegistry {
+  if (!extra.length) return base;
+  return {
+    pass: (name) => base.pass(name) ?? extra.find((p) => p.name === name),
+    namedPipeline: (name) => base.namedPipeline(name),
+    names: () => [...base.names(), ...extra.map((p) => p.name)],
+  };
+}
+
+export function parse(text: string, reg: PassRegistry = registry): Pipeline {
+  return parsePipeline(text, reg);
 }
 
 /** Pipeline text → the passes to run. */
-export function instances(text: string): PassInstance[] {
-  return flattenPipeline(parsePipeline(text, registry));
+export function instances(text: string, reg: PassRegistry = registry): PassInstance[] {
+  return flattenPipeline(parsePipeline(text, reg));
 }
 
 /** The registry as text, one pass a line starting with its name (`faustlab opt --list`). */
-export function listRegistry(): string {
+export function listRegistry(extra: readonly AnyPass[] = []): string {
   const lines: string[] = [];
-  const w = Math.max(...PASSES.map((p) => p.name.length));
-  for (const p of PASSES) {
+  const all = [...PASSES, ...extra];
+  const w = Math.max(...all.map((p) => p.name.length));
+  for (const p of all) {
     const bound = p.semantics.exact ? "exact" : `within ${p.semantics.tolerance} of the peak${p.semantics.finiteOnly ? " for finite values" : ""}${p.semantics.controlsHeld ? " while controls are still" : ""}`;
     const opts = Object.entries(p.options).map(([k, d]) => `${k}=${d.type === "enum" ? d.values.join("|") : d.type} (default ${String(d.default)}: ${d.help})`);
     lines.push(`${p.name.padEnd(w)}  ${p.summary} [${bound}]${opts.length ? `; options: ${opts.join("; ")}` : ""}`);

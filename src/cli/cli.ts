@@ -18,11 +18,12 @@ import { compileCommand } from "./commands/compile.ts";
 import { optCommand } from "./commands/opt.ts";
 import { accuracyCommand } from "./commands/accuracy.ts";
 import { mcpCommand } from "./commands/mcp.ts";
+import { proptestCommand } from "./commands/proptest.ts";
 
 /** The commands, in the order `faustlab help` lists them. */
 export const commands: readonly Command[] = [
   referenceCommand, libtestsCommand, boxesCommand, checkCommand, evalCommand, signalsCommand, infoCommand,
-  impulseCommand, compileCommand, optCommand, accuracyCommand, mcpCommand,
+  impulseCommand, compileCommand, optCommand, accuracyCommand, mcpCommand, proptestCommand,
 ];
 
 const stdio: CommandIO = {

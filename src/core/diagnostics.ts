@@ -70,6 +70,13 @@ export const catalog = {
   FL003: { severity: "error", template: "bad command-line option: {detail}" },
   FL004: { severity: "error", template: "cannot write '{path}': {reason}" },
   FL005: { severity: "error", template: "internal error: {detail}" },
+  // FL030–FL039 experiments (src/harness/experiment, reports/experiment-report.ts): specs, runs, result folders
+  FL030: { severity: "error", template: "experiment spec: {detail}" },
+  FL031: { severity: "error", template: "experiment spec: no program matches '{pattern}'" },
+  FL032: { severity: "error", template: "the run took longer than its limit of {seconds} s and was stopped" },
+  FL033: { severity: "error", template: "the run's worker died: {detail}" },
+  FL034: { severity: "error", template: "results folder '{dir}': {detail}" },
+  FL035: { severity: "error", template: "cannot read stimulus '{path}': {reason}" },
   // FL1xx lexer (src/chain/frontend/lexer.ts)
   FL101: { severity: "error", template: "unterminated string: missing closing '\"'" },
   FL102: { severity: "warning", template: "unterminated comment: '/*' is never closed" },
@@ -161,6 +168,12 @@ export const catalog = {
   FL705: { severity: "error", template: "pass '{pass}' broke the signal graph: {detail}" },
   FL706: { severity: "error", template: "unknown analysis '{name}' (analyses: {known})" },
   FL707: { severity: "error", template: "pass '{pass}' failed: {detail}" },
+  // FL720–FL729 passes loaded from a file (-load-pass, src/driver/load-pass.ts) and property tests of pipelines (proptest)
+  FL720: { severity: "error", template: "cannot load pass module '{path}': {reason}" },
+  FL721: { severity: "error", template: "pass module '{path}' exports no pass (export passes made with definePass)" },
+  FL722: { severity: "error", template: "'{name}' exported by '{path}' is not a pass: {detail}" },
+  FL723: { severity: "error", template: "pass '{name}' from '{path}' is already registered{where}" },
+  FL724: { severity: "error", template: "proptest: pipeline '{pipeline}' broke the semantic property after {runs} runs (seed {seed}); shrunk counterexample below" },
   // FL800–FL899 remarks of passes (what a pass did, or why it did not)
   FL800: { severity: "remark", template: "{pass}: {message}" },
   // FL810–FL812 linearity and transfer functions (analyses/linearity.ts, lti-regions.ts, transfer.ts; pass tf-reconstruct)

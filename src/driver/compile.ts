@@ -4,7 +4,9 @@
 // benchmarks.
 
 import { DiagnosticError, type Diagnostic } from "../core/diagnostics.ts";
-import { compileSignals, type CompileOptions } from "./signals.ts";
+import type { CompileOptions } from "./signals.ts";
+import { loadProgram } from "./program.ts";
+import type { PassRegistry } from "../../passes/pipeline.ts";
 import type { ProgramSource } from "../chain/eval/eval.ts";
 import type { FirModule } from "../core/fir/fir.ts";
 import { generateFir, type FirOptions } from "../chain/codegen/generate.ts";
@@ -24,15 +26,17 @@ export interface FirCompileOptions extends CompileOptions, Omit<FirOptions, "pre
   readonly passes?: string;
   /** Receives the remarks of the pipeline's passes. */
   readonly onRemark?: (d: Diagnostic) => void;
+  /** Where the pipeline's pass names are looked up (default: the built-in passes; -load-pass adds to it). */
+  readonly registry?: PassRegistry;
 }
 
-/** Source to a verified FIR module; throws DiagnosticError on any problem (including FIR verification, FL601). */
+/** Source (Faust, or signal IR in a `.sig` file) to a verified FIR module; throws DiagnosticError on any problem (including FIR verification, FL601). */
 export function compileFir(source: ProgramSource, opts: FirCompileOptions = {}): FirModule {
   const precision = opts.double ? "double" : "single";
-  let p = compileSignals(source, { ...opts, precision });
+  let p = loadProgram(source, { ...opts, precision });
   for (const w of p.warnings) opts.onWarning?.(w);
   if (opts.passes !== undefined) {
-    const o = optimizeProgram(p, opts.passes, { context: { precision } });
+    const o = optimizeProgram(p, opts.passes, { context: { precision }, registry: opts.registry });
     for (const r of o.run.records) for (const d of r.remarks) opts.onRemark?.(d);
     p = o.program;
   }

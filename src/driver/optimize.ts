@@ -11,8 +11,12 @@ import type { SignalProgram } from "./signals.ts";
 import { checkProgram } from "../core/signals/intervals.ts";
 import { runPipeline, type PipelineRun, type RunOptions } from "../../passes/manager.ts";
 import { instances } from "../../passes/registry.ts";
+import type { PassRegistry } from "../../passes/pipeline.ts";
 
-export interface OptimizeOptions extends RunOptions {}
+export interface OptimizeOptions extends RunOptions {
+  /** Where pass names are looked up (default: the built-in registry; withPasses adds loaded passes). */
+  readonly registry?: PassRegistry;
+}
 
 /** Verification after every pass: on under vitest and with FAUSTLAB_VERIFY=1 (debug mode), else off. */
 export function verifyByDefault(): boolean {
@@ -20,7 +24,7 @@ export function verifyByDefault(): boolean {
 }
 
 export function optimizeProgram(p: SignalProgram, pipeline: string, opts: OptimizeOptions = {}): { program: SignalProgram; run: PipelineRun } {
-  const run = runPipeline({ inputs: p.inputs, outputs: p.outputs }, instances(pipeline), { verify: verifyByDefault(), ...opts });
+  const run = runPipeline({ inputs: p.inputs, outputs: p.outputs }, instances(pipeline, opts.registry), { verify: verifyByDefault(), ...opts });
   if (run.graph.outputs === p.outputs) return { program: p, run };
   const info = checkProgram(run.graph.outputs);
   return { program: { ...p, outputs: run.graph.outputs, info }, run };

@@ -17,6 +17,7 @@ import { compileFir } from "../../driver/compile.ts";
 import { printModule } from "../../core/fir/print.ts";
 import { pipelineFromArgs, pipelineOptions } from "../pipeline-options.ts";
 import type { Command } from "./command.ts";
+import { loadedPassesFromArgs, loadPassOption } from "../load-pass-options.ts";
 
 const LANGS = ["fir", "js", "c", "cpp", "wasm", "wast"] as const;
 
@@ -25,6 +26,7 @@ const options: OptionSpec[] = [
   { name: "cn", kind: "string", help: "class name of the C/C++ DSP (default mydsp)" },
   { name: "double", kind: "flag", help: "compile in double precision" },
   ...pipelineOptions,
+  loadPassOption,
   { name: "o", kind: "string", help: "write the output to FILE (atomically) instead of stdout" },
   { name: "I", kind: "list", help: "add a folder to the import search path (repeatable)" },
 ];
@@ -40,7 +42,7 @@ function write(file: string, data: string | Uint8Array): void {
 export const compileCommand: Command = {
   name: "compile",
   summary: "compile FILE to FIR text, a JavaScript module, C/C++ source, or a WebAssembly module (binary or text)",
-  usage: "faustlab compile FILE.dsp [-lang fir|js|c|cpp|wasm|wast] [-cn NAME] [-double] [-passes P | -O] [-o OUT] [-I DIR]",
+  usage: "faustlab compile FILE.dsp|FILE.sig [-lang fir|js|c|cpp|wasm|wast] [-cn NAME] [-double] [-passes P | -O] [-load-pass FILE.ts] [-o OUT] [-I DIR]",
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
@@ -48,7 +50,7 @@ export const compileCommand: Command = {
     const lang = (args.values.get("lang") as string | undefined) ?? "js";
     if (!(LANGS as readonly string[]).includes(lang)) throw new DiagnosticError([diag("FL602", { lang, expected: LANGS.join(" or ") })]);
     const passes = pipelineFromArgs(args.values.get("passes") as string | undefined, args.flags.has("O"));
-    const m = compileFir(args.positional[0]!, { double: args.flags.has("double"), includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)), passes });
+    const m = compileFir(args.positional[0]!, { double: args.flags.has("double"), includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)), passes, registry: (await loadedPassesFromArgs(args)).registry });
     if (lang === "wasm") {
       const file = args.values.get("o") as string | undefined;
       if (!file) throw new DiagnosticError([diag("FL003", { detail: "-lang wasm writes a binary module: give -o FILE.wasm (its JSON goes beside it)" })]);

@@ -24,7 +24,9 @@ import { formatStats, formatTimes, runPipeline } from "../../../passes/manager.t
 import { flattenPipeline } from "../../../passes/pipeline.ts";
 import { listRegistry, parse } from "../../../passes/registry.ts";
 import { printPipeline } from "../../../passes/pipeline.ts";
+import { headerInputs } from "../../driver/program.ts";
 import type { Command, CommandIO } from "./command.ts";
+import { loadedPassesFromArgs, loadPassOption } from "../load-pass-options.ts";
 
 const options: OptionSpec[] = [
   { name: "passes", kind: "string", help: "the pipeline to run, e.g. 'normalize,print<types>'" },
@@ -40,6 +42,7 @@ const options: OptionSpec[] = [
   { name: "double", kind: "flag", help: "compile Faust source in double precision" },
   { name: "o", kind: "string", help: "write the final graph to FILE (atomically) instead of stdout" },
   { name: "I", kind: "list", help: "add a folder to the import search path (repeatable)" },
+  loadPassOption,
 ];
 
 function readGraph(file: string, args: ReturnType<typeof parseArgs>, io: CommandIO): SignalGraph {
@@ -58,22 +61,23 @@ function readGraph(file: string, args: ReturnType<typeof parseArgs>, io: Command
   // the parser checks syntax and names; the graph itself must be well formed too
   const bad = verifySignals(roots);
   if (bad.length) throw new DiagnosticError(bad.slice(0, 5).map((p) => p.diagnostic));
-  return { inputs: inputsRead(roots), outputs: roots };
+  return { inputs: Math.max(headerInputs(text) ?? 0, inputsRead(roots)), outputs: roots };
 }
 
 export const optCommand: Command = {
   name: "opt",
   summary: "run a pass pipeline over a program's signal graph (Faust source or signal IR) and print the result",
-  usage: "faustlab opt FILE [-passes P | -O] [-stats] [-time-passes] [-remarks] [-print-after-all] [-verify-each] [-o OUT]\n       faustlab opt --list\n       faustlab opt --print-pipeline -passes P",
+  usage: "faustlab opt FILE [-passes P | -O] [-stats] [-time-passes] [-remarks] [-print-after-all] [-verify-each] [-load-pass FILE.ts] [-o OUT]\n       faustlab opt --list\n       faustlab opt --print-pipeline -passes P",
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
+    const loaded = await loadedPassesFromArgs(args);
     if (args.flags.has("list")) {
-      io.out(listRegistry());
+      io.out(listRegistry(loaded.passes));
       return 0;
     }
     const text = pipelineFromArgs(args.values.get("passes") as string | undefined, args.flags.has("O")) ?? "";
-    const pipeline = parse(text);
+    const pipeline = parse(text, loaded.registry);
     if (args.positional.length > 1) throw new DiagnosticError([diag("FL003", { detail: "opt takes one FILE" })]);
     const file = args.positional[0];
     if (file === undefined) {

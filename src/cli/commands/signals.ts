@@ -6,6 +6,7 @@ import { DiagnosticError, diag, render } from "../../core/diagnostics.ts";
 import { compileSignals } from "../../driver/signals.ts";
 import { printSignals } from "../../core/signals/print.ts";
 import { sig } from "../../core/signals/signal.ts";
+import { signalsHeader } from "../../driver/program.ts";
 import type { Command } from "./command.ts";
 
 export const compileOptions: OptionSpec[] = [
@@ -29,7 +30,8 @@ export const signalsCommand: Command = {
     });
     for (const w of p.warnings) io.err(render(w));
     const roots = (args.flags.has("raw") ? p.raw : p.outputs).map((s, i) => sig.output(i, s));
-    io.out(`// ${p.inputs} input${p.inputs === 1 ? "" : "s"}, ${roots.length} output${roots.length === 1 ? "" : "s"}\n`);
+    // a comment of the signal IR (`;`), so that `faustlab opt F.sig` and the other commands read the text back
+    io.out(signalsHeader(p.inputs, roots.length) + "\n");
     io.out(printSignals(roots, { localGroupNames: true }));
     return 0;
   },
