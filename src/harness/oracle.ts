@@ -235,6 +235,8 @@ export interface RenderOptions {
   readonly blockSize?: number;
   /** Input signal per channel; defaults to a unit impulse on every input. */
   readonly input?: (channel: number, index: number) => number;
+  /** Control values by address (`/lowpass/freq`), set after init; the others stay at their defaults. */
+  readonly controls?: Readonly<Record<string, number>>;
 }
 
 export interface Rendering {
@@ -255,7 +257,7 @@ export interface ReferenceInstance {
   output(k: number): Float32Array | Float64Array;
 }
 
-export function instantiateReference(c: CompiledReference, sampleRate: number, blockSize: number): ReferenceInstance {
+export function instantiateReference(c: CompiledReference, sampleRate: number, blockSize: number, controls: Readonly<Record<string, number>> = {}): ReferenceInstance {
   const { inputs, outputs, size } = c.meta;
   if (/"type":\s*"soundfile"/.test(c.json))
     throw new ReferenceError("the program reads a soundfile; the reference driver loads no sound files, so it does not render it", "render");
@@ -286,6 +288,22 @@ export function instantiateReference(c: CompiledReference, sampleRate: number, b
   for (let k = 0; k < inputs + outputs; k++) view.setInt32(ptrs + 4 * k, bufAddr(k), true);
   const Arr = c.double ? Float64Array : Float32Array;
   ex.init(0, sampleRate);
+  if (Object.keys(controls).length) {
+    const zones = new Map<string, number>();
+    const walk = (items: readonly { address?: string; index?: number; items?: readonly unknown[] }[]) => {
+      for (const it of items) {
+        if (it.address !== undefined && it.index !== undefined) zones.set(it.address, it.index);
+        if (it.items) walk(it.items as never);
+      }
+    };
+    walk(c.meta.ui);
+    for (const [address, v] of Object.entries(controls)) {
+      const at = zones.get(address);
+      if (at === undefined) continue;
+      if (c.double) view.setFloat64(at, v, true);
+      else view.setFloat32(at, v, true);
+    }
+  }
   return {
     compute(count) {
       try {
@@ -305,7 +323,7 @@ export function renderReference(c: CompiledReference, opts: RenderOptions): Rend
   const bs = Math.max(1, opts.blockSize ?? 512);
   const input = opts.input ?? impulse;
   const { inputs, outputs } = c.meta;
-  const inst = instantiateReference(c, sr, bs);
+  const inst = instantiateReference(c, sr, bs, opts.controls);
   const data = Array.from({ length: outputs }, () => new Float64Array(opts.samples));
   for (let pos = 0; pos < opts.samples; pos += bs) {
     const count = Math.min(bs, opts.samples - pos);

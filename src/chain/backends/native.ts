@@ -23,6 +23,8 @@ export interface NativeJob {
   readonly samples: number;
   readonly sampleRate?: number;
   readonly blockSize?: number;
+  /** The samples of each input (default: a unit impulse on every input), embedded in the driver as %.17g literals. */
+  readonly input?: readonly ArrayLike<number>[];
 }
 
 export interface NativeOptions {
@@ -47,6 +49,14 @@ function driver(lang: CLang, jobs: readonly NativeJob[]): string {
     const sr = j.sampleRate ?? 44100;
     const bs = Math.max(1, j.blockSize ?? 512);
     const { inputs: nin, outputs: nout } = j.module;
+    if (j.input) {
+      for (let c = 0; c < nin; c++) {
+        const d = j.input[c]!;
+        const vals: string[] = [];
+        for (let i = 0; i < j.samples; i++) vals.push(fmt17(d[i] ?? 0));
+        out.push(`static const double in${k}_${c}[${Math.max(1, j.samples)}] = {${vals.join(",") || "0"}};`);
+      }
+    }
     out.push(`static void run${k}(void)`, "{");
     out.push(lang === "c" ? `    ${cn}* d = new${cn}();` : `    ${cn}* d = new ${cn}();`);
     out.push(lang === "c" ? `    init${cn}(d, ${sr});` : `    d->init(${sr});`);
@@ -57,6 +67,7 @@ function driver(lang: CLang, jobs: readonly NativeJob[]): string {
     out.push(`    for (int pos = 0; pos < ${j.samples}; pos += ${bs}) {`);
     out.push(`        int n = ${j.samples} - pos < ${bs} ? ${j.samples} - pos : ${bs};`);
     out.push(`        for (int c = 0; c < ${nin}; c++) for (int i = 0; i < n; i++) ins[c][i] = (FAUSTFLOAT)(pos + i == 0 ? 1 : 0);`);
+    if (j.input) for (let c = 0; c < nin; c++) out.push(`        for (int i = 0; i < n; i++) ins[${c}][i] = (FAUSTFLOAT)in${k}_${c}[pos + i];`);
     out.push(lang === "c" ? `        compute${cn}(d, n, ins, outs);` : `        d->compute(n, ins, outs);`);
     out.push(`        for (int c = 0; c < ${nout}; c++) for (int i = 0; i < n; i++) data[c * ${j.samples} + pos + i] = (double)outs[c][i];`);
     out.push("    }");
@@ -71,6 +82,12 @@ function driver(lang: CLang, jobs: readonly NativeJob[]): string {
   jobs.forEach((_, k) => out.push(`    run${k}();`));
   out.push("    return 0;", "}", "");
   return out.join("\n");
+}
+
+/** A double as a C literal that reads back exactly (finite values only; others become 0). */
+function fmt17(v: number): string {
+  if (!Number.isFinite(v)) return "0";
+  return Object.is(v, -0) ? "-0.0" : String(v);
 }
 
 /** The whole translation unit: every job's module (class dspK) and the driver. */

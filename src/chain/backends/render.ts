@@ -11,6 +11,8 @@ export interface DspRenderOptions {
   /** Buffer precision: Float64Array when true, Float32Array otherwise. */
   readonly double: boolean;
   readonly input?: (channel: number, index: number) => number;
+  /** Control values by address, set after init (unknown addresses are ignored); the others stay at their defaults. */
+  readonly controls?: Readonly<Record<string, number>>;
 }
 
 export const unitImpulse = (_channel: number, index: number): number => (index === 0 ? 1 : 0);
@@ -23,6 +25,10 @@ export function renderDsp(dsp: DspInstance, opts: DspRenderOptions): Float64Arra
   const nin = dsp.getNumInputs();
   const nout = dsp.getNumOutputs();
   dsp.init(sr);
+  if (opts.controls) {
+    const known = new Set(dsp.getParams());
+    for (const [address, v] of Object.entries(opts.controls)) if (known.has(address)) dsp.setParamValue(address, v);
+  }
   const ins = Array.from({ length: nin }, () => new Arr(bs));
   const outs = Array.from({ length: nout }, () => new Arr(bs));
   const data = Array.from({ length: nout }, () => new Float64Array(opts.samples));
