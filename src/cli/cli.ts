@@ -19,11 +19,15 @@ import { optCommand } from "./commands/opt.ts";
 import { accuracyCommand } from "./commands/accuracy.ts";
 import { mcpCommand } from "./commands/mcp.ts";
 import { proptestCommand } from "./commands/proptest.ts";
+import { experimentCommand } from "./commands/experiment.ts";
+import { resultsCommand } from "./commands/results.ts";
+import { reportCommand } from "./commands/report.ts";
 
 /** The commands, in the order `faustlab help` lists them. */
 export const commands: readonly Command[] = [
   referenceCommand, libtestsCommand, boxesCommand, checkCommand, evalCommand, signalsCommand, infoCommand,
   impulseCommand, compileCommand, optCommand, accuracyCommand, mcpCommand, proptestCommand,
+  experimentCommand, resultsCommand, reportCommand,
 ];
 
 const stdio: CommandIO = {
