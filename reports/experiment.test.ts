@@ -177,11 +177,11 @@ describe("the report in a real browser", () => {
         await page.goto(`${root}/${p}`);
         await page.waitForLoadState("load");
         // the live Vega views replace the static SVG: wait until each plot has its SVG again
-        await page.waitForFunction(() => [...document.querySelectorAll(".plot .view")].every((v) => v.querySelector("svg")), undefined, { timeout: 20_000 });
+        await page.waitForFunction(() => Array.from(document.querySelectorAll(".plot .view")).every((v) => v.querySelector("svg")), undefined, { timeout: 20_000 });
         const plots = await page.$$eval(".plot", (els) =>
           els.map((el) => {
             const svg = el.querySelector(".view svg")!;
-            const marks = [...svg.querySelectorAll(".mark-line path, .mark-symbol path, .mark-rect path, .mark-text text")].filter((m) => (m.getAttribute("d") ?? m.textContent ?? "").length > 0).length;
+            const marks = Array.from(svg.querySelectorAll(".mark-line path, .mark-symbol path, .mark-rect path, .mark-text text")).filter((m) => (m.getAttribute("d") ?? m.textContent ?? "").length > 0).length;
             const axes = svg.querySelectorAll(".role-axis").length;
             const box = svg.getBoundingClientRect();
             return { id: el.id, marks, axes, w: box.width, h: box.height };
