@@ -16,6 +16,7 @@
 
 import fc from "fast-check";
 import { freshRecName, sig, type Sig } from "../../core/signals/signal.ts";
+import type { Instr } from "./programs.ts";
 
 export interface DiffGraph {
   readonly roots: readonly Sig[];
@@ -27,14 +28,6 @@ export interface DiffGraphOptions {
   readonly maxSize?: number;
   /** No delays, filters or recursions (default false). */
   readonly stateless?: boolean;
-}
-
-interface Instr {
-  readonly op: number;
-  readonly a: number;
-  readonly b: number;
-  readonly c: number;
-  readonly k: number;
 }
 
 const F = (v: number) => sig.float(v);

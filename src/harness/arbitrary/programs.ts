@@ -24,7 +24,8 @@ import { BINOPS, MATH1, MATH2, freshRecName, sig, type Sig } from "../../core/si
 
 export type ArithMode = "int" | "float" | "closed";
 
-interface Instr {
+/** One random instruction of the instruction-list generators. */
+export interface Instr {
   readonly op: number;
   readonly a: number;
   readonly b: number;
