@@ -205,8 +205,11 @@ describe("faustlab mcp over stdio", () => {
   it("experiment: variants compared, a report written", async () => {
     const r = await call("experiment", { source: 'import("stdfaust.lib");\nprocess = fi.lowpass(4, 1000);\n', variants: [{ name: "plain" }, { name: "O1", pipeline: "O1" }], samples: 4096 });
     expect(r.isError, r.text).toBe(false);
-    expect(r.data.variants.map((v: { name: string }) => v.name)).toEqual(["plain", "O1"]);
-    expect(fs.readFileSync(r.data.report, "utf8")).toContain("| O1 | O1 |");
+    expect(r.data.variants.map((v: { name: string }) => v.name).sort()).toEqual(["O1", "plain"]);
+    for (const v of r.data.variants) expect(v, JSON.stringify(v)).toMatchObject({ status: "ok", stable: true });
+    expect(r.data.summary).toMatch(/^2 of 2 runs ok/);
+    expect(fs.existsSync(r.data.results)).toBe(true);
+    expect(fs.readFileSync(r.data.report, "utf8")).toContain("<html");
     const none = await call("experiment", { source: GOOD, variants: [] });
     expect(none.isError).toBe(true);
   });

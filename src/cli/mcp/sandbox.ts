@@ -26,20 +26,20 @@ export class Sandbox {
   }
 
   /** Runs one tool in a worker; throws a ToolFailure for a limit reached or a dead worker. */
-  async run(tool: Task["tool"], args: unknown): Promise<unknown> {
+  async run(tool: Task["tool"], args: unknown, timeoutMs = this.ctx.limits.timeoutMs): Promise<unknown> {
     const ac = new AbortController();
     // the clock starts when a worker takes the task (not while a fresh worker boots)
     const { port1, port2 } = new MessageChannel();
     let timer: NodeJS.Timeout | undefined;
     port1.once("message", () => {
-      timer = setTimeout(() => ac.abort(), this.ctx.limits.timeoutMs);
+      timer = setTimeout(() => ac.abort(), timeoutMs);
       port1.close();
     });
     let r: TaskResult;
     try {
       r = (await this.pool.run({ tool, args, ctx: this.ctx, started: port2 } satisfies Task, { signal: ac.signal, transferList: [port2] })) as TaskResult;
     } catch (e) {
-      if (ac.signal.aborted) throw new ToolFailure("timeout", `the request took longer than the limit of ${this.ctx.limits.timeoutMs} ms; its worker was stopped`);
+      if (ac.signal.aborted) throw new ToolFailure("timeout", `the request took longer than the limit of ${timeoutMs} ms; its worker was stopped`);
       const err = e as NodeJS.ErrnoException;
       if (err?.code === "ERR_WORKER_OUT_OF_MEMORY" || /out of memory|heap/i.test(err?.message ?? "")) {
         throw new ToolFailure("memory", `the request needed more than the limit of ${this.ctx.limits.memoryMb} MB; its worker was stopped`);

@@ -143,9 +143,23 @@ const outputShapes = {
   },
   experiment: {
     samples: z.number().int(),
-    variants: z.array(z.object({ name: z.string(), pipeline: z.string().nullable(), precision: z.string(), nodes: z.number().int(), snrDb: z.union([z.number(), z.string()]), stable: z.boolean(), renderMs: z.number() })),
+    variants: z.array(
+      z.object({
+        name: z.string(),
+        pipeline: z.string().nullable(),
+        precision: z.string(),
+        status: z.enum(["ok", "failed"]),
+        failure: z.string().optional(),
+        nodes: z.number().int().nullable(),
+        snrDb: z.union([z.number(), z.string()]).nullable().describe("against the float64 rendering of the original program"),
+        stable: z.boolean().nullable(),
+        throughput: z.number().nullable().describe("M samples/s of the JS backend"),
+        codeSize: z.number().int().nullable(),
+      }),
+    ),
     summary: z.string(),
-    report: z.string(),
+    results: z.string().describe("the runs' records (JSON lines)"),
+    report: z.string().nullable().describe("the HTML report"),
   },
   library: {
     action: z.string(),
@@ -181,12 +195,12 @@ export function createServer(opts: ServerOptions): { server: McpServer; sandbox:
   const sandbox = new Sandbox(ctx);
   const server = new McpServer({ name: "faustlab", version: faustlabVersion() }, { capabilities: { logging: {} } });
 
-  const run = async (tool: Task["tool"], args: Record<string, unknown>): Promise<CallToolResult> => {
+  const run = async (tool: Task["tool"], args: Record<string, unknown>, timeoutMs = limits.timeoutMs): Promise<CallToolResult> => {
     try {
       if (typeof args.source === "string" && args.source.length > limits.maxSourceChars) {
         throw new ToolFailure("limit", `the source has ${args.source.length} characters, more than the limit of ${limits.maxSourceChars}`);
       }
-      return okResult(await sandbox.run(tool, args), limits.maxOutputChars);
+      return okResult(await sandbox.run(tool, args, timeoutMs), limits.maxOutputChars);
     } catch (e) {
       return errorResult(e);
     }
@@ -269,15 +283,19 @@ export function createServer(opts: ServerOptions): { server: McpServer; sandbox:
     "experiment",
     {
       title: "A small experiment",
-      description: "Compare variants (pipeline, precision) of one program: nodes, accuracy, render time; returns a summary and the path of a Markdown report.",
+      description:
+        "Compare variants (a pipeline each; their precisions crossed) of one program through faustlab's experiment runner: nodes, accuracy against float64, throughput, code size per run; returns a summary, the results file and the HTML report's path.",
       inputSchema: {
         ...src,
-        variants: z.array(z.object({ name: z.string().min(1).max(64), pipeline: pipeline, precision })).min(1).max(16),
+        variants: z.array(z.object({ name: z.string().regex(/^[A-Za-z0-9_.+-]{1,64}$/), pipeline: pipeline, precision })).min(1).max(16),
         samples: z.number().int().positive().max(1 << 20).optional(),
+        sampleRate: z.number().int().min(1000).max(384000).optional(),
+        stimulus: z.enum(["impulse", "noise", "sweep"]).optional(),
       },
       outputSchema: outputShapes.experiment,
     },
-    (a) => run("experiment", a),
+    // the experiment runner starts its own workers (one run each, under the same time limit) and writes a report
+    (a) => run("experiment", a, limits.timeoutMs * (2 + a.variants.length * new Set(a.variants.map((v) => v.precision ?? "single")).size)),
   );
 
   server.registerTool(

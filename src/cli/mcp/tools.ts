@@ -402,58 +402,82 @@ export function optimize(a: OptimizeArgs, ctx: SandboxContext) {
 // ----- experiment
 
 export interface ExperimentArgs extends SourceArgs {
-  /** The variants compared: a pipeline each (none: the plain compilation), in a precision. */
+  /** The variants compared: a pipeline each (none: the plain compilation); the precisions of all variants are crossed with them. */
   readonly variants: readonly { readonly name: string; readonly pipeline?: string; readonly precision?: "single" | "double" }[];
   readonly samples?: number;
+  readonly sampleRate?: number;
+  readonly stimulus?: "impulse" | "noise" | "sweep";
 }
 
 /**
- * A small experiment (until issue 13's runExperiment lands on main): each
- * variant of one program is compiled, measured (nodes, accuracy against the
- * float64 rendering of the original, render time) and tabulated; the table is
- * also written as a Markdown report in the output folder.
+ * One program's variants through issue 13's experiment API (runExperiment,
+ * reports/experiment.ts), on a spec this tool builds itself: the program is
+ * first compiled here under the sandbox's limits and import policy, then
+ * written to its own folder; the spec names only that file, the project
+ * folder as include folder, no loaded passes, no WAV stimuli, and the
+ * sandbox's time and memory limits. Results, JSONL and the HTML report go
+ * to the output folder.
  */
 export async function experiment(a: ExperimentArgs, ctx: SandboxContext) {
   if (a.variants.length === 0) throw new ToolFailure("invalid", "an experiment needs at least one variant");
-  const samples = Math.min(a.samples ?? 44100, ctx.limits.maxSamples);
-  const input = whiteNoise();
-  const base = signalsOf({ ...a, precision: "double" }, ctx);
-  const truth = renderDsp(instantiate(firOf(base, true, undefined), "js")(), { samples, double: true, input });
-  const rows = a.variants.map((v) => {
-    const double = v.precision === "double";
-    const p = signalsOf({ ...a, precision: v.precision ?? "single" }, ctx);
-    const pipeline = v.pipeline !== undefined ? checkedPipeline(v.pipeline) : undefined;
-    const q = pipeline !== undefined ? optimizeProgram(p, pipeline, { context: { precision: double ? "double" : "single" } }).program : p;
-    const m = firOf(q, double, undefined);
-    const acc = compareRendering(truth, renderDsp(instantiate(m, "js")(), { samples, double, input }));
-    return {
-      name: v.name,
-      pipeline: pipeline ?? null,
-      precision: v.precision ?? "single",
-      nodes: new AnalysisManager({ inputs: q.inputs, outputs: q.outputs }).get(statsAnalysis).nodes,
-      snrDb: accuracyOf(acc)!.snrDb,
-      stable: acc.stable,
-      renderMs: timeRender(m, samples),
-    };
-  });
-  const lines = [
-    `# Experiment: ${a.name ?? "program"}`,
-    "",
-    `${samples} samples of white noise; SNR against the float64 rendering of the original program; render time best of 3 (JS backend).`,
-    "",
-    "| variant | pipeline | precision | nodes | SNR dB | stable | render ms |",
-    "|---|---|---|---:|---:|---|---:|",
-    ...rows.map((r) => `| ${r.name} | ${r.pipeline ?? "-"} | ${r.precision} | ${r.nodes} | ${r.snrDb} | ${r.stable} | ${r.renderMs} |`),
-    "",
-    "```faust",
-    a.source.length <= 20_000 ? a.source : a.source.slice(0, 20_000) + "\n…",
-    "```",
-    "",
-  ];
-  const report = path.join(ctx.outDir, `experiment-${process.pid}-${Date.now().toString(36)}.md`);
-  writeFileAtomic(report, lines.join("\n"));
-  const best = [...rows].sort((x, y) => x.renderMs - y.renderMs)[0]!;
-  return { samples, variants: rows, summary: `${rows.length} variants; fastest: ${best.name} (${best.renderMs} ms)`, report };
+  const names = new Set<string>();
+  const pipelines: Record<string, string> = {};
+  for (const v of a.variants) {
+    if (!/^[A-Za-z0-9_.+-]{1,64}$/.test(v.name)) throw new ToolFailure("invalid", `variant name '${v.name}': letters, digits and _ . + - only`);
+    if (names.has(v.name)) throw new ToolFailure("invalid", `variant '${v.name}' is named twice`);
+    names.add(v.name);
+    pipelines[v.name] = v.pipeline !== undefined ? checkedPipeline(v.pipeline) : "";
+  }
+  const precisions = [...new Set(a.variants.map((v) => v.precision ?? "single"))];
+  for (const precision of precisions) signalsOf({ ...a, precision }, ctx);
+  const dir = path.join(ctx.outDir, `experiment-${process.pid}-${Date.now().toString(36)}`);
+  const file = path.join(dir, `${a.name ?? "program"}.dsp`);
+  writeFileAtomic(file, a.source);
+  const { runExperiment } = await import("../../../reports/experiment.ts");
+  let r: Awaited<ReturnType<typeof runExperiment>>;
+  try {
+    r = await runExperiment(
+      {
+        name: a.name ?? "program",
+        programs: [file],
+        pipelines,
+        precisions,
+        backends: ["js"],
+        stimuli: [a.stimulus ?? "noise"],
+        length: Math.min(a.samples ?? 8192, ctx.limits.maxSamples),
+        sampleRate: a.sampleRate ?? 44100,
+        metrics: ["accuracy", "throughput", "transfer", "codesize"],
+        timeLimit: Math.max(1, ctx.limits.timeoutMs / 1000),
+        memoryLimit: Math.max(64, ctx.limits.memoryMb >> 1),
+        includeDirs: [ctx.projectDir],
+      },
+      { out: path.join(dir, "results"), jobs: 1 },
+    );
+  } catch (e) {
+    return asFailure(e);
+  }
+  const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
+  const variants = r.records.map((x) => ({
+    name: x.pipelineName,
+    pipeline: x.pipeline === "" ? null : x.pipeline,
+    precision: x.precision,
+    status: x.status,
+    ...(x.status === "failed" ? { failure: x.diagnostics[0] ? `${x.diagnostics[0].code}: ${x.diagnostics[0].message}` : (x.failedAt ?? "failed") } : {}),
+    nodes: x.nodes?.after ?? null,
+    snrDb: x.exact ? (num(x.exact.snr) ?? (x.exact.snr === Infinity ? "exact" : "undefined")) : null,
+    stable: x.exact?.stable ?? null,
+    throughput: num(x.timing.throughput),
+    codeSize: x.codeSize ?? null,
+  }));
+  const s = r.summary;
+  const fastest = [...variants].filter((v) => v.throughput !== null).sort((x, y) => y.throughput! - x.throughput!)[0];
+  return {
+    samples: Math.min(a.samples ?? 8192, ctx.limits.maxSamples),
+    variants,
+    summary: `${s.ok} of ${s.selected} runs ok${s.failed ? `, ${s.failed} failed` : ""}${fastest ? `; fastest: ${fastest.name} ${fastest.precision} (${fastest.throughput} M samples/s)` : ""}`,
+    results: r.resultsPath,
+    report: r.reportPath ?? null,
+  };
 }
 
 // ----- library
