@@ -22,11 +22,12 @@ import { proptestCommand } from "./commands/proptest.ts";
 import { experimentCommand } from "./commands/experiment.ts";
 import { resultsCommand } from "./commands/results.ts";
 import { reportCommand } from "./commands/report.ts";
+import { diagramCommand } from "./commands/diagram.ts";
 
 /** The commands, in the order `faustlab help` lists them. */
 export const commands: readonly Command[] = [
   referenceCommand, libtestsCommand, boxesCommand, checkCommand, evalCommand, signalsCommand, infoCommand,
-  impulseCommand, compileCommand, optCommand, accuracyCommand, mcpCommand, proptestCommand,
+  impulseCommand, compileCommand, optCommand, accuracyCommand, diagramCommand, mcpCommand, proptestCommand,
   experimentCommand, resultsCommand, reportCommand,
 ];
 

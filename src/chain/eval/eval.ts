@@ -54,6 +54,13 @@ export interface EvalResult {
   readonly arity: Arity | undefined;
   readonly metadata: readonly MetadataEntry[];
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * The definition name of evaluated boxes, as Faust's block diagrams frame
+   * them: a definition without parameters names its value, a function names
+   * the result of each full application. First name wins within this
+   * compilation (a box two definitions produce keeps the first one met).
+   */
+  readonly names?: ReadonlyMap<Box, string>;
 }
 
 /**
@@ -197,6 +204,8 @@ class CachedCompilation extends Compilation {
 
 export class Evaluator {
   private readonly closures = new Map<number, Closure>();
+  /** Definition names of evaluated boxes (EvalResult.names). */
+  readonly names = new Map<Box, string>();
   private readonly closureKeys = new Map<string, Box>();
   private readonly envs = new Map<string, Env>();
   private readonly toBoxMemo = new Map<number, Box>();
@@ -454,6 +463,7 @@ export class Evaluator {
       }
       bnd.value = v;
       bnd.state = 2;
+      this.nameBox(v, bnd.name);
       return v;
     } finally {
       this.context.pop();
@@ -873,14 +883,20 @@ export class Evaluator {
           i++;
           const env2 = this.pushValue(c.env, c.params[c.i]!, arg);
           if (c.i + 1 < c.params.length) f = this.absClosure(c.src, c.name, c.params, c.i + 1, c.body, env2);
-          else f = this.evalCall(c.body, env2, span);
+          else {
+            f = this.evalCall(c.body, env2, span);
+            if (c.name !== "lambda") this.nameBox(f, c.name);
+          }
           break;
         }
         case "pm": {
           const all = [...c.args, args[i]!];
           i++;
           if (all.length < c.base.arity) f = this.pmClosure(c.base, all, this.pmKey(c.base));
-          else f = this.matchRules(c.base, all, span);
+          else {
+            f = this.matchRules(c.base, all, span);
+            this.nameBox(f, c.base.name);
+          }
           break;
         }
         default:
@@ -888,6 +904,12 @@ export class Evaluator {
       }
     }
     return f;
+  }
+
+  /** Records a definition name for a block-diagram value (closures and plain numbers stay unnamed). */
+  private nameBox(v: Box, name: string): void {
+    if (v.kind === "closure" || v.kind === "int" || v.kind === "real" || v.kind === "wire" || v.kind === "cut" || this.names.has(v)) return;
+    this.names.set(v, name);
   }
 
   /** Evaluates a function body; the depth guard counts calls too. */
@@ -1229,7 +1251,7 @@ export function evaluateProgram(source: ProgramSource, opts: EvalOptions = {}): 
     const procSpan = procIndex >= 0 ? program.spans[procIndex] : undefined;
     const v = ev.toBox(ev.eval(B.ident("process"), env), procSpan);
     const a = arity(v);
-    return { process: v, arity: a, metadata, diagnostics };
+    return { process: v, arity: a, metadata, diagnostics, names: ev.names };
   } catch (e) {
     const d = toDiagnostic(e);
     if (!d) throw e;
