@@ -1082,6 +1082,8 @@ export class Evaluator {
     else if (v.kind === "symbolic") r = mk("symbolic", { slot: v.slot, body: this.toBox(v.body, at) });
     else r = v;
     this.toBoxMemo.set(v.id, r);
+    const name = this.names.get(v);
+    if (name !== undefined) this.nameBox(r, name);
     return r;
   }
 
