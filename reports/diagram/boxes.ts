@@ -83,6 +83,8 @@ function structuralChildren(b: Box): Box[] {
       return [b.body];
     case "symbolic":
       return [b.body];
+    case "autodiff":
+      return [b.body, b.seed];
     default:
       return [];
   }
@@ -246,6 +248,22 @@ class FileBuilder {
       case "vgroup":
       case "tgroup":
         return kids[0]!;
+      case "autodiff": {
+        // fad/rad(body, seeds): both sides read the same inputs; the derivative block takes the
+        // body's outputs and the seeds and gives the primal and tangent (fad) or gradient (rad) outputs
+        const [body, seed] = kids as [Iface, Iface];
+        const a = arity(b);
+        const ins = Array.from({ length: a.ins }, () => this.point());
+        body.ins.forEach((p, i) => this.link(ins[i]!, p));
+        seed.ins.forEach((p, i) => this.link(ins[i]!, p));
+        const m = body.outs.length;
+        const n = seed.outs.length;
+        const what = b.mode === "fad" ? `${m}×(1+${n}) outputs: primal and tangents` : `${m}+${n} outputs: primal and gradients`;
+        const d = this.blockIface({ kind: "prim", label: b.mode === "fad" ? "∂ fad" : "∇ rad", sub: what, title: `${b.mode}: ${m} body output(s), ${n} seed(s)`, ins: m + n, outs: a.outs });
+        body.outs.forEach((o, i) => this.link(o, d.ins[i]!));
+        seed.outs.forEach((o, i) => this.link(o, d.ins[m + i]!));
+        return { ins, outs: d.outs };
+      }
       case "symbolic": {
         const body = kids[0]!;
         const p = this.point();
@@ -280,6 +298,7 @@ class FileBuilder {
       const frames: Frame[] = [];
       if (name !== undefined && cx > 1) frames.push(this.d.openFrame("named", name));
       if (b.kind === "hgroup" || b.kind === "vgroup" || b.kind === "tgroup") frames.push(this.d.openFrame("group", `${b.kind}("${widgetLabel(b.label)}")`));
+      if (b.kind === "autodiff") frames.push(this.d.openFrame("autodiff", b.mode));
       const kids = structuralChildren(b);
       if (kids.length === 0) {
         results.push(this.leaf(b));

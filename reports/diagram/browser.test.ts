@@ -15,6 +15,7 @@ const programs: Record<string, string> = {
   reverb: 'import("stdfaust.lib");\nprocess = re.mono_freeverb(0.7, 0.5, 0.3, 23);',
   synth: 'import("stdfaust.lib");\nfreq = hslider("h:osc/freq[unit:Hz]", 440, 50, 2000, 1);\ngain = hslider("h:osc/gain", 0.3, 0, 1, 0.01);\ngate = button("h:env/gate");\nprocess = vgroup("synth", os.sawtooth(freq) * gain * en.adsr(0.01, 0.1, 0.8, 0.3, gate) : fi.lowpass(2, 2000));',
   filter: "process = + ~ (_ <: @(1) * 0.9, @(2) * -0.2 :> _);",
+  autodiff: 'p = hslider("p", 0.5, 0, 0.9, 0.01);\nprocess = fad(2 : + ~ *(p), p);',
 };
 
 let browser: Browser;

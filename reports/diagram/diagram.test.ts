@@ -69,6 +69,16 @@ describe("box diagrams", () => {
     expect(b).toEqual(a);
   });
 
+  it("fad and rad are framed, with the derivative block's extra outputs", async () => {
+    const files = await drawBoxDiagram({ text: 'p = hslider("p", 0.5, 0, 0.9, 0.01);\nprocess = fad(2 : + ~ *(p), p), rad(sin(p * p), p);', path: "ad.dsp" });
+    const d = files[0]!.diagram;
+    expect(d.frames.filter((f) => f.kind === "autodiff").map((f) => f.label).sort()).toEqual(["fad", "rad"]);
+    const fad = d.blocks.find((b) => b.label === "∂ fad")!;
+    expect([fad.ins, fad.outs]).toEqual([2, 2]);
+    expect(d.blocks.filter((b) => b.kind === "output")).toHaveLength(4);
+    expect(drawingProblems(files)).toEqual([]);
+  });
+
   it("a deep composition draws without recursion on its depth", () => {
     const r = evaluateProgram({ text: "process = seq(i, 3000, +(1));", path: "deep.dsp" });
     const files = boxDiagrams(r.process!, r.names ?? new Map(), { fold: 1e9, maxBlocks: 1e9 });
