@@ -14,7 +14,7 @@
 
 import type { Box } from "../../src/core/boxes/box.ts";
 import { arity } from "../../src/chain/eval/arity.ts";
-import { extractMetadata } from "../../src/chain/propagate/labels.ts";
+import { extractMetadata, labelPath } from "../../src/chain/propagate/labels.ts";
 import { DiagramBuilder, type Block, type Diagram, type Frame } from "./model.ts";
 
 export interface BoxDiagramOptions {
@@ -369,8 +369,9 @@ function num(b: Box): string {
   return b.kind === "int" || b.kind === "real" ? numberText(b.value, b.kind === "int") : "?";
 }
 
+/** The label a widget shows: its name without the group path (`h:osc/freq` → `freq`) and metadata. */
 function widgetLabel(label: string): string {
-  const l = extractMetadata(label).label;
+  const l = extractMetadata(labelPath(label).name).label;
   return l === "" ? "0x00" : l.replace(/\r?\n/g, " ");
 }
 

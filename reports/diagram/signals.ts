@@ -86,6 +86,10 @@ function describe(s: Sig): { kind: BlockKind; label: string; sub?: string } {
       return { kind: "section", label: "fir", sub: `order ${s.coefs.length - 1}` };
     case "iir":
       return { kind: "section", label: "iir", sub: `order ${s.coefs.length}` };
+    case "sos": {
+      const r = Math.max(0, ...s.poles.map((_, i, p) => (i % 2 === 0 ? Math.hypot(p[i]!, p[i + 1] ?? 0) : 0)));
+      return { kind: "section", label: `${s.label || "section"} ${s.index + 1}/${s.count}`, sub: `biquad, |pole| ${r.toFixed(4)}` };
+    }
     default:
       return { kind: "signal", label: s.kind };
   }
