@@ -75,7 +75,7 @@ describe("faustlab mcp over stdio", () => {
     for (const t of tools) {
       expect(t.inputSchema.type).toBe("object");
       if (t.name !== "library") expect(Object.keys(t.inputSchema.properties ?? {})).toContain("source");
-      if (t.name !== "diagram") expect(t.outputSchema?.type).toBe("object");
+      expect(t.outputSchema?.type).toBe("object");
     }
     const render = tools.find((t) => t.name === "render")!;
     expect(Object.keys(render.inputSchema.properties!)).toEqual(expect.arrayContaining(["duration", "sampleRate", "stimulus", "controls", "script", "wav"]));
@@ -214,9 +214,17 @@ describe("faustlab mcp over stdio", () => {
     expect(none.isError).toBe(true);
   });
 
-  it("diagram: a typed 'unavailable' error (diagrams have not landed)", async () => {
-    const r = await call("diagram", { source: GOOD });
-    expect(r.data.error.kind).toBe("unavailable");
+  it("diagram: block and signal diagrams as SVG; bad programs are typed errors", async () => {
+    const SMALL = "process = + ~ *(0.5);\n";
+    const box = await call("diagram", { source: SMALL });
+    expect(box.isError, box.text).toBe(false);
+    expect(box.data.svg).toMatch(/^<svg|<\?xml/);
+    expect(fs.existsSync(box.data.files[0])).toBe(true);
+    const sig = await call("diagram", { source: SMALL, kind: "signal", pipeline: "O1" });
+    expect(sig.isError, sig.text).toBe(false);
+    expect(sig.data.svg).toContain("</svg>");
+    const bad = await call("diagram", { source: "process = foo;" });
+    expect(bad.data.error.kind).toBe("diagnostics");
   });
 
   it("imports: the project folder is allowed; absolute paths, '..' and symlinks out are refused", async () => {

@@ -320,10 +320,13 @@ export function createServer(opts: ServerOptions): { server: McpServer; sandbox:
     "diagram",
     {
       title: "Block or signal diagram (SVG)",
-      description: "A box or signal diagram of the program as SVG. Not available yet: faustlab's diagrams (issue 18) have not landed; the tool answers with an 'unavailable' error.",
-      inputSchema: { ...src, kind: z.enum(["box", "signal"]).default("box") },
+      description: "The program's block diagram (box: as faust -svg, folded into linked files) or its signal graph after a pipeline (signal: delays, recursion groups, linear regions with H(z)), as SVG; the files' paths, and the main SVG inline when short enough.",
+      inputSchema: { ...src, kind: z.enum(["box", "signal"]).optional().describe("default box"), pipeline: pipeline.describe("signal diagrams: the pipeline run first") },
+      outputSchema: { kind: z.enum(["box", "signal"]), files: z.array(z.string()), svg: z.string().optional(), chars: z.number().int() },
+      annotations: { readOnlyHint: true },
     },
-    () => errorResult(new ToolFailure("unavailable", "diagrams are not available yet in faustlab (issue 18); use 'compile' with target 'fir' or 'analyze' to inspect the program")),
+    // the layout engine (elkjs) loads on the first diagram of a worker
+    (a) => run("diagram", a, limits.timeoutMs * 3),
   );
 
   // ----- resources: the standard library files

@@ -480,6 +480,47 @@ export async function experiment(a: ExperimentArgs, ctx: SandboxContext) {
   };
 }
 
+// ----- diagram
+
+export interface DiagramArgs extends SourceArgs {
+  readonly kind?: "box" | "signal";
+  /** For signal diagrams: the pipeline run first ("" or none: the normalized graph). */
+  readonly pipeline?: string;
+}
+
+/**
+ * The program's block diagram, or its signal graph after a pipeline, as SVG
+ * (issue 18's reports/diagram). The program is compiled under the sandbox's
+ * limits first; a signal diagram draws that graph, a block diagram
+ * re-evaluates the same source (its imports were just checked). Files go to
+ * the output folder; the main SVG comes back inline when short enough.
+ */
+export async function diagram(a: DiagramArgs, ctx: SandboxContext) {
+  const p = signalsOf(a, ctx);
+  const d = await import("../../../reports/diagram/index.ts");
+  const dir = path.join(ctx.outDir, `diagram-${process.pid}-${Date.now().toString(36)}`);
+  let files: { file: string; svg: string }[];
+  if ((a.kind ?? "box") === "signal") {
+    const pipeline = a.pipeline ? checkedPipeline(a.pipeline) : "";
+    const q = pipeline ? optimizeProgram(p, pipeline, { context: { precision: a.precision ?? "single" } }).program : p;
+    files = [await d.drawSignalGraph({ inputs: q.inputs, outputs: q.outputs }, pipeline ? `${a.name ?? "program"} after '${pipeline}'` : (a.name ?? "program"))];
+  } else {
+    try {
+      files = await d.drawBoxDiagram(programSource(a, ctx), { precision: a.precision ?? "single" });
+    } catch (e) {
+      return asFailure(e);
+    }
+  }
+  const paths = d.writeDiagramFiles(dir, files);
+  const main = files[0]!;
+  return {
+    kind: a.kind ?? "box",
+    files: paths,
+    ...(main.svg.length <= ctx.limits.maxOutputChars ? { svg: main.svg } : {}),
+    chars: main.svg.length,
+  };
+}
+
 // ----- library
 
 export interface LibraryArgs {

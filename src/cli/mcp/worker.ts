@@ -9,7 +9,7 @@ import * as tools from "./tools.ts";
 import type { SandboxContext } from "./tools.ts";
 
 export interface Task {
-  readonly tool: "check" | "compile" | "render" | "analyze" | "optimize" | "library" | "experiment";
+  readonly tool: "check" | "compile" | "render" | "analyze" | "optimize" | "library" | "experiment" | "diagram";
   readonly args: unknown;
   readonly ctx: SandboxContext;
   /** Told when the task starts running (the time limit starts then). */
@@ -34,6 +34,7 @@ export async function runTask(t: Task): Promise<TaskResult> {
       case "optimize": result = tools.optimize(args, t.ctx); break;
       case "library": result = tools.library(args); break;
       case "experiment": result = await tools.experiment(args, t.ctx); break;
+      case "diagram": result = await tools.diagram(args, t.ctx); break;
       default: throw new ToolFailure("invalid", `unknown tool '${String(t.tool)}'`);
     }
     return { ok: true, result };
