@@ -6,7 +6,7 @@ import path from "node:path";
 import fs from "node:fs";
 import { DiagnosticError } from "../../src/core/diagnostics.ts";
 import { writeFileAtomic } from "../../src/core/fsutil.ts";
-import type { ProgramSource } from "../../src/chain/eval/eval.ts";
+import type { EvalOptions, ProgramSource } from "../../src/chain/eval/eval.ts";
 import { compileSignals, evaluateProgram } from "../../src/driver/signals.ts";
 import { optimizeProgram } from "../../src/driver/optimize.ts";
 import type { SignalGraph } from "../../src/core/signals/graph.ts";
@@ -28,14 +28,20 @@ export interface DrawnFile {
   readonly svg: string;
 }
 
-export interface BoxDrawOptions extends BoxDiagramOptions {
+export interface BoxDrawOptions extends BoxDiagramOptions, Pick<EvalOptions, "maxSteps" | "maxDepth" | "importPolicy"> {
   readonly includeDirs?: readonly string[];
   readonly precision?: "single" | "double" | "quad";
 }
 
 /** The block diagram of a program: `process.svg` first, then a file per folded sub-expression. Throws DiagnosticError when the program does not evaluate. */
 export async function drawBoxDiagram(source: ProgramSource, opts: BoxDrawOptions = {}): Promise<DrawnFile[]> {
-  const r = evaluateProgram(source, { includeDirs: opts.includeDirs ?? [], precision: opts.precision ?? "single" });
+  const r = evaluateProgram(source, {
+    includeDirs: opts.includeDirs ?? [],
+    precision: opts.precision ?? "single",
+    ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
+    ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
+    ...(opts.importPolicy !== undefined ? { importPolicy: opts.importPolicy } : {}),
+  });
   const errors = r.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || !r.process) throw new DiagnosticError(errors.length ? errors : r.diagnostics);
   const files = boxDiagrams(r.process, r.names ?? new Map(), opts);
