@@ -25,6 +25,7 @@
 
 import { DiagnosticError, diag } from "../../core/diagnostics.ts";
 import { segments, stronglyConnected } from "../../core/signals/graph.ts";
+import { weightedLeaves } from "../../core/dag.ts";
 import {
   assertNever,
   children,
@@ -579,32 +580,38 @@ class SumBuilder {
     private readonly nz: Normalizer,
   ) {}
 
-  /** Adds sign × t, flattening + and - through children of the same nature. */
+  /**
+   * Adds sign × t, flattening + and - through children of the same nature. A sum shared by
+   * several paths is walked once and counts with the coefficient of all its paths
+   * (`s = x + x; s + s → 4*x`, never 2^depth visits).
+   */
   add(t: Sig, sign: 1 | -1): void {
     const ops = coefOps(this.nature);
-    const stack: [Sig, 1 | -1][] = [[t, sign]];
-    while (stack.length) {
-      const [u, sg] = stack.pop()!;
+    const monos = new Map<Sig, Mono>();
+    const expand = (u: Sig): readonly (readonly [Sig, number])[] | undefined => {
       if (u.kind === "binop" && (u.op === "add" || u.op === "sub") && this.nz.nature(u) === this.nature) {
-        const known = this.nz.termsOf(u);
-        if (known) {
-          // a sum built before: its terms without walking it again
-          for (const m of known) this.addMono(sg < 0 ? m.withCoef(ops.neg(m.coef)) : m);
-          if (sg > 0) this.known.push(u);
-          continue;
-        }
-        stack.push([u.y, u.op === "add" ? sg : ((-sg) as 1 | -1)], [u.x, sg]);
-        continue;
+        // a sum built before: a leaf, whose terms are known without walking it again
+        if (this.nz.sums.has(u)) return undefined;
+        return [
+          [u.x, 1],
+          [u.y, u.op === "add" ? 1 : -1],
+        ];
       }
       const m = Mono.of(u, this.nature, this.nz);
       const [only, power] = m.factors.size === 1 ? [...m.factors][0]! : [undefined, 0];
-      if (only && power === 1 && (m.coef === 1 || m.coef === -1) && only.kind === "binop" && (only.op === "add" || only.op === "sub") && this.nz.nature(only) === this.nature) {
-        // ±1 × (a sum) is flattened too: -1*(x - y) → y - x
-        stack.push([only, (m.coef * sg) as 1 | -1]);
+      // ±1 × (a sum) is flattened too: -1*(x - y) → y - x
+      if (only && power === 1 && (m.coef === 1 || m.coef === -1) && isSum(only) && this.nz.nature(only) === this.nature) return [[only, m.coef]];
+      monos.set(u, m);
+      return undefined;
+    };
+    for (const [u, w] of weightedLeaves(t, sign, expand, ops)) {
+      const m = monos.get(u);
+      if (m) {
+        this.addMono(w === 1 ? m : m.withCoef(ops.mul(m.coef, w)));
         continue;
       }
-      if (sg < 0) m.coef = ops.neg(m.coef);
-      this.addMono(m);
+      for (const k of this.nz.termsOf(u)!) this.addMono(w === 1 ? k : k.withCoef(ops.mul(k.coef, w)));
+      if (w > 0) this.known.push(u);
     }
   }
 
