@@ -14,7 +14,7 @@
 
 import type { Box, BoxOf } from "../../core/boxes/box.ts";
 import { assertNever, isUnevaluated, primArity, spanOf } from "../../core/boxes/box.ts";
-import { DiagnosticError, diag, type Diagnostic } from "../../core/diagnostics.ts";
+import { DiagnosticError, diag, type Diagnostic, type Span } from "../../core/diagnostics.ts";
 import { expandAutodiff } from "./autodiff.ts";
 import { arity, evalSpanOf } from "../eval/arity.ts";
 import { freshRecName, setSpan as setSigSpan, sig, type MetaEntry, type Nature, type Sig, type UIGroup } from "../../core/signals/signal.ts";
@@ -72,20 +72,59 @@ export function propagateProcess(process: Box, opts: PropagateOptions = {}): Sig
   return new Propagator(opts).prop(process, topCtx, inputs);
 }
 
+/** A request of a composite box's step for the outputs of a sub-box: `prop(box, ctx, inputs)`. */
+type Request = readonly [Box, Ctx, readonly Sig[]];
+/** The computation of one box: yields the requests it needs, one at a time, and returns its outputs. */
+type Step = Generator<Request, Sig[], Sig[]>;
+
+interface Frame {
+  readonly step: Step;
+  readonly box: Box;
+  readonly key: string;
+}
+
 class Propagator {
   private memo = new Map<string, Sig[]>();
   constructor(private readonly opts: PropagateOptions) {}
 
+  private static keyOf(b: Box, ctx: Ctx, inputs: readonly Sig[]): string {
+    return `${b.id}|${ctx.key}|${inputs.map((s) => s.id).join(",")}`;
+  }
+
+  /**
+   * The outputs of `b` in `ctx` fed `inputs`. The box tree is walked with an explicit stack of
+   * steps (generators), not JS recursion, so its depth is bounded by memory only.
+   */
   prop(b: Box, ctx: Ctx, inputs: readonly Sig[]): Sig[] {
-    const key = `${b.id}|${ctx.key}|${inputs.map((s) => s.id).join(",")}`;
-    const known = this.memo.get(key);
+    const rootKey = Propagator.keyOf(b, ctx, inputs);
+    const known = this.memo.get(rootKey);
     if (known) return known;
-    const out = this.compute(b, ctx, inputs);
+    const frames: Frame[] = [{ step: this.compute(b, ctx, inputs), box: b, key: rootKey }];
+    let value: Sig[] | undefined;
+    for (;;) {
+      const f = frames[frames.length - 1]!;
+      const r = f.step.next(value!);
+      value = undefined;
+      if (r.done) {
+        this.finish(f.box, f.key, r.value);
+        frames.pop();
+        if (frames.length === 0) return r.value;
+        value = r.value;
+        continue;
+      }
+      const [cb, cctx, cin] = r.value;
+      const key = Propagator.keyOf(cb, cctx, cin);
+      const hit = this.memo.get(key);
+      if (hit) value = hit;
+      else frames.push({ step: this.compute(cb, cctx, cin), box: cb, key });
+    }
+  }
+
+  private finish(b: Box, key: string, out: Sig[]): void {
     // Signals remember the innermost source expression that made them (first writer wins).
     const span = evalSpanOf(b) ?? spanOf(b);
     if (span) for (const s of out) if (s.kind !== "input" && s.kind !== "proj") setSigSpan(s, span);
     this.memo.set(key, out);
-    return out;
   }
 
   private widget(label: string, path: readonly UIGroup[]): { label: string; path: UIGroup[]; meta: MetaEntry[] } {
@@ -98,7 +137,7 @@ class Propagator {
     return { label: name, path: full, meta };
   }
 
-  private compute(b: Box, ctx: Ctx, inputs: readonly Sig[]): Sig[] {
+  private *compute(b: Box, ctx: Ctx, inputs: readonly Sig[]): Step {
     if (isUnevaluated(b)) throw bad(b.kind, "the box is not evaluated");
     const path = ctx.path;
     const need = (n: number) => {
@@ -119,22 +158,41 @@ class Propagator {
         need(primInputs(b.op));
         return [this.prim(b.op, inputs)];
       case "seq": {
-        const mid = this.prop(b.left, ctx, inputs);
-        return this.prop(b.right, ctx, mid);
+        const mid = (yield [b.left, ctx, inputs]);
+        return (yield [b.right, ctx, mid]);
       }
       case "par": {
-        const l = arityOf(b.left);
-        return [...this.prop(b.left, ctx, inputs.slice(0, l.ins)), ...this.prop(b.right, ctx, inputs.slice(l.ins))];
+        // A chain of parallel compositions (par(i, N, f) nests N deep) is one step: its operands
+        // left to right, each fed its slice of the inputs (slicing level by level is quadratic).
+        // An operand's outputs take the span of its innermost enclosing par that has one, as if
+        // each inner par had been propagated by itself.
+        const out: Sig[] = [];
+        let at = 0;
+        const stack: [Box, Span | undefined][] = [[b, undefined]];
+        while (stack.length) {
+          const [o, around] = stack.pop()!;
+          if (o.kind === "par") {
+            const here = o === b ? undefined : (evalSpanOf(o) ?? spanOf(o) ?? around);
+            stack.push([o.right, here], [o.left, here]);
+            continue;
+          }
+          const n = arityOf(o).ins;
+          const r = yield [o, ctx, inputs.slice(at, at + n)];
+          at += n;
+          if (around) for (const s of r) if (s.kind !== "input" && s.kind !== "proj") setSigSpan(s, around);
+          for (const s of r) out.push(s);
+        }
+        return out;
       }
       case "split": {
-        const mid = this.prop(b.left, ctx, inputs);
+        const mid = (yield [b.left, ctx, inputs]);
         const r = arityOf(b.right);
         if (mid.length === 0 && r.ins > 0) throw bad("split", "nothing to split");
         const fanned = Array.from({ length: r.ins }, (_, i) => mid[i % mid.length]!);
-        return this.prop(b.right, ctx, fanned);
+        return (yield [b.right, ctx, fanned]);
       }
       case "merge": {
-        const mid = this.prop(b.left, ctx, inputs);
+        const mid = (yield [b.left, ctx, inputs]);
         const r = arityOf(b.right);
         const sums: Sig[] = [];
         for (let i = 0; i < r.ins; i++) {
@@ -142,19 +200,19 @@ class Propagator {
           for (let j = i; j < mid.length; j += r.ins) acc = acc ? sig.add(acc, mid[j]!) : mid[j]!;
           sums.push(acc ?? sig.int(0));
         }
-        return this.prop(b.right, ctx, sums);
+        return (yield [b.right, ctx, sums]);
       }
       case "rec": {
         const l = arityOf(b.left);
         const r = arityOf(b.right);
         const group = sig.group(freshRecName("r"), l.outs);
         const projs = Array.from({ length: l.outs }, (_, i) => sig.proj(group, i));
-        const fed = this.prop(
+        const fed = (yield [
           b.right,
           ctx,
           projs.slice(0, r.ins).map((p) => sig.delay1(p)),
-        );
-        const bodies = this.prop(b.left, ctx, [...fed, ...inputs]);
+        ]);
+        const bodies = (yield [b.left, ctx, [...fed, ...inputs]]);
         sig.defineRec(group, bodies);
         return projs;
       }
@@ -164,7 +222,7 @@ class Propagator {
         const { label, meta } = extractMetadata(b.label);
         void meta;
         const orient = b.kind === "hgroup" ? "h" : b.kind === "vgroup" ? "v" : "t";
-        return this.prop(b.body, makeCtx([...path, { orient, label }], ctx.slots), inputs);
+        return (yield [b.body, makeCtx([...path, { orient, label }], ctx.slots), inputs]);
       }
       case "button":
       case "checkbox": {
@@ -228,8 +286,8 @@ class Propagator {
         const a = arityOf(b.body);
         const s = arityOf(b.seed);
         need(Math.max(a.ins, s.ins));
-        const primals = this.prop(b.body, ctx, inputs.slice(0, a.ins));
-        const seeds = this.prop(b.seed, ctx, inputs.slice(0, s.ins));
+        const primals = yield [b.body, ctx, inputs.slice(0, a.ins)];
+        const seeds = yield [b.seed, ctx, inputs.slice(0, s.ins)];
         return expandAutodiff(b.mode === "rad" ? "rad" : "fad", primals, seeds, { span: evalSpanOf(b) ?? spanOf(b), onRemark: this.opts.onRemark });
       }
       case "slot": {
@@ -242,7 +300,7 @@ class Propagator {
         if (b.slot.kind !== "slot") throw bad("symbolic", "its first field must be a slot");
         if (inputs.length < 1) throw bad("symbolic", "it needs at least one input");
         const slots = new Map(ctx.slots).set(b.slot.index, inputs[0]!);
-        return this.prop(b.body, makeCtx(path, slots), inputs.slice(1));
+        return (yield [b.body, makeCtx(path, slots), inputs.slice(1)]);
       }
       default:
         return assertNever(b);
@@ -260,8 +318,14 @@ class Propagator {
 
   /** The numbers of a parallel composition of numbers (route specifications). */
   private numbers(b: Box): number[] {
-    if (b.kind === "par") return [...this.numbers(b.left), ...this.numbers(b.right)];
-    return [numberOf(b)];
+    const out: number[] = [];
+    const stack = [b];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.kind === "par") stack.push(n.right, n.left);
+      else out.push(numberOf(n));
+    }
+    return out;
   }
 
   private prim(op: BoxOf<"prim">["op"], a: readonly Sig[]): Sig {
