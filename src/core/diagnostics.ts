@@ -87,7 +87,7 @@ export const catalog = {
   FL202: { severity: "error", template: "syntax error: unexpected {found} {where}" },
   FL203: { severity: "error", template: "unclosed '{open}': expected '{close}', found {found}" },
   FL204: { severity: "error", template: "nesting too deep: more than {limit} levels of brackets or nested constructs" },
-  FL205: { severity: "error", template: "expression too deep: more than {limit} levels of operators" },
+  FL205: { severity: "error", template: "expression too deep: more than {limit} nested levels of boxes (the parser's maxBoxDepth limit; an infix operator adds two levels)" },
   FL206: { severity: "error", template: "too many errors in this file; stopping after {count}" },
   // FL3xx imports and files (src/chain/frontend/imports.ts)
   FL301: { severity: "error", template: "cannot find imported file '{name}' (searched: {searched})" },

@@ -131,14 +131,25 @@ interface PmBase {
   readonly rules: readonly { readonly patterns: readonly Box[]; readonly body: Box }[];
   readonly env: Env;
   readonly arity: number;
+  /** The definition of each rule, when it comes from a binding. */
+  readonly spans?: readonly (Span | undefined)[];
   evaluated?: Box[][];
 }
 
 type Closure =
-  | { readonly kind: "abs"; readonly src: Box; readonly name: string; readonly params: readonly string[]; readonly i: number; readonly body: Box; readonly env: Env }
+  | { readonly kind: "abs"; readonly src: Box; readonly name: string; readonly params: readonly string[]; readonly i: number; readonly body: Box; readonly env: Env; readonly def: Span | undefined }
   | { readonly kind: "pm"; readonly base: PmBase; readonly args: readonly Box[] }
   | { readonly kind: "env"; readonly env: Env }
   | { readonly kind: "susp"; readonly box: Box; readonly env: Env };
+
+/** A call of a user function: its name, where it is defined, where it is called. */
+interface Call {
+  readonly name: string;
+  readonly def: Span | undefined;
+  readonly at: Span | undefined;
+  /** A definition being evaluated (a lookup), not a function call. */
+  readonly definition?: boolean;
+}
 
 let nextClosure = 0;
 let nextSlot = 0;
@@ -217,6 +228,12 @@ export class Evaluator {
   private readonly maxSteps: number;
   private depth = 0;
   private steps = 0;
+  /** The user-function calls being evaluated, outermost first: the backtrace of a runaway recursion. */
+  private readonly calls: Call[] = [];
+  /** The calls when the JavaScript stack ran out (taken at the innermost frame that could). */
+  private overflow: readonly Call[] | undefined;
+  /** Functions whose rule compared a number with an argument that is a signal: name → what was seen. */
+  private readonly signalArgs = new Map<string, { readonly arg: string; readonly pattern: string }>();
 
   constructor(
     readonly comp: Compilation,
@@ -352,7 +369,7 @@ export class Evaluator {
   }
 
   /** The closure of abstraction `src` (a def or lambda box) over `env`, awaiting parameter `i`. */
-  private absClosure(src: Box, name: string, params: readonly string[], i: number, body: Box, env: Env): Box {
+  private absClosure(src: Box, name: string, params: readonly string[], i: number, body: Box, env: Env, def?: Span): Box {
     let list = env.abstractions.get(src.id);
     if (!list) {
       list = [];
@@ -361,7 +378,7 @@ export class Evaluator {
     let b = list[i];
     if (!b) {
       const index = nextClosure++;
-      this.closures.set(index, { kind: "abs", src, name, params, i, body, env });
+      this.closures.set(index, { kind: "abs", src, name, params, i, body, env, def });
       b = mk("closure", { index });
       list[i] = b;
     }
@@ -425,6 +442,21 @@ export class Evaluator {
     return { file: ctx.file, start: ctx.start + m.index, end: ctx.start + m.index + name.length };
   }
 
+  /**
+   * Where function `name` is called: `fallback` (the application's span, shared by equal boxes of
+   * every file) when it lies in the definition being evaluated, else the first use of `name` in its
+   * text after the definition's own head.
+   */
+  private locateCall(name: string, fallback: Span | undefined): Span | undefined {
+    const ctx = this.context[this.context.length - 1];
+    if (!ctx || (fallback && fallback.file === ctx.file && fallback.start >= ctx.start && fallback.end <= ctx.end)) return fallback;
+    const text = ctx.file.text.slice(ctx.start, ctx.end);
+    const escaped = name.split(".").pop()!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const re = new RegExp(`(?<![\\w'])${escaped}(?![\\w])`, "g");
+    for (let m = re.exec(text); m; m = re.exec(text)) if (m.index > 0) return { file: ctx.file, start: ctx.start + m.index, end: ctx.start + m.index + escaped.length };
+    return fallback ?? ctx;
+  }
+
   private didYouMean(name: string, env: Env): string {
     let best: string | undefined;
     let bestD = name.length <= 3 ? 1 : 2;
@@ -449,6 +481,7 @@ export class Evaluator {
     }
     bnd.state = 1;
     this.context.push(bnd.spans[0]);
+    this.calls.push({ name: bnd.name, def: bnd.spans[0], at: span, definition: true });
     try {
       const env = bnd.env ?? owner;
       const rules = bnd.rules;
@@ -456,17 +489,21 @@ export class Evaluator {
       if (rules.length === 1 && rules[0]!.params.length === 0) v = this.eval(rules[0]!.body, env);
       else if (rules.length === 1 && rules[0]!.params.every((p) => p.kind === "ident") && new Set(rules[0]!.params.map((p) => (p as BoxOf<"ident">).name)).size === rules[0]!.params.length) {
         const r = rules[0]!;
-        v = this.absClosure(r, bnd.name, r.params.map((p) => (p as BoxOf<"ident">).name), 0, r.body, env);
+        v = this.absClosure(r, bnd.name, r.params.map((p) => (p as BoxOf<"ident">).name), 0, r.body, env, bnd.spans[0]);
       } else {
-        const base: PmBase = { name: bnd.name, rules: rules.map((r) => ({ patterns: r.params, body: r.body })), env, arity: rules[0]!.params.length };
+        const base: PmBase = { name: bnd.name, rules: rules.map((r) => ({ patterns: r.params, body: r.body })), env, arity: rules[0]!.params.length, spans: bnd.spans };
         v = this.pmClosure(base, [], this.pmKey(base));
       }
       bnd.value = v;
       bnd.state = 2;
       this.nameBox(v, bnd.name);
       return v;
+    } catch (e) {
+      this.noteOverflow(e);
+      throw e;
     } finally {
       this.context.pop();
+      this.calls.pop();
       if (bnd.state === 1) bnd.state = 0;
     }
   }
@@ -882,9 +919,9 @@ export class Evaluator {
           const arg = this.simplify(args[i]!, span);
           i++;
           const env2 = this.pushValue(c.env, c.params[c.i]!, arg);
-          if (c.i + 1 < c.params.length) f = this.absClosure(c.src, c.name, c.params, c.i + 1, c.body, env2);
+          if (c.i + 1 < c.params.length) f = this.absClosure(c.src, c.name, c.params, c.i + 1, c.body, env2, c.def);
           else {
-            f = this.evalCall(c.body, env2, span);
+            f = this.evalCall(c.body, env2, this.locateCall(c.name, span), c.name, c.def ?? spanOf(c.src));
             if (c.name !== "lambda") this.nameBox(f, c.name);
           }
           break;
@@ -912,19 +949,82 @@ export class Evaluator {
     this.names.set(v, name);
   }
 
-  /** Evaluates a function body; the depth guard counts calls too. */
-  private evalCall(body: Box, env: Env, span: Span | undefined): Box {
+  /** Evaluates the body of function `name` (defined at `def`) called at `span`; the depth guard counts calls too. */
+  private evalCall(body: Box, env: Env, span: Span | undefined, name: string, def: Span | undefined): Box {
+    this.calls.push({ name, def, at: span });
     if (++this.depth > this.maxDepth) {
       this.depth--;
-      fail("FL403", { detail: `more than ${this.maxDepth} nested evaluations` }, span ?? spanOf(body));
+      const d = this.runaway(this.calls, `more than ${this.maxDepth} nested evaluations (the evaluator's maxDepth limit)`);
+      this.calls.pop();
+      throw new EvalError(d);
     }
-    this.context.push(spanOf(body));
+    this.context.push(def ?? spanOf(body));
     try {
       return this.eval(body, env);
+    } catch (e) {
+      this.noteOverflow(e);
+      throw e;
     } finally {
       this.depth--;
       this.context.pop();
+      this.calls.pop();
     }
+  }
+
+  /** On a stack overflow, the innermost frame that can copies the backtrace before the stack unwinds. */
+  private noteOverflow(e: unknown): void {
+    if (e instanceof RangeError && !this.overflow) {
+      try {
+        this.overflow = this.calls.slice();
+      } catch {
+        // still too deep: a frame further out will take it
+      }
+    }
+  }
+
+  /** FL403 for a runaway recursion, at the innermost recursive function's definition, with the chain of calls as related notes. */
+  runaway(calls: readonly Call[], limit: string): Diagnostic {
+    if (calls.length === 0) return diag("FL403", { detail: limit });
+    const last = calls[calls.length - 1]!;
+    const first = calls.findIndex((c) => c.name === last.name && !c.definition);
+    const related: RelatedInfo[] = [];
+    const note = (span: Span | undefined, message: string) => {
+      if (span) related.push({ span, message });
+    };
+    const caller = (i: number) => (i > 0 ? `'${calls[i - 1]!.name}'` : "the program");
+    const verb = (c: Call) => (c.definition ? "uses" : "calls");
+    if (first < 0 || first === calls.length - 1) {
+      // no function calls itself: a deep program, not an endless recursion
+      const shown = 6;
+      for (let i = 0; i < calls.length; i++) {
+        if (i === shown && calls.length > 2 * shown) {
+          related.push({ span: calls[i]!.at ?? last.def!, message: `… ${calls.length - 2 * shown} more nested calls and definitions` });
+          i = calls.length - shown;
+        }
+        note(calls[i]!.at, `${caller(i)} ${verb(calls[i]!)} '${calls[i]!.name}' here`);
+      }
+      return diag("FL403", { detail: `${calls.length} nested calls and definitions, ${limit}` }, last.def ?? last.at, related);
+    }
+    // how the program got there: every call before the recursion, then its first round
+    const shown = 12;
+    const head = calls.slice(0, first + 1);
+    const skip = Math.max(0, head.length - shown);
+    if (skip) related.push({ span: head[0]!.at ?? last.def!, message: `… ${skip} outer calls not shown` });
+    for (let i = skip; i <= first; i++) note(calls[i]!.at, `${caller(i)} ${verb(calls[i]!)} '${calls[i]!.name}' here`);
+    let again = first + 1;
+    while (again < calls.length && calls[again]!.name !== last.name) again++;
+    for (let i = first + 1; i <= Math.min(again, calls.length - 1); i++) note(calls[i]!.at, `'${calls[i - 1]!.name}' ${verb(calls[i]!)} '${calls[i]!.name}' here`);
+    const nested = calls.length - first;
+    const seen = this.signalArgs.get(last.name);
+    const detail = seen
+      ? `'${last.name}' never stops calling itself (${nested} nested calls): its argument ${seen.arg} is a signal where a number was needed (a rule compares it with ${seen.pattern})`
+      : `'${last.name}' never stops calling itself: ${nested} nested calls, ${limit}`;
+    return diag("FL403", { detail }, last.def ?? last.at, related);
+  }
+
+  /** The diagnostic of a JavaScript stack overflow during evaluation: a runaway recursion when calls were recorded. */
+  overflowDiagnostic(): Diagnostic {
+    return this.runaway(this.overflow ?? this.calls, "the JavaScript stack is exhausted");
   }
 
   private applyBox(f: Box, args: readonly Box[], span: Span | undefined): Box {
@@ -951,6 +1051,13 @@ export class Evaluator {
     // where any rule compares a constant, the argument must be well formed, whichever rule matches
     const pats0 = base.evaluated;
     const checked = args.map((a, j) => (pats0.some((ps) => ps[j]!.kind !== "ident" && !isComposite(ps[j]!)) ? this.simplify(this.force(a), span) : a));
+    // a number pattern meeting a signal never matches: remembered to explain a recursion that never ends
+    if (!this.signalArgs.has(base.name))
+      checked.forEach((a, j) => {
+        const num = pats0.find((ps) => ps[j]!.kind === "int" || ps[j]!.kind === "real")?.[j];
+        if (num && a.kind !== "int" && a.kind !== "real" && !this.hasClosure(a) && !this.signalArgs.has(base.name))
+          this.signalArgs.set(base.name, { arg: `${j + 1} (${brief(a, 30)})`, pattern: brief(num, 20) });
+      });
     for (let k = 0; k < base.rules.length; k++) {
       const pats = pats0[k]!;
       const bind = new Map<string, Box>();
@@ -959,7 +1066,7 @@ export class Evaluator {
       if (!ok) continue;
       let env = base.env;
       for (const [name, v] of bind) env = this.pushValue(env, name, v);
-      return this.evalCall(base.rules[k]!.body, env, span);
+      return this.evalCall(base.rules[k]!.body, env, this.locateCall(base.name, span), base.name, base.spans?.[k] ?? spanOf(base.rules[k]!.body));
     }
     return fail("FL408", { name: base.name, args: args.map((a) => (this.hasClosure(a) ? "<function>" : brief(a, 40))).join(", ") }, span);
   }
@@ -1251,11 +1358,19 @@ export function evaluateProgram(source: ProgramSource, opts: EvalOptions = {}): 
     const env = ev.programEnv(program);
     const procIndex = program.stmts.findIndex((s) => s.kind === "def" && s.name === "process");
     const procSpan = procIndex >= 0 ? program.spans[procIndex] : undefined;
+    if (procIndex < 0) {
+      // located in the program's file: its first line
+      const file = program.entry.file;
+      const eol = file.text.indexOf("\n");
+      const span: Span = { file, start: 0, end: eol < 0 ? file.text.length : eol };
+      diagnostics.push(diag("FL401", { name: "process", hint: ": the program must define 'process', the block diagram it computes" }, span));
+      return { process: undefined, arity: undefined, metadata, diagnostics };
+    }
     const v = ev.toBox(ev.eval(B.ident("process"), env), procSpan);
     const a = arity(v);
     return { process: v, arity: a, metadata, diagnostics, names: ev.names };
   } catch (e) {
-    const d = toDiagnostic(e);
+    const d = e instanceof RangeError && /call stack/i.test(e.message) ? ev.overflowDiagnostic() : toDiagnostic(e);
     if (!d) throw e;
     diagnostics.push(d);
     return { process: undefined, arity: undefined, metadata, diagnostics };

@@ -30,7 +30,7 @@ import { describeToken, lex, numberValue, T, type Tokens } from "./lexer.ts";
 /** Most nested brackets and constructs the parser accepts (guards the call stack). */
 export const MAX_NESTING = 256;
 /** Deepest box the parser builds (guards every later recursive pass). */
-export const MAX_BOX_DEPTH = 2000;
+export const MAX_BOX_DEPTH = 100_000;
 /** Errors reported per file before giving up. */
 export const MAX_ERRORS = 50;
 
