@@ -132,7 +132,7 @@ function lineSpec(title: string, rows: readonly Record<string, unknown>[], x: { 
     params: [{ name: "zoom", select: "interval", bind: "scales" }],
     mark: { type: "line", clip: true, strokeWidth: 1.5, tooltip: true },
     encoding: {
-      x: { field: x.field, type: "quantitative", title: x.title, scale: x.log ? { type: "log" } : { zero: false } },
+      x: { field: x.field, type: "quantitative", title: x.title, scale: x.log ? { type: "log", nice: false } : { zero: false, nice: false } },
       y: { field: y.field, type: "quantitative", title: y.title, scale: { zero: false } },
       color: { field: color, type: "nominal", title: null, legend: { orient: "bottom", columns: 2, labelLimit: 320 } },
       strokeDash: { field: "dash", type: "nominal", legend: null },
@@ -420,6 +420,7 @@ export async function writeReport(dir: string): Promise<ReportResult> {
         prog,
         1,
         `<div class="plots">${ps.map(plotHtml).join("") || '<p class="muted">No plot: no run of this program was measured.</p>'}</div>` +
+          `<p class="muted">Measured responses: the DFT of the first ${pick(ok.filter((r) => r.impulse?.length))?.impulse?.length ?? 0} samples of output 0's rendered impulse response (a response longer than that leaks: the curve's floor is the truncation, not the filter). H(z): the transfer analysis of the unoptimized program, evaluated as the cascade of stages the source factors it into.</p>` +
           (lti.length ? "" : `<p class="muted">No LTI region with a transfer function${ltvNote.length ? `: ${esc(ltvNote.join("; "))}` : ""}; the response shown is the one measured from the impulse response.</p>`) +
           `<h2>Sections and structures chosen</h2>${chosen.length ? `<pre>${esc(chosen.join("\n"))}</pre>` : '<p class="muted">No pipeline factored or re-realized a filter of this program.</p>'}` +
           `<h2>Runs</h2><table class="sortable"><thead><tr><th>pipeline</th><th>precision</th><th>backend</th><th>stimulus</th><th>status</th><th>SNR (dB)</th><th>max |err|</th><th>stable</th><th>vs Faust (dB)</th><th>Faust SNR (dB)</th><th>Msamples/s</th><th>Faust wasm Msamples/s</th><th>nodes</th><th>recursions</th><th>code bytes</th><th>compile ms</th></tr></thead><tbody>${runRows}</tbody></table>` +
