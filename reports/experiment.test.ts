@@ -1,4 +1,4 @@
-// Experiments end to end, kept small (two programs, 512 samples): a batch
+// Experiments end to end, kept small (one program, two pipelines, two backends, 512 samples): a batch
 // killed halfway completes on rerun with the same records and no duplicate
 // keys; three shards merged equal the unsharded run; a bad program, a hanging
 // one and a missing one give three failed records while the rest is
@@ -24,7 +24,7 @@ import { runExperiment } from "./experiment.ts";
 const tree = tempTree("experiment");
 const SPEC = {
   name: "test",
-  programs: ["corpus:lti/tf2.dsp", "lib:filters/resonlp_test"],
+  programs: ["corpus:lti/tf2.dsp"],
   pipelines: { O0: "", O1: "O1" },
   precisions: ["single"],
   backends: ["js", "wasm"],
@@ -47,7 +47,7 @@ beforeAll(async () => {
 
 describe("experiment", () => {
   it("measures every run of the plan", () => {
-    expect(baseline.length).toBe(8);
+    expect(baseline.length).toBe(4);
     expect(baseline.every((r) => r.status === "ok")).toBe(true);
     const tf2 = baseline.find((r) => r.program === "corpus:lti/tf2.dsp" && r.pipelineName === "O0" && r.backend === "js")!;
     expect(tf2.exact!.snr).toBeGreaterThan(60);
@@ -68,7 +68,7 @@ describe("experiment", () => {
     await new Promise<void>((resolve, reject) => {
       const t = setInterval(() => {
         try {
-          if (fs.existsSync(path.join(dir, RESULTS)) && runsOf(dir).length >= 3) {
+          if (fs.existsSync(path.join(dir, RESULTS)) && runsOf(dir).length >= 1) {
             clearInterval(t);
             child.kill("SIGKILL");
             resolve();
@@ -84,10 +84,10 @@ describe("experiment", () => {
     });
     await new Promise((r) => setTimeout(r, 100));
     const before = runsOf(dir).length;
-    expect(before).toBeGreaterThanOrEqual(3);
-    expect(before).toBeLessThan(8);
+    expect(before).toBeGreaterThanOrEqual(1);
+    expect(before).toBeLessThan(4);
     const r = await runExperiment(specFile, { out: dir, jobs: 1, report: false });
-    expect(r.summary.skipped).toBeGreaterThanOrEqual(3);
+    expect(r.summary.skipped).toBe(before);
     const lines = runsOf(dir).map((l) => JSON.parse(l) as RunRecord);
     expect(new Set(lines.map((l) => l.key)).size).toBe(lines.length);
     expect(norm(readResults(dir))).toEqual(norm(baseline));
@@ -104,14 +104,14 @@ describe("experiment", () => {
       total += r.summary.selected;
       dirs.push(d);
     }
-    expect(total).toBe(8);
+    expect(total).toBe(4);
     const merged = path.join(tree.dir, "merged");
     const m = await runCli("results", "merge", merged, ...dirs);
     expect(m.code).toBe(0);
     expect(norm(readResults(merged))).toEqual(norm(baseline));
     const csv = await runCli("results", merged, "--csv");
     expect(csv.out.split("\n")[0]).toMatch(/^key,program,pipeline,/);
-    expect(csv.out.trim().split("\n").length).toBe(9);
+    expect(csv.out.trim().split("\n").length).toBe(5);
   }, 240_000);
 
   it("records a bad, a hanging and a missing program as failed runs and measures the rest", async () => {
