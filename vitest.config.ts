@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // debug mode (src/core/debug.ts): every pass manager run verifies the graph after each pass
+    env: { FAUSTLAB_DEBUG: "1" },
   },
 });

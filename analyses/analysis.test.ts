@@ -41,7 +41,7 @@ describe("analyses with parameters", () => {
     am.get(scaled);
     am.get(scaled, { rate: 48000 });
     const g2: SignalGraph = { inputs: 1, outputs: [x] };
-    am.advance(g2, ["scaled"]);
+    am.advance(g2, [scaled as Analysis<unknown>]);
     expect(am.cached(scaled, { rate: 48000 })).toBe(true);
     const g3: SignalGraph = { inputs: 1, outputs: [sig.delay1(x)] };
     am.advance(g3, []);

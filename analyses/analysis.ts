@@ -7,7 +7,8 @@
 //   class AnalysisManager       `get(analysis, params?)` computes once per (graph, analysis,
 //                               parameters); `advance(newGraph, preserved)` moves to the
 //                               graph a pass returned, keeping only the results the pass says
-//                               it preserves (all parameter sets of a preserved analysis)
+//                               it preserves, by identity (the analysis objects, never their
+//                               names; all parameter sets of a preserved analysis)
 //
 // A SignalGraph is immutable and a pass that changes nothing returns the same
 // object, so "the same graph" is object identity. Results of analyses are
@@ -42,8 +43,8 @@ export interface PipelineContext {
   readonly precision?: "single" | "double";
 }
 
-/** What a pass keeps valid: every analysis, or those named. */
-export type Preserved = "all" | readonly string[];
+/** What a pass keeps valid: every analysis, or those listed (by identity: the analysis objects). */
+export type Preserved = "all" | readonly Analysis<unknown>[];
 
 /** The canonical key of a parameter set: its entries sorted by name. */
 function paramsKey(p: AnalysisParams): string {
@@ -100,7 +101,7 @@ export class AnalysisManager {
     if (next === this.current) return;
     this.current = next;
     if (preserved === "all") return;
-    const keep = new Set(preserved);
-    for (const a of [...this.results.keys()]) if (!keep.has(a.name)) this.results.delete(a);
+    const keep = new Set<Analysis<unknown>>(preserved);
+    for (const a of [...this.results.keys()]) if (!keep.has(a)) this.results.delete(a);
   }
 }

@@ -28,7 +28,7 @@ import { reachable } from "../src/core/signals/graph.ts";
 import { children, setSpan, sig, spanOf, type Sig } from "../src/core/signals/signal.ts";
 import { typeOf } from "../src/core/signals/types.ts";
 import { buildSum, coefSignal, combineTerms, delayBy, denseTaps, expandTerms, isCheapLinear, isLinearInterior, isTimeInvariant, lagOf, tapsOf, type Term } from "./linear-terms.ts";
-import { definePass, intOption, rewritten } from "./pass.ts";
+import { definePass, intOption, rewritten, unchanged } from "./pass.ts";
 import { substitute } from "./substitute.ts";
 
 /** The replacement of one region root, or undefined when no filter is revealed. */
@@ -120,7 +120,7 @@ export const firRevealPass = definePass({
         remarks.push(diag("FL800", { pass: "fir-reveal", message: `revealed a fir of ${f.taps} taps on ${describeBase(f.base)}` }, span));
       }
     }
-    if (found.size === 0) return rewritten(graph, graph.outputs, "all", { filters: 0, taps: 0 }, [diag("FL800", { pass: "fir-reveal", message: "no sum of delayed copies of one signal with constant gains" })]);
+    if (found.size === 0) return unchanged(graph, { filters: 0, taps: 0 }, [diag("FL800", { pass: "fir-reveal", message: "no sum of delayed copies of one signal with constant gains" })]);
     const r = substitute(graph.outputs, (s) => found.get(s));
     return rewritten(graph, r.roots, [], { filters, taps }, remarks);
   },

@@ -27,7 +27,7 @@ import { formatGroupName, recArity, setSpan, sig, spanOf, type RecSig, type Sig 
 import { typeOf } from "../src/core/signals/types.ts";
 import { effectiveUses } from "./fir-reveal.ts";
 import { buildSum, coefSignal, combineTerms, denseTaps, expandTerms, negCoef, tapsOf, type Term } from "./linear-terms.ts";
-import { definePass, rewritten } from "./pass.ts";
+import { definePass, rewritten, unchanged } from "./pass.ts";
 import { substitute } from "./substitute.ts";
 
 /** The iir replacing group g's projection, or the reason it is not one. */
@@ -84,7 +84,7 @@ export const iirRevealPass = definePass({
       if (r.kind === "iir") order += r.coefs.length;
       remarks.push(diag("FL800", { pass: "iir-reveal", message: `recursion ${formatGroupName(g.name)} is an iir of order ${r.kind === "iir" ? r.coefs.length : 0}` }, span));
     }
-    if (found.size === 0) return rewritten(graph, graph.outputs, "all", { filters: 0, order: 0 }, remarks);
+    if (found.size === 0) return unchanged(graph, { filters: 0, order: 0 }, remarks);
     const r = substitute(graph.outputs, (s) => found.get(s));
     return rewritten(graph, r.roots, [], { filters: found.size, order }, remarks);
   },

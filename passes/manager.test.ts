@@ -11,7 +11,8 @@ import { intervalsAnalysis, typesAnalysis } from "../analyses/basic.ts";
 import { DiagnosticError, diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import type { SignalGraph } from "../src/core/signals/graph.ts";
 import { freshRecName, sig, type Sig } from "../src/core/signals/signal.ts";
-import { checkGraph, formatStats, formatTimes, runPipeline, type PassRecord, type RunOptions } from "./manager.ts";
+import { checkGraph, formatStats, formatTimes, printing, runPipeline, verification, type Instrumentation, type PassRecord, type RunOptions } from "./manager.ts";
+import { debugMode } from "../src/core/debug.ts";
 import { definePass, enumOption, intOption, rewritten, unchanged, type AnyPass } from "./pass.ts";
 import { flattenPipeline, parsePipeline, type PassRegistry } from "./pipeline.ts";
 import { PASSES, instances } from "./registry.ts";
@@ -53,7 +54,7 @@ const bump = definePass({
   semantics: { exact: false, tolerance: 1, finiteOnly: true, why: "test-only" },
   run(g, _am, o) {
     const outs = g.outputs.map((s) => sig.mul(s, sig.float(1.5)));
-    return rewritten(g, outs, o.keep === "all" ? "all" : o.keep === "counted" ? ["counted"] : [], { bumped: outs.length });
+    return rewritten(g, outs, o.keep === "all" ? "all" : o.keep === "counted" ? [counted] : [], { bumped: outs.length });
   },
 });
 
@@ -67,7 +68,7 @@ const broken = definePass({
   positional: "how",
   semantics: { exact: true },
   run(g, _am, o) {
-    const out = (outputs: readonly Sig[]) => ({ changed: true, graph: { inputs: g.inputs, outputs }, preserves: [] as string[], stats: {} });
+    const out = (outputs: readonly Sig[]) => ({ changed: true, graph: { inputs: g.inputs, outputs }, preserves: [], stats: {} });
     switch (o.how) {
       case "extra-output":
         return out([...g.outputs, x]);
@@ -131,7 +132,7 @@ const reg: PassRegistry = {
 const run = (text: string, g: SignalGraph = base, opts: RunOptions = {}) => runPipeline(g, flattenPipeline(parsePipeline(text, reg)), opts);
 
 /** The diagnostic a run throws. */
-function thrown(text: string, opts: RunOptions = { verify: true }): Diagnostic {
+function thrown(text: string, opts: RunOptions = { debug: true }): Diagnostic {
   try {
     run(text, base, opts);
   } catch (e) {
@@ -159,7 +160,7 @@ describe("analyses are lazy and cached per graph", () => {
     const r = run("ask,bump,ask");
     expect([r.analyses.computations, computed]).toEqual([2, 2]);
   });
-  it("a pass that preserves it, by name or as 'all', keeps it", () => {
+  it("a pass that preserves it, by identity or as 'all', keeps it", () => {
     computed = 0;
     expect(run("ask,bump<counted>,ask").analyses.computations).toBe(1);
     expect(run("ask,bump<all>,ask,bump<counted>,ask").analyses.computations).toBe(1);
@@ -189,7 +190,7 @@ describe("analyses are lazy and cached per graph", () => {
     am.advance(base, []); // the same graph: everything stays
     expect(am.cached(typesAnalysis)).toBe(true);
     const next: SignalGraph = { inputs: 2, outputs: [x] };
-    am.advance(next, ["types"]);
+    am.advance(next, [typesAnalysis]);
     expect(am.graph).toBe(next);
     expect([am.cached(typesAnalysis), am.cached(intervalsAnalysis)]).toEqual([true, false]);
     am.advance(base, "all");
@@ -220,7 +221,7 @@ describe("verification names the pass that broke the graph (FL705)", () => {
     for (const text of ["normalize", ""]) {
       let err: unknown;
       try {
-        runPipeline(bad, instances(text), { verify: true });
+        runPipeline(bad, instances(text), { debug: true });
       } catch (e) {
         err = e;
       }
@@ -229,7 +230,7 @@ describe("verification names the pass that broke the graph (FL705)", () => {
     }
   });
   it("without verification the same pipeline runs (debug mode only)", () => {
-    const r = run("broken<extra-output>", base, { verify: false });
+    const r = run("broken<extra-output>", base, { debug: false });
     expect(r.graph.outputs).toHaveLength(2);
   });
   it("checkGraph: a well-formed result has no problem", () => {
@@ -260,14 +261,15 @@ describe("records, printing, statistics, times", () => {
     expect(r.records[0]!.remarks.map((d) => [d.code, d.message])).toEqual([["FL800", "speaker: said something"]]);
     expect(r.records.every((p) => p.milliseconds >= 0)).toBe(true);
   });
-  it("text goes to onText; the graph after each non-print pass to printAfter", () => {
+  it("text goes to onText; the graph after each pass that did not just print goes to printAfter", () => {
     const texts: string[] = [];
     const after: string[] = [];
-    run("speaker,print,bump,print<types>", base, { onText: (t) => texts.push(t), printAfter: (p) => after.push(p) });
+    run("speaker,print,bump,print<types>,ask", base, { onText: (t) => texts.push(t), printAfter: (p) => after.push(p) });
     expect(texts[0]).toBe("hello\n");
     expect(texts[1]).toMatch(/^%0 = input 0\n[\s\S]*return %\d+\n$/);
     expect(texts[2]).toMatch(/^%0: /);
-    expect(after).toEqual(["speaker", "bump"]);
+    // speaker and the print passes printed and changed nothing
+    expect(after).toEqual(["bump", "ask"]);
   });
   it("formatStats aligns values, LLVM style; formatTimes sums to a total", () => {
     const recs: PassRecord[] = [
@@ -278,5 +280,65 @@ describe("records, printing, statistics, times", () => {
     expect(formatStats(recs)).toBe(" 12 a - nodes-merged\n  3 a - groups\n100 c - n\n");
     expect(formatStats([])).toBe("no statistics\n");
     expect(formatTimes(recs).split("\n")).toEqual(["     1.500 ms  37.5%  a", "     0.500 ms  12.5%  b<x=1>", "     2.000 ms  50.0%  c", "     4.000 ms 100.0%  total", ""]);
+  });
+});
+
+describe("instrumentation: callbacks of the manager", () => {
+  it("before the pipeline, before and after each pass (after-callbacks in reverse order), any pass by the same rule", () => {
+    const log: string[] = [];
+    const hook = (tag: string): Instrumentation => ({
+      name: tag,
+      beforePipeline: (g) => log.push(`${tag} start ${g.outputs.length}`),
+      beforePass: (p) => log.push(`${tag} before ${p.text}`),
+      afterPass: (p, before, r) => log.push(`${tag} after ${p.text} ${r.changed} ${before === r.graph}`),
+    });
+    run("bump,print", base, { debug: false, instrumentations: [hook("a"), hook("b")] });
+    expect(log).toEqual([
+      "a start 1", "b start 1",
+      "a before bump", "b before bump", "b after bump true false", "a after bump true false",
+      "a before print", "b before print", "b after print false true", "a after print false true",
+    ]);
+  });
+  it("an instrumentation that throws a DiagnosticError stops the pipeline with it", () => {
+    const stop: Instrumentation = { name: "stop", afterPass: () => { throw new DiagnosticError([diag("FL502", {})]); } };
+    expect(() => run("bump", base, { instrumentations: [stop] })).toThrow(/no output signal/);
+  });
+  it("verification is the debug switch: the run option wins over the environment (FAUSTLAB_DEBUG=1 under vitest)", () => {
+    expect(debugMode()).toBe(true);
+    expect(() => run("broken<extra-output>")).toThrow(/FL705|broke the signal graph/);
+    expect(run("broken<extra-output>", base, { debug: false }).graph.outputs).toHaveLength(2);
+    const saved = process.env.FAUSTLAB_DEBUG;
+    try {
+      for (const v of ["0", ""]) {
+        process.env.FAUSTLAB_DEBUG = v;
+        expect(debugMode()).toBe(false);
+        expect(run("broken<extra-output>").graph.outputs).toHaveLength(2);
+        expect(() => run("broken<extra-output>", base, { debug: true })).toThrow(/broke the signal graph/);
+      }
+    } finally {
+      process.env.FAUSTLAB_DEBUG = saved;
+    }
+  });
+  it("the standard ones are exported: verification() names the pass, printing() skips a pass that only printed", () => {
+    const v = verification();
+    const inst = instances("cse")[0]!;
+    expect(() => v.afterPass!(inst, base, { changed: false, graph: { inputs: 2, outputs: [] }, preserves: "all", stats: {} })).toThrow(/pass 'cse' broke the signal graph: it has 0 outputs instead of 1/);
+    const seen: string[] = [];
+    const pr = printing((p) => seen.push(p));
+    pr.afterPass!(inst, base, { ...unchanged(base), text: "x" });
+    pr.afterPass!(inst, base, unchanged(base));
+    expect(seen).toEqual(["cse"]);
+  });
+});
+
+describe("the driver's normalization is a manager run like any pipeline", () => {
+  it("compileSignals runs normalize through the manager, with its instrumentation and debug switch", async () => {
+    const { compileSignals } = await import("../src/driver/signals.ts");
+    const log: string[] = [];
+    const rec: Instrumentation = { name: "rec", beforePipeline: (g) => log.push(`start ${g.inputs}->${g.outputs.length}`), afterPass: (p, _b, r) => log.push(`${p.text} ${r.changed}`) };
+    const src = { path: "t.dsp", text: "process = _ * (2*3), _;" };
+    const dbg = compileSignals(src, { debug: true, instrumentations: [rec] });
+    expect(log).toEqual(["start 2->2", "normalize true"]);
+    expect(compileSignals(src, { debug: false }).outputs).toEqual(dbg.outputs);
   });
 });

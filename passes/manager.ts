@@ -3,32 +3,68 @@
 //   runPipeline(graph, instances, opts) → PipelineRun
 //
 // For each pass: run it on the current graph with the shared AnalysisManager,
-// move the analysis cache to the graph it returns (keeping what it
-// preserves), collect its statistics, time and remarks, print the graph after
-// it when asked, and in debug mode verify the graph (`verifySignals`, the
-// input count, the number of outputs, the honesty of `changed`) and name the
-// pass that broke it (FL705); an ill-formed input graph is reported as such
-// (its FL57x problems) before any pass runs. A pass that throws a DiagnosticError (a
+// move the analysis cache to the graph it returns (keeping the analyses it
+// preserves, by identity), and collect its statistics and remarks. Everything
+// else is instrumentation (LLVM's PassInstrumentation): callbacks the manager
+// calls before the pipeline, before and after every pass, each knowing
+// nothing of any pass by name. The standard ones:
+//
+//   timing        the wall time of each pass (PassRecord.milliseconds, `-time-passes`)
+//   verification  debug mode (`debug` option, FAUSTLAB_DEBUG=1, on in tests): the
+//                 input graph is verified before any pass (its FL57x problems are
+//                 its own; `verifyInput: false` skips it), the graph after every pass (`verifySignals`, the input
+//                 count, the number of outputs, the honesty of `changed`), naming
+//                 the pass that broke it (FL705)
+//   printing      the graph's text after every pass (`-print-after-all`), except
+//                 after a pass that printed and changed nothing (a `print` pass)
+//
+// `instrumentations` adds more. Before-callbacks run in order, after-callbacks
+// in reverse order (each brackets the ones after it), so timing, installed
+// last, measures the pass alone. A pass that throws a DiagnosticError (a
 // program it must reject) stops the pipeline with that error; any other
-// exception is reported as FL707 naming the pass.
+// exception is a bug, reported as FL707 naming the pass.
 
 import { performance } from "node:perf_hooks";
 import { AnalysisManager, type PipelineContext } from "../analyses/analysis.ts";
+import { debugMode } from "../src/core/debug.ts";
 import { DiagnosticError, diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { reachable, type SignalGraph } from "../src/core/signals/graph.ts";
 import { printSignals } from "../src/core/signals/print.ts";
 import { verifySignals } from "../src/core/signals/verify.ts";
+import type { PassResult } from "./pass.ts";
 import type { PassInstance } from "./pipeline.ts";
 
+/** Callbacks of the manager around a pipeline run; any may throw a DiagnosticError to stop it. */
+export interface Instrumentation {
+  readonly name: string;
+  /** Before the first pass, with the input graph. */
+  beforePipeline?(graph: SignalGraph): void;
+  /** Before each pass, with the graph it is given. */
+  beforePass?(pass: PassInstance, graph: SignalGraph): void;
+  /** After each pass, with the graph it was given and what it returned. */
+  afterPass?(pass: PassInstance, before: SignalGraph, result: PassResult): void;
+}
+
 export interface RunOptions {
-  /** Verify the graph after every pass (debug mode). */
-  readonly verify?: boolean;
+  /**
+   * Debug mode: verify the input and the graph after every pass. Default: the
+   * process's debug switch (FAUSTLAB_DEBUG, src/core/debug.ts).
+   */
+  readonly debug?: boolean;
+  /**
+   * In debug mode, verify the input graph too (default). The driver's
+   * normalization turns it off: propagation's signals are not normal yet (a
+   * table's size may still be an expression normalize folds).
+   */
+  readonly verifyInput?: boolean;
   /** Called with the graph's text after every pass (`-print-after-all`). */
   readonly printAfter?: (pass: string, text: string) => void;
   /** The compilation's context (precision), given to the passes through the analysis manager. */
   readonly context?: PipelineContext;
   /** Called with the text a pass prints (the `print` pseudo-pass). */
   readonly onText?: (text: string) => void;
+  /** More instrumentation, called after the standard verification and printing, before timing. */
+  readonly instrumentations?: readonly Instrumentation[];
 }
 
 export interface PassRecord {
@@ -36,6 +72,7 @@ export interface PassRecord {
   readonly pass: string;
   readonly changed: boolean;
   readonly stats: Readonly<Record<string, number>>;
+  /** Wall time of the pass, from the timing instrumentation. */
   readonly milliseconds: number;
   readonly remarks: readonly Diagnostic[];
 }
@@ -65,34 +102,73 @@ export function checkGraph(before: SignalGraph, after: SignalGraph, changed: boo
   return problems;
 }
 
-export function runPipeline(graph: SignalGraph, instances: readonly PassInstance[], opts: RunOptions = {}): PipelineRun {
-  if (opts.verify) {
-    // an ill-formed input is the input's fault, not the first pass's
-    const bad = verifySignals(graph.outputs);
-    if (bad.length) throw new DiagnosticError(bad.slice(0, 5).map((p) => p.diagnostic));
+/** Debug-mode verification: an ill-formed input is the input's fault (FL57x); a pass that breaks the graph is named (FL705). */
+export function verification(opts: { readonly input?: boolean } = {}): Instrumentation {
+  return {
+    name: "verification",
+    beforePipeline(graph) {
+      if (opts.input === false) return;
+      const bad = verifySignals(graph.outputs);
+      if (bad.length) throw new DiagnosticError(bad.slice(0, 5).map((p) => p.diagnostic));
+    },
+    afterPass(pass, before, r) {
+      const problems = checkGraph(before, r.graph, r.changed);
+      if (problems.length) throw new DiagnosticError([diag("FL705", { pass: pass.text, detail: problems.join("; ") })]);
+    },
+  };
+}
+
+/** `-print-after-all`: the graph's canonical text after every pass but those that printed and changed nothing. */
+export function printing(print: (pass: string, text: string) => void): Instrumentation {
+  return {
+    name: "printing",
+    afterPass(pass, _before, r) {
+      if (!r.changed && r.text !== undefined) return;
+      print(pass.text, printSignals(r.graph.outputs, { localGroupNames: true }));
+    },
+  };
+}
+
+/** Wall time of each pass; `last` is the time of the pass that just ran. */
+export class PassTimer implements Instrumentation {
+  readonly name = "timing";
+  last = 0;
+  private t0 = 0;
+  beforePass(): void {
+    this.t0 = performance.now();
   }
+  afterPass(): void {
+    this.last = performance.now() - this.t0;
+  }
+}
+
+export function runPipeline(graph: SignalGraph, instances: readonly PassInstance[], opts: RunOptions = {}): PipelineRun {
+  const timer = new PassTimer();
+  const hooks: Instrumentation[] = [
+    ...(opts.printAfter ? [printing(opts.printAfter)] : []),
+    ...(opts.debug ?? debugMode() ? [verification({ input: opts.verifyInput })] : []),
+    ...(opts.instrumentations ?? []),
+    timer,
+  ];
+  const reversed = [...hooks].reverse();
+  for (const h of hooks) h.beforePipeline?.(graph);
   const am = new AnalysisManager(graph, opts.context);
   const records: PassRecord[] = [];
   let current = graph;
   for (const inst of instances) {
-    const t0 = performance.now();
-    let r;
+    for (const h of hooks) h.beforePass?.(inst, current);
+    let r: PassResult;
     try {
       r = inst.pass.run(current, am, inst.options as never);
     } catch (e) {
       if (e instanceof DiagnosticError) throw e;
       throw new DiagnosticError([diag("FL707", { pass: inst.text, detail: (e as Error)?.message ?? String(e) })]);
     }
-    const ms = performance.now() - t0;
-    if (opts.verify) {
-      const problems = checkGraph(current, r.graph, r.changed);
-      if (problems.length) throw new DiagnosticError([diag("FL705", { pass: inst.text, detail: problems.join("; ") })]);
-    }
+    for (const h of reversed) h.afterPass?.(inst, current, r);
     am.advance(r.graph, r.changed ? r.preserves : "all");
     current = r.graph;
-    records.push({ pass: inst.text, changed: r.changed, stats: r.stats, milliseconds: ms, remarks: r.remarks ?? [] });
+    records.push({ pass: inst.text, changed: r.changed, stats: r.stats, milliseconds: timer.last, remarks: r.remarks ?? [] });
     if (r.text !== undefined) opts.onText?.(r.text);
-    if (inst.pass.name !== "print") opts.printAfter?.(inst.text, printSignals(current.outputs, { localGroupNames: true }));
   }
   return { graph: current, records, analyses: am };
 }

@@ -72,7 +72,12 @@ export interface PassResult {
   readonly changed: boolean;
   /** The new graph; the same object when `changed` is false. */
   readonly graph: SignalGraph;
-  /** The analyses still valid on the new graph (by name), or "all". */
+  /**
+   * The analyses still valid on the new graph, by identity (`[typesAnalysis]`),
+   * or "all". Ignored when `changed` is false (the same graph keeps every
+   * result). The analyses of analyses/ are facts about every node of the
+   * graph, so a pass that builds new nodes preserves none of them.
+   */
   readonly preserves: Preserved;
   /** Counters (`groups-merged: 3`), shown by `-stats`. */
   readonly stats: Readonly<Record<string, number>>;

@@ -48,7 +48,7 @@ function graphsFor(pass: AnyPass): fc.Arbitrary<SignalGraph> {
   if (before === undefined) return graphs;
   return graphs.map((g) => {
     try {
-      return runPipeline(g, instances(before), { verify: true }).graph;
+      return runPipeline(g, instances(before), { debug: true }).graph;
     } catch (e) {
       if (e instanceof DiagnosticError) return g;
       throw e;

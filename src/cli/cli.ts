@@ -3,6 +3,7 @@
 // escapes is reported as an internal error (FL005) with exit status 3, never
 // as a bare stack trace.
 
+import { debugMode } from "../core/debug.ts";
 import { DiagnosticError, diag, render } from "../core/diagnostics.ts";
 import { helpLines } from "./cliargs.ts";
 import type { Command, CommandIO } from "./commands/command.ts";
@@ -66,7 +67,7 @@ export async function main(argv: readonly string[], io: CommandIO = stdio): Prom
     const err = e as Error;
     const detail = err instanceof RangeError && /call stack/.test(err.message) ? "stack overflow" : (err?.message ?? String(e));
     io.err(render(diag("FL005", { detail })));
-    if (process.env.FAUSTLAB_DEBUG) io.err(String(err?.stack));
+    if (debugMode()) io.err(String(err?.stack));
     return 3;
   }
 }

@@ -36,7 +36,7 @@ export function compileFir(source: ProgramSource, opts: FirCompileOptions = {}):
   let p = loadProgram(source, { ...opts, precision });
   for (const w of p.warnings) opts.onWarning?.(w);
   if (opts.passes !== undefined) {
-    const o = optimizeProgram(p, opts.passes, { context: { precision }, registry: opts.registry });
+    const o = optimizeProgram(p, opts.passes, { context: { precision }, registry: opts.registry, debug: opts.debug });
     for (const r of o.run.records) for (const d of r.remarks) opts.onRemark?.(d);
     p = o.program;
   }

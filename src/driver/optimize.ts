@@ -18,13 +18,8 @@ export interface OptimizeOptions extends RunOptions {
   readonly registry?: PassRegistry;
 }
 
-/** Verification after every pass: on under vitest and with FAUSTLAB_VERIFY=1 (debug mode), else off. */
-export function verifyByDefault(): boolean {
-  return process.env.FAUSTLAB_VERIFY === "1" || !!process.env.VITEST;
-}
-
 export function optimizeProgram(p: SignalProgram, pipeline: string, opts: OptimizeOptions = {}): { program: SignalProgram; run: PipelineRun } {
-  const run = runPipeline({ inputs: p.inputs, outputs: p.outputs }, instances(pipeline, opts.registry), { verify: verifyByDefault(), ...opts });
+  const run = runPipeline({ inputs: p.inputs, outputs: p.outputs }, instances(pipeline, opts.registry), opts);
   if (run.graph.outputs === p.outputs) return { program: p, run };
   const info = checkProgram(run.graph.outputs);
   return { program: { ...p, outputs: run.graph.outputs, info }, run };

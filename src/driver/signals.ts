@@ -17,7 +17,7 @@ import { checkProgram, type ProgramInfo } from "../core/signals/intervals.ts";
 import { propagateProcess } from "../chain/propagate/propagate.ts";
 import { buildUI, type UIItem } from "../chain/propagate/ui.ts";
 import type { Sig } from "../core/signals/signal.ts";
-import { runPipeline } from "../../passes/manager.ts";
+import { runPipeline, type Instrumentation } from "../../passes/manager.ts";
 import { instances } from "../../passes/registry.ts";
 
 export interface CompileOptions {
@@ -29,6 +29,10 @@ export interface CompileOptions {
   readonly maxSteps?: number;
   readonly maxDepth?: number;
   readonly importPolicy?: ImportPolicy;
+  /** Debug mode for the pass manager runs (normalization, a pipeline): default the FAUSTLAB_DEBUG switch (src/core/debug.ts). */
+  readonly debug?: boolean;
+  /** Instrumentation of the normalization run (passes/manager.ts), e.g. to time or print it. */
+  readonly instrumentations?: readonly Instrumentation[];
 }
 
 export interface SignalProgram {
@@ -81,8 +85,12 @@ export function compileSignals(source: ProgramSource, opts: CompileOptions = {})
   const remarks: Diagnostic[] = [];
   try {
     raw = propagateProcess(r.process, { precision: opts.precision ?? "single", onRemark: (d) => remarks.push(d) });
-    // normalization is the `normalize` pass, run by the pass manager (passes/)
-    outputs = [...runPipeline({ inputs: r.arity.ins, outputs: raw }, instances("normalize")).graph.outputs];
+    // normalization is the `normalize` pass, run (and in debug mode verified) by the pass manager (passes/)
+    outputs = [...runPipeline({ inputs: r.arity.ins, outputs: raw }, instances("normalize"), {
+      debug: opts.debug,
+      verifyInput: false, // propagation's signals are not normal yet; normalize's result is verified
+      instrumentations: opts.instrumentations,
+    }).graph.outputs];
     if (outputs.length === 0) throw new DiagnosticError([diag("FL502", {})]);
     info = checkProgram(outputs);
   } catch (e) {

@@ -50,7 +50,7 @@ export function pipelinePass(text: string, registry: PassRegistry = builtin): An
     options: {},
     semantics: pipelineSemantics(insts),
     run(graph) {
-      const r = runPipeline(graph, insts, { verify: true });
+      const r = runPipeline(graph, insts, { debug: true });
       const changed = r.records.some((x) => x.changed);
       const stats: Record<string, number> = {};
       for (const rec of r.records) for (const [k, v] of Object.entries(rec.stats)) stats[`${rec.pass}.${k}`] = v;

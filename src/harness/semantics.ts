@@ -126,7 +126,7 @@ export function runSemanticsCheck(
   let after: SignalGraph;
   let changed: boolean;
   try {
-    const run = runPipeline(graph, [{ pass, options: full, text: name }], { verify: true });
+    const run = runPipeline(graph, [{ pass, options: full, text: name }], { debug: true });
     after = run.graph;
     changed = run.records[0]!.changed;
   } catch (e) {

@@ -14,7 +14,6 @@ import { parseArgs, type OptionSpec } from "../cliargs.ts";
 import { DiagnosticError, diag, render } from "../../core/diagnostics.ts";
 import { compileSignals } from "../../driver/signals.ts";
 import { writeFileAtomic } from "../../core/fsutil.ts";
-import { verifyByDefault } from "../../driver/optimize.ts";
 import { pipelineFromArgs } from "../pipeline-options.ts";
 import { inputsRead, type SignalGraph } from "../../core/signals/graph.ts";
 import { parseSignals } from "../../core/signals/parse.ts";
@@ -37,7 +36,7 @@ const options: OptionSpec[] = [
   { name: "time-passes", kind: "flag", help: "print the time each pass took (stderr)" },
   { name: "remarks", kind: "flag", help: "print what each pass did or why it did not (stderr)" },
   { name: "print-after-all", kind: "flag", help: "print the graph after every pass (stderr)" },
-  { name: "verify-each", kind: "flag", help: "verify the graph after every pass and name the pass that broke it (always on under tests and with FAUSTLAB_VERIFY=1)" },
+  { name: "verify-each", kind: "flag", help: "verify the graph after every pass and name the pass that broke it (debug mode: always on with FAUSTLAB_DEBUG=1, as in the tests)" },
   { name: "disable-output", kind: "flag", help: "do not print the final graph" },
   { name: "double", kind: "flag", help: "compile Faust source in double precision" },
   { name: "o", kind: "string", help: "write the final graph to FILE (atomically) instead of stdout" },
@@ -91,7 +90,7 @@ export const optCommand: Command = {
     const run = runPipeline(graph, flattenPipeline(pipeline), {
       // Faust source is compiled in the precision -double selects; signal IR has none
       context: file.endsWith(".dsp") ? { precision: args.flags.has("double") ? "double" : "single" } : {},
-      verify: args.flags.has("verify-each") || verifyByDefault(),
+      ...(args.flags.has("verify-each") ? { debug: true } : {}),
       onText: (t) => io.out(t),
       printAfter: args.flags.has("print-after-all") ? (pass, t) => io.err(`; *** signal graph after ${pass} ***\n${t}`) : undefined,
     });
