@@ -156,7 +156,7 @@ export interface CaseSources {
   readonly libraries: readonly ChainCase[];
 }
 
-const numberPool = ["0", "1", "2", "-1", "0.5", "3", "7", "16", "100", "1000", "44100", "65536", "1e10", "1e-10", "2.5", "-0.0", "0.999"];
+const numberPool = ["0", "1", "2", "-1", "0.5", "3", "7", "16", "100", "1000", "44100", "4096", "1e10", "1e-10", "2.5", "-0.0", "0.999"];
 const operatorPool = ["+", "-", "*", "/", "%", ":", ",", "<:", ":>", "~", "@", "'", "^", "&", "|", "<", ">", "==", "!="];
 const operatorKinds = new Set([T.ADD, T.SUB, T.MUL, T.DIV, T.MOD, T.SEQ, T.PAR, T.SPLIT, T.MIX, T.REC, T.FDELAY, T.POWOP, T.AND, T.OR, T.LT, T.GT, T.EQ, T.NE]);
 

@@ -27,7 +27,7 @@ const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith("-"
 const count = Number(arg("n") ?? positional[0] ?? 100000);
 const seed = Number(arg("seed") ?? positional[1] ?? Date.now() % 100000);
 const threads = Number(arg("threads") ?? Math.max(1, os.availableParallelism()));
-const timeoutMs = Number(arg("timeout") ?? 10000);
+const timeoutMs = Number(arg("timeout") ?? 5000);
 const memoryMb = Number(arg("memory") ?? 2048);
 const minutes = Number(arg("minutes") ?? Infinity);
 const reportFile = arg("o") ?? projectPath("out", "fuzz", `report-${seed}.json`);
