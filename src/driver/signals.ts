@@ -12,6 +12,7 @@ import {
 } from "../chain/eval/eval.ts";
 import type { Compilation, ImportPolicy } from "../chain/frontend/imports.ts";
 import { withStdlib } from "./stdlib.ts";
+import { stdlibParser } from "./parse-cache.ts";
 import { evalSpanOf } from "../chain/eval/arity.ts";
 import { checkProgram, type ProgramInfo } from "../core/signals/intervals.ts";
 import { propagateProcess } from "../chain/propagate/propagate.ts";
@@ -52,12 +53,12 @@ export interface SignalProgram {
 
 /** evaluateProgram of the chain, with the standard library searched after `includeDirs`. */
 export function evaluateProgram(source: ProgramSource, opts: EvalOptions = {}): EvalResult {
-  return chainEvaluateProgram(source, { ...opts, includeDirs: withStdlib(opts.includeDirs) });
+  return chainEvaluateProgram(source, { parser: stdlibParser(), ...opts, includeDirs: withStdlib(opts.includeDirs) });
 }
 
 /** The chain's parse cache for these -I folders, with the standard library searched last. */
 export function compilationFor(includeDirs: readonly string[] = []): Compilation {
-  return chainCompilationFor(withStdlib(includeDirs));
+  return chainCompilationFor(withStdlib(includeDirs), undefined, stdlibParser());
 }
 
 /** The program name Faust derives from a file path: the base name without its extension. */

@@ -44,7 +44,8 @@ export function packagedFiles(): PackagedFile[] {
 
 
 
-function cacheRoots(): string[] {
+/** The folders faustlab may keep caches in, most preferred first. */
+export function cacheRoots(): string[] {
   const roots: string[] = [];
   if (process.env.FAUSTLAB_CACHE) roots.push(process.env.FAUSTLAB_CACHE);
   roots.push(path.join(projectRoot, ".cache"));

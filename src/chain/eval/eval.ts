@@ -20,7 +20,7 @@ import path from "node:path";
 import { assertNever, B, mk, primArity, spanOf, type Box, type BoxOf, type PrimOp } from "../../core/boxes/box.ts";
 import { printBox } from "../../core/boxes/print.ts";
 import { diag, type Code, type Diagnostic, type RelatedInfo, type Span } from "../../core/diagnostics.ts";
-import { Compilation, policyKey, type ImportPolicy, type Program } from "../frontend/imports.ts";
+import { Compilation, policyKey, type FileParser, type ImportPolicy, type Program } from "../frontend/imports.ts";
 import type { ParsedFile } from "../frontend/parser.ts";
 import { arity, ArityError, evalSpanOf, setEvalSpan, treeSize, type Arity } from "./arity.ts";
 import { constantOf, constantsOf, ConstDivZero, type Const } from "./constant.ts";
@@ -29,6 +29,8 @@ export type Precision = "single" | "double" | "quad" | "fixed";
 
 export interface EvalOptions {
   readonly includeDirs?: readonly string[];
+  /** How files become parsed forms (the driver serves the standard library from its cache); default: parse. */
+  readonly parser?: FileParser;
   /** Selects precision-qualified definitions (default single). */
   readonly precision?: Precision;
   /** Most nested evaluations before FL403 (guards the call stack). */
@@ -204,7 +206,7 @@ class CachedCompilation extends Compilation {
     const hit = st && parseCache.get(key);
     if (hit && st && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.parsed;
     // a fresh compilation parses again (this one's own cache would keep a stale version)
-    const r = new Compilation(this.includeDirs, this.policy).parseFile(absPath, at);
+    const r = new Compilation(this.includeDirs, this.policy, this.parser).parseFile(absPath, at);
     if ("stmts" in r && st) parseCache.set(key, { mtimeMs: st.mtimeMs, size: st.size, parsed: r });
     return r;
   }
@@ -1313,15 +1315,17 @@ function noSpan(): Span {
 // ---------------------------------------------------------------------------
 // Public API
 
-const compilations = new Map<string, Compilation>();
+const compilations = new Map<string, Map<FileParser | undefined, Compilation>>();
 
-/** One compilation (parse cache) per set of include folders and import policy. */
-export function compilationFor(includeDirs: readonly string[] = [], policy?: ImportPolicy): Compilation {
+/** One compilation (parse cache) per set of include folders, import policy and file parser. */
+export function compilationFor(includeDirs: readonly string[] = [], policy?: ImportPolicy, parser?: FileParser): Compilation {
   const key = includeDirs.join("\0") + "\0\0" + policyKey(policy);
-  let c = compilations.get(key);
+  let byParser = compilations.get(key);
+  if (!byParser) compilations.set(key, (byParser = new Map()));
+  let c = byParser.get(parser);
   if (!c) {
-    c = new CachedCompilation(includeDirs, policy);
-    compilations.set(key, c);
+    c = new CachedCompilation(includeDirs, policy, parser);
+    byParser.set(parser, c);
   }
   return c;
 }
@@ -1342,7 +1346,7 @@ function metadataOf(p: Program): MetadataEntry[] {
  * imports are resolved from) to the block diagram of `process`.
  */
 export function evaluateProgram(source: ProgramSource, opts: EvalOptions = {}): EvalResult {
-  const comp = compilationFor(opts.includeDirs, opts.importPolicy);
+  const comp = compilationFor(opts.includeDirs, opts.importPolicy, opts.parser);
   let program: Program;
   try {
     program = typeof source === "string" ? comp.loadProgram(source) : comp.loadProgramText(source.text, source.path);

@@ -50,13 +50,22 @@ export function policyKey(p: ImportPolicy | undefined): string {
   return p ? p.roots.map((r) => path.resolve(r)).join("\0") : "";
 }
 
+/** Turns a file's text into its parsed form (the driver may serve some files from a cache of parsed forms). */
+export type FileParser = (file: SourceFile, absPath: string) => ParsedFile;
+
 export class Compilation {
   private readonly cache = new Map<string, ParsedFile | Diagnostic>();
 
-  /** `includeDirs`: the folders searched, in order, after the importing file's own (the driver puts the standard library last). */
+  /**
+   * `includeDirs`: the folders searched, in order, after the importing file's
+   * own (the driver puts the standard library last). `policy`: where imports
+   * may come from. `parser`: how a file's text becomes its parsed form
+   * (default: parse it).
+   */
   constructor(
     readonly includeDirs: readonly string[] = [],
     readonly policy?: ImportPolicy,
+    readonly parser: FileParser = (file) => parseSource(file),
   ) {}
 
   /** Parses a file once per compilation. Unreadable files give a diagnostic. */
@@ -68,7 +77,7 @@ export class Compilation {
     try {
       if (fs.statSync(key).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
       const text = fs.readFileSync(key, "utf8");
-      result = parseSource(new SourceFile(displayPath(key), text));
+      result = this.parser(new SourceFile(displayPath(key), text), key);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       const reason = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : (err.code ?? err.message);

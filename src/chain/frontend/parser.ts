@@ -133,7 +133,10 @@ class Parser {
   private readonly text: string;
   private readonly file: SourceFile;
 
-  constructor(private readonly toks: Tokens) {
+  constructor(
+    private readonly toks: Tokens,
+    private readonly onNode?: NodeObserver,
+  ) {
     this.kinds = toks.kinds;
     this.starts = toks.starts;
     this.ends = toks.ends;
@@ -203,6 +206,7 @@ class Parser {
   private node<X extends Box>(b: X, start: number, end: number = this.prevEnd()): X {
     if (b.depth > MAX_BOX_DEPTH) this.fail(diag("FL205", { limit: MAX_BOX_DEPTH }, this.span(start, end)));
     setSpan(b, this.span(start, end));
+    this.onNode?.(b, start, end);
     return b;
   }
 
@@ -840,8 +844,11 @@ class Parser {
 }
 
 /** Parses a source file (no imports followed). */
-export function parseSource(file: SourceFile): ParsedFile {
-  return new Parser(lex(file)).parseFile();
+/** Sees every node the parser locates (box, start and end offsets), in parse order: the parsed-form cache records spans with it. */
+export type NodeObserver = (b: Box, start: number, end: number) => void;
+
+export function parseSource(file: SourceFile, onNode?: NodeObserver): ParsedFile {
+  return new Parser(lex(file), onNode).parseFile();
 }
 
 /** Parses a program text given in memory. */

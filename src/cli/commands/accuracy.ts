@@ -20,7 +20,6 @@ const accuracyOptions: OptionSpec[] = [
 
 export const accuracyCommand: Command = {
   name: "accuracy",
-  summary: "numerical accuracy of float32/float64 renderings (with and without a pipeline, and the real compiler's) against float64",
   usage: "faustlab accuracy FILE.dsp… [-passes P | -O] [-n N] [-sr SR] [-no-reference] [-json FILE] [-I DIR]",
   options: accuracyOptions,
   async run(argv, io) {

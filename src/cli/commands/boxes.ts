@@ -15,7 +15,6 @@ const options: OptionSpec[] = [
 
 export const boxesCommand: Command = {
   name: "boxes",
-  summary: "parse FILE and print its definitions as boxes in canonical Faust text",
   usage: "faustlab boxes FILE [-I DIR] [-all]",
   options,
   async run(argv, io) {

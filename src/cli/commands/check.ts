@@ -19,7 +19,6 @@ const options: OptionSpec[] = [
 
 export const checkCommand: Command = {
   name: "check",
-  summary: "parse FILE… and their imports, and compile those defining process; exit 1 with diagnostics on any error",
   usage: "faustlab check FILE… [-I DIR] [-q] [-syntax]",
   options,
   async run(argv, io) {

@@ -41,7 +41,6 @@ function write(file: string, data: string | Uint8Array): void {
 
 export const compileCommand: Command = {
   name: "compile",
-  summary: "compile FILE to FIR text, a JavaScript module, C/C++ source, or a WebAssembly module (binary or text)",
   usage: "faustlab compile FILE.dsp|FILE.sig [-lang fir|js|c|cpp|wasm|wast] [-cn NAME] [-double] [-passes P | -O] [-load-pass FILE.ts] [-o OUT] [-I DIR]",
   options,
   async run(argv, io) {

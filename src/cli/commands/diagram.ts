@@ -28,7 +28,6 @@ const options: OptionSpec[] = [
 
 export const diagramCommand: Command = {
   name: "diagram",
-  summary: "draw the program's block diagram, or its signal graph after a pipeline, as SVG",
   usage: "faustlab diagram FILE [-o DIR] [-f N] [-fc N] [-I DIR]\n       faustlab diagram FILE --signals [-passes P | -O] [-o DIR]\n       faustlab diagram FILE --compare P1 P2 [-o DIR]",
   options,
   async run(argv, io) {

@@ -18,7 +18,6 @@ const options: OptionSpec[] = [
 
 export const evalCommand: Command = {
   name: "eval",
-  summary: "evaluate FILE and print the evaluated process box and its arity",
   usage: "faustlab eval FILE [-I DIR] [-double|-quad] [-meta]",
   options,
   async run(argv, io) {

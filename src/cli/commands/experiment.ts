@@ -30,7 +30,6 @@ function line(r: RunRecord): string {
 
 export const experimentCommand: Command = {
   name: "experiment",
-  summary: "run an experiment spec (programs × pipelines × precisions × backends × stimuli) and write its report",
   usage: "faustlab experiment SPEC.json [-o DIR] [-j N] [-shard K/N] [-no-report] [-load-pass FILE.ts]",
   options,
   async run(argv, io) {

@@ -19,7 +19,6 @@ const options: OptionSpec[] = [...renderOptions, ...pipelineOptions, loadPassOpt
 
 export const impulseCommand: Command = {
   name: "impulse",
-  summary: "compile FILE with faustlab and print its impulse response (the contract format of 'reference')",
   usage: "faustlab impulse FILE.dsp|FILE.sig [-n N] [-double] [-sr SR] [-bs BS] [-backend js|interp|c|cpp|wasm] [-passes P | -O] [-load-pass FILE.ts] [-I DIR]",
   options,
   async run(argv, io) {

@@ -13,7 +13,6 @@ const options: OptionSpec[] = [...compileOptions, { name: "json", kind: "flag", 
 
 export const infoCommand: Command = {
   name: "info",
-  summary: "print the program's inputs, outputs and user interface (--json: as Faust's JSON)",
   usage: "faustlab info FILE [-I DIR] [-double] [--json]",
   options,
   async run(argv, io) {

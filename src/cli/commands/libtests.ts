@@ -13,7 +13,6 @@ const options: OptionSpec[] = [
 
 export const libtestsCommand: Command = {
   name: "libtests",
-  summary: "list the standard library's test programs (NAME_test in '#### Test' blocks), or write them out",
   usage: "faustlab libtests [-o DIR] [-show LIB/NAME_test]",
   options,
   async run(argv, io) {

@@ -38,7 +38,6 @@ function folder(p: string, what: string): string {
 
 export const mcpCommand: Command = {
   name: "mcp",
-  summary: "serve the Model Context Protocol over stdio: check, compile, render, analyze, optimize, experiment, library tools for agents",
   usage: "faustlab mcp [-allow DIR] [-out DIR] [-timeout MS] [-memory MB] [-max-steps N] [-max-nodes N] [-max-samples N] [-max-source N] [-max-output N]",
   options,
   async run(argv) {

@@ -65,7 +65,6 @@ function readGraph(file: string, args: ReturnType<typeof parseArgs>, io: Command
 
 export const optCommand: Command = {
   name: "opt",
-  summary: "run a pass pipeline over a program's signal graph (Faust source or signal IR) and print the result",
   usage: "faustlab opt FILE [-passes P | -O] [-stats] [-time-passes] [-remarks] [-print-after-all] [-verify-each] [-load-pass FILE.ts] [-o OUT]\n       faustlab opt --list\n       faustlab opt --print-pipeline -passes P",
   options,
   async run(argv, io) {

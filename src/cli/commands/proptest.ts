@@ -23,7 +23,6 @@ const options: OptionSpec[] = [
 
 export const proptestCommand: Command = {
   name: "proptest",
-  summary: "property-test a pipeline on random signal graphs; print a shrunk counterexample as signal IR",
   usage: "faustlab proptest -passes P | -O [-runs N] [-seed S] [-n N] [-load-pass FILE.ts] [-o FILE.sig]",
   options,
   async run(argv, io) {

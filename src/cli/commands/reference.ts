@@ -19,7 +19,6 @@ export const renderOptions: OptionSpec[] = [
 
 export const referenceCommand: Command = {
   name: "reference",
-  summary: "compile FILE with the real Faust compiler (libfaust 2.88.0) and print its impulse response",
   usage: "faustlab reference FILE.dsp [-n N] [-double] [-sr SR] [-bs BS] [-I DIR]",
   options: renderOptions,
   async run(argv, io) {

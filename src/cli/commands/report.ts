@@ -10,7 +10,6 @@ const options: OptionSpec[] = [];
 
 export const reportCommand: Command = {
   name: "report",
-  summary: "write the HTML report of an experiment's results folder (DIR/report/index.html)",
   usage: "faustlab report DIR",
   options,
   async run(argv, io) {

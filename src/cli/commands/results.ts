@@ -15,7 +15,6 @@ const options: OptionSpec[] = [
 
 export const resultsCommand: Command = {
   name: "results",
-  summary: "summarize an experiment's results folder, print it as CSV, or merge shards' folders",
   usage: "faustlab results DIR [-csv] [-o FILE]\n       faustlab results merge OUT DIR…",
   options,
   async run(argv, io) {

@@ -18,7 +18,6 @@ const options: OptionSpec[] = [...compileOptions, { name: "raw", kind: "flag", h
 
 export const signalsCommand: Command = {
   name: "signals",
-  summary: "print the program's normalized output signals in the canonical text form",
   usage: "faustlab signals FILE [-I DIR] [-double] [-raw]",
   options,
   async run(argv, io) {
