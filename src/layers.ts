@@ -19,7 +19,7 @@ export const layers: readonly Layer[] = [
   { name: "harness", folders: ["src/harness"], summary: "the oracle (the real Faust), differential testing, golden checker, semantic property, arbitraries" },
   { name: "reports", folders: ["reports"], summary: "reports built from compilations and measurements" },
   { name: "cli", folders: ["src/cli"], summary: "the faustlab command and its subcommands" },
-  { name: "tools", folders: ["src/tools", "benchmarks", "corpus", "bin"], summary: "scripts: benchmarks, conformance runs, fuzzing, corpus maintenance" },
+  { name: "tools", folders: ["src/tools", "benchmarks", "corpus", "bin", "dist"], summary: "scripts: benchmarks, conformance runs, fuzzing, corpus maintenance; dist/, the build of the command line (npm run build)" },
 ];
 
 /** The layer index of a project-relative path, or undefined outside every layer. */
