@@ -26,7 +26,7 @@
 
 import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { segments, type SignalGraph } from "../src/core/signals/graph.ts";
-import { assertNever, children, spanOf, type Sig } from "../src/core/signals/signal.ts";
+import { assertNever, children, constantDelay, spanOf, type Sig } from "../src/core/signals/signal.ts";
 import { typeOf, type Variability } from "../src/core/signals/types.ts";
 import type { Analysis, PrintContext } from "./analysis.ts";
 import { printOrder } from "./basic.ts";
@@ -115,11 +115,13 @@ export function localForm(s: Sig): LocalForm | { readonly not: string | undefine
           return { not: `\`${s.op}\` of a signal` };
       }
     case "delay1":
-      return lin([term(s.x, 1)]);
-    case "delay":
-      if (s.amount.kind === "int" && s.amount.value >= 0) return lin([term(s.x, s.amount.value)]);
-      if (varOf(s.amount) === "constant") return lin([{ ...term(s.x), lagSig: s.amount }]);
+    case "delay": {
+      const d = constantDelay(s);
+      if (d) return lin([term(d.x, d.lag)]);
+      // (delay1 is always a constant delay)
+      if (s.kind === "delay" && varOf(s.amount) === "constant") return lin([{ ...term(s.x), lagSig: s.amount }]);
       return { not: "delay by a varying amount" };
+    }
     case "prefix":
       if (isZeroConst(s.init)) return lin([term(s.x, 1)]);
       return { not: "prefix with a non-zero initial value (not time-invariant)" };

@@ -30,7 +30,7 @@
 // (`maxSymbolicStates`).
 
 import { evaluate } from "../src/core/signals/evaluate.ts";
-import type { SignalGraph } from "../src/core/signals/graph.ts";
+import { stronglyConnected, type SignalGraph } from "../src/core/signals/graph.ts";
 import { sig, type RecSig, type Sig } from "../src/core/signals/signal.ts";
 import { typeOf } from "../src/core/signals/types.ts";
 import type { Analysis, PrintContext } from "./analysis.ts";
@@ -407,51 +407,10 @@ const MAX_DENSE = 256;
 
 const isUpperHessenberg = <T>(F: Field<T>, M: readonly (readonly T[])[]) => M.every((r, i) => r.every((x, j) => j >= i - 1 || F.isZero(x)));
 
-/** Strongly connected components (Tarjan, explicit stack) of the graph on `nodes` with edges `succ`. */
+/** Strongly connected components of the graph on `nodes` with edges `succ` (graph.ts's Tarjan walk), each sorted, by smallest member. */
 function sccs(nodes: readonly number[], succ: (v: number) => Iterable<number>): number[][] {
-  const index = new Map<number, number>();
-  const low = new Map<number, number>();
-  const on = new Set<number>();
-  const st: number[] = [];
   const out: number[][] = [];
-  let counter = 0;
-  for (const root of nodes) {
-    if (index.has(root)) continue;
-    const frames: [number, number[], number][] = [];
-    const enter = (v: number) => {
-      index.set(v, counter);
-      low.set(v, counter++);
-      st.push(v);
-      on.add(v);
-      frames.push([v, [...succ(v)], 0]);
-    };
-    enter(root);
-    while (frames.length) {
-      const f = frames[frames.length - 1]!;
-      const [v, ws] = f;
-      if (f[2] < ws.length) {
-        const w = ws[f[2]++]!;
-        if (!index.has(w)) enter(w);
-        else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-        continue;
-      }
-      frames.pop();
-      if (frames.length) {
-        const p = frames[frames.length - 1]![0];
-        low.set(p, Math.min(low.get(p)!, low.get(v)!));
-      }
-      if (low.get(v) === index.get(v)) {
-        const comp: number[] = [];
-        for (;;) {
-          const w = st.pop()!;
-          on.delete(w);
-          comp.push(w);
-          if (w === v) break;
-        }
-        out.push(comp.sort((a, b) => a - b));
-      }
-    }
-  }
+  stronglyConnected<number>(nodes, (v) => [...succ(v)], (comp) => out.push(comp.sort((a, b) => a - b)));
   return out.sort((a, b) => a[0]! - b[0]!);
 }
 

@@ -44,7 +44,8 @@ import { type Section, filterCascadeDF1, scaleSections, tfToSos } from "../analy
 import { analysisLength, chooseStructures, estimateUniform } from "../analyses/zdomain/errors.ts";
 import { STRUCTURES } from "../analyses/zdomain/structures.ts";
 import { boolOption, definePass, enumOption, floatOption, intOption, rewritten, unchanged } from "./pass.ts";
-import { sectionNode, substituteAll } from "./sections.ts";
+import { substitute } from "../src/core/signals/rewrite.ts";
+import { sectionNode } from "./sections.ts";
 
 export type FactorPairing = "nearest" | "keep_odd";
 export type FactorOrder = "up" | "down" | "keep";
@@ -122,7 +123,7 @@ function emitTaps(x: Sig, taps: readonly number[]): Sig {
   let acc: Sig | undefined;
   taps.forEach((c, k) => {
     if (c === 0) return;
-    const xk = k === 0 ? x : k === 1 ? sig.delay1(x) : sig.delay(x, sig.int(k));
+    const xk = sig.delayBy(x, k);
     const m = sig.mul(sig.float(c), xk);
     acc = acc === undefined ? m : sig.add(acc, m);
   });
@@ -324,7 +325,7 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
   // a graph output that is a region output becomes its replacement (rebuilt with the rest)
   const n = graph.outputs.length;
   const extra = graph.outputs.map((o) => replaceOutput.get(o) ?? o);
-  const all2 = substituteAll([...graph.outputs, ...extra], (s) => {
+  const all2 = substitute([...graph.outputs, ...extra], (s) => {
     if (!readers.has(s)) return undefined;
     let rebuilt = s;
     for (const c of children(s)) {
@@ -332,7 +333,7 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
       if (nw && !regionOfOut.get(c)!.has(s)) rebuilt = replaceChild(rebuilt, c, nw);
     }
     return rebuilt;
-  });
+  }).roots;
   const roots = graph.outputs.map((o, k) => (replaceOutput.has(o) ? all2[n + k]! : all2[k]!));
   return { roots, stats, remarks };
 }

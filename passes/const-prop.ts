@@ -43,7 +43,7 @@
 // induction on (t, instantaneous order) every node labelled c has value c at
 // sample t. Rewriting: constant nodes become literals, a select2 with a
 // constant selector becomes its branch (wrapped in float() when the branch is
-// int and the select2 float), then the graph is rebuilt (passes/substitute.ts).
+// int and the select2 float), then the graph is rebuilt (`substitute`, src/core/signals/rewrite.ts).
 
 import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { foldBinop, foldFloatcast, foldIntcast, foldMath1, foldMath2, type Const } from "../src/core/signals/fold.ts";
@@ -52,7 +52,7 @@ import { reachable, segments } from "../src/core/signals/graph.ts";
 import { assertNever, formatGroupName, sig, spanOf, type Nature, type RecSig, type Sig } from "../src/core/signals/signal.ts";
 import { typeOf } from "../src/core/signals/types.ts";
 import { definePass, rewritten } from "./pass.ts";
-import { substitute } from "./substitute.ts";
+import { substitute } from "../src/core/signals/rewrite.ts";
 
 /** Varying: not a constant. */
 export const VARYING = "varying" as const;

@@ -42,10 +42,10 @@
 
 import { checkProgram } from "../src/core/signals/intervals.ts";
 import { groupMembers, reachable } from "../src/core/signals/graph.ts";
-import { sig, type Sig, type SigOf } from "../src/core/signals/signal.ts";
+import { constantDelay, sig, type Sig, type SigOf } from "../src/core/signals/signal.ts";
 import { typeOf } from "../src/core/signals/types.ts";
 import { boolOption, definePass, rewritten } from "./pass.ts";
-import { substitute } from "./substitute.ts";
+import { substitute } from "../src/core/signals/rewrite.ts";
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -149,10 +149,11 @@ interface Link {
 }
 
 function link(s: Sig, bounds: Map<Sig, Bounds | undefined>): Link | undefined {
-  if (s.kind === "delay1") return { x: s.x, lit: 1, hi: 1 };
+  const d = constantDelay(s);
+  if (d) return d.lag >= 1 ? { x: d.x, lit: d.lag, hi: d.lag } : undefined;
   if (s.kind !== "delay") return undefined;
   const a = s.amount;
-  if (a.kind === "int") return a.value >= 1 ? { x: s.x, lit: a.value, hi: a.value } : undefined;
+  if (a.kind === "int") return undefined; // a negative constant amount
   const b = exactBounds(a, bounds);
   // the run time reads max(0, int(a)) back: int(a) = trunc(a) ≥ 0 needs a > -1
   if (!b || !(b[0] > -1) || !(b[1] <= INT_MAX)) return undefined;

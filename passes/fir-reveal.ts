@@ -27,9 +27,9 @@ import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { reachable } from "../src/core/signals/graph.ts";
 import { children, setSpan, sig, spanOf, type Sig } from "../src/core/signals/signal.ts";
 import { typeOf } from "../src/core/signals/types.ts";
-import { buildSum, coefSignal, combineTerms, delayBy, denseTaps, expandTerms, isCheapLinear, isLinearInterior, isTimeInvariant, lagOf, tapsOf, type Term } from "./linear-terms.ts";
+import { buildSum, coefSignal, combineTerms, denseTaps, expandTerms, isCheapLinear, isLinearInterior, isTimeInvariant, lagOf, tapsOf, type Term } from "./linear-terms.ts";
 import { definePass, intOption, rewritten, unchanged } from "./pass.ts";
-import { substitute } from "./substitute.ts";
+import { substitute } from "../src/core/signals/rewrite.ts";
 
 /** The replacement of one region root, or undefined when no filter is revealed. */
 function revealRegion(
@@ -66,7 +66,7 @@ function revealRegion(
     }
     // Σ c_k·x[n−lag−k] = (Σ c_k·x[n−k]) delayed by lag
     const f = sig.fir(base, dense.coefs.map(coefSignal));
-    parts.push(delayBy(f, dense.lag));
+    parts.push(sig.delayBy(f, dense.lag));
     filters.push({ base, taps: taps.size, fir: f });
   }
   if (filters.length === 0) return undefined;

@@ -28,7 +28,7 @@ import { typeOf } from "../src/core/signals/types.ts";
 import { effectiveUses } from "./fir-reveal.ts";
 import { buildSum, coefSignal, combineTerms, denseTaps, expandTerms, negCoef, tapsOf, type Term } from "./linear-terms.ts";
 import { definePass, rewritten, unchanged } from "./pass.ts";
-import { substitute } from "./substitute.ts";
+import { substitute } from "../src/core/signals/rewrite.ts";
 
 /** The iir replacing group g's projection, or the reason it is not one. */
 function revealGroup(g: RecSig, uses: (s: Sig) => number): Sig | string {

@@ -23,7 +23,7 @@
 // multiplication, is duplicated). Everything else is a base.
 
 import { typeOf } from "../src/core/signals/types.ts";
-import { sig, type Sig } from "../src/core/signals/signal.ts";
+import { constantDelay, sig, type Sig } from "../src/core/signals/signal.ts";
 
 export interface Term {
   readonly base: Sig;
@@ -45,9 +45,7 @@ const isSampleRate = (s: Sig) => typeOf(s).variability === "sample";
 
 /** The delay amount of a delay node (undefined: not a constant delay). */
 export function lagOf(s: Sig): number | undefined {
-  if (s.kind === "delay1") return 1;
-  if (s.kind === "delay" && s.amount.kind === "int" && s.amount.value >= 0) return s.amount.value;
-  return undefined;
+  return constantDelay(s)?.lag;
 }
 
 /** Is `s` a node the expansion looks into (ignoring fan-out)? */
@@ -84,7 +82,7 @@ export function isCheapLinear(s: Sig): boolean {
   if (lagOf(s) !== undefined) return true;
   if (s.kind !== "binop" || (s.op !== "mul" && s.op !== "div") || !isLinearInterior(s)) return false;
   let t = s.op === "div" ? s.x : isLit(s.x) || isFactor(s.x) ? s.y : s.x;
-  while (lagOf(t) !== undefined) t = (t as Extract<Sig, { kind: "delay" | "delay1" }>).x;
+  for (let d = constantDelay(t); d; d = constantDelay(t)) t = d.x;
   return !isLinearInterior(t);
 }
 
@@ -135,14 +133,12 @@ export function expandTerms(root: Sig, ctx: ExpandContext): Term[] {
         else stack.push({ ...it, s: s.x, num: [...num, c], lag: lag + k, root: false });
       }
     } else {
-      const d = lagOf(s)!;
-      stack.push({ ...it, s: (s as Extract<Sig, { kind: "delay" | "delay1" }>).x, lag: lag + d, root: false });
+      const d = constantDelay(s)!;
+      stack.push({ ...it, s: d.x, lag: lag + d.lag, root: false });
     }
   }
   return out;
 }
-
-export const delayBy = (x: Sig, k: number): Sig => (k === 0 ? x : k === 1 ? sig.delay1(x) : sig.delay(x, sig.int(k)));
 
 /** A coefficient: a literal, or a signal that does not change at sample rate. */
 export type Coef = number | Sig;
@@ -234,7 +230,7 @@ export function combineTerms(terms: readonly Term[]): Term[] {
 
 /** One term as a signal: base, delayed, times its coefficient (a bare base keeps its sign as add/sub in `buildSum`). */
 function termSignal(t: Term): Sig {
-  const d = delayBy(t.base, t.lag);
+  const d = sig.delayBy(t.base, t.lag);
   let e = t.scaled || t.coef !== 1 ? sig.mul(d, sig.float(t.coef)) : d;
   for (const f of t.num) e = sig.mul(e, f);
   for (const f of t.den) e = sig.div(e, f);
@@ -248,7 +244,7 @@ export function buildSum(parts: readonly (Sig | Term)[]): Sig {
     if ("kind" in p) {
       acc = acc === undefined ? p : sig.add(acc, p);
     } else if (acc !== undefined && !p.scaled && p.coef === -1 && p.num.length === 0 && p.den.length === 0) {
-      acc = sig.sub(acc, delayBy(p.base, p.lag));
+      acc = sig.sub(acc, sig.delayBy(p.base, p.lag));
     } else {
       const s = termSignal(p);
       acc = acc === undefined ? s : sig.add(acc, s);

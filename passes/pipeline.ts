@@ -18,6 +18,7 @@
 // character for character; printing any parsed text gives a canonical one.
 
 import { DiagnosticError, SourceFile, diag, type Diagnostic, type Span } from "../src/core/diagnostics.ts";
+import { editDistance } from "../src/core/text.ts";
 import type { AnyPass, OptionDecl, OptionValue } from "./pass.ts";
 
 export interface PassRegistry {
@@ -71,21 +72,6 @@ function tokenize(file: SourceFile): Tok[] {
 }
 
 const NAME = /^[A-Za-z0-9_-]+$/;
-
-/** Levenshtein distance (for "did you mean"). */
-export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0]!;
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = d[j]!;
-      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return d[b.length]!;
-}
 
 /** "; did you mean 'x'?" for the closest known name within 2 edits, else "". */
 export function didYouMean(name: string, known: readonly string[]): string {

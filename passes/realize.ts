@@ -34,7 +34,8 @@ import { boolOption, definePass, enumOption, rewritten } from "./pass.ts";
 import { ltiRegionsAnalysis } from "../analyses/lti-regions.ts";
 import { DEFAULT_SAMPLE_RATE } from "../analyses/transfer.ts";
 import { biquadFactor, factorableTransfers } from "./biquad-factor.ts";
-import { type Cascade, cascadesOf, type SosSig, substituteAll } from "./sections.ts";
+import { substitute } from "../src/core/signals/rewrite.ts";
+import { type Cascade, cascadesOf, type SosSig } from "./sections.ts";
 
 export type StructureOption = "auto" | StructureKind;
 
@@ -224,7 +225,7 @@ export function realizeSections(graph: SignalGraph, structure: StructureOption):
     stats["sections-realized"]!++;
     stats[`sections-${r.kind}`] = (stats[`sections-${r.kind}`] ?? 0) + 1;
   }
-  const roots = substituteAll(graph.outputs, (s) => repl.get(s));
+  const roots = substitute(graph.outputs, (s) => repl.get(s)).roots;
   return { roots, stats, remarks };
 }
 

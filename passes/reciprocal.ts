@@ -19,7 +19,7 @@
 import { typesAnalysis } from "../analyses/basic.ts";
 import { sig, type Sig } from "../src/core/signals/signal.ts";
 import { definePass, boolOption, rewritten } from "./pass.ts";
-import { substitute } from "./substitute.ts";
+import { substitute } from "../src/core/signals/rewrite.ts";
 
 const MIN_NORMAL = 2 ** -1022;
 

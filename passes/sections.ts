@@ -10,7 +10,6 @@ import { cx } from "../analyses/zdomain/complex.ts";
 import type { Section } from "../analyses/zdomain/sos.ts";
 import { reachable, type SignalGraph } from "../src/core/signals/graph.ts";
 import { sig, type Sig, type SigOf } from "../src/core/signals/signal.ts";
-import { substitute } from "./substitute.ts";
 
 export type SosSig = SigOf<"sos">;
 
@@ -54,20 +53,4 @@ export function cascadesOf(graph: SignalGraph): Cascade[] {
     out.push({ nodes, sections: nodes.map(sectionOf), label: s.label });
   }
   return out;
-}
-
-/**
- * `substitute` until no replaced node is left: the recursion groups a
- * replacement creates are new, so substitute does not rebuild their bodies,
- * which still read the original nodes; the next round replaces those (each
- * round reaches one level deeper in chains of replacements).
- */
-export function substituteAll(roots: readonly Sig[], replace: (s: Sig) => Sig | undefined, maxRounds = 64): Sig[] {
-  let cur = [...roots];
-  for (let i = 0; i < maxRounds; i++) {
-    const r = substitute(cur, replace);
-    if (r.used.size === 0) return r.roots;
-    cur = r.roots;
-  }
-  throw new Error("substituteAll: replacements do not converge");
 }

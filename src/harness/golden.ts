@@ -31,7 +31,7 @@
 // matches X's text (defined earlier in the file's order of matching, or
 // earlier in the same pattern). Variables are not allowed in CHECK-LABEL.
 
-import { editDistance } from "../../passes/pipeline.ts";
+import { editDistance } from "../core/text.ts";
 
 export type DirectiveKind = "CHECK" | "NEXT" | "SAME" | "NOT" | "LABEL" | "EMPTY";
 

@@ -16,7 +16,7 @@
 // Inputs, outputs and UI zones have the type FAUSTFLOAT (default: the module
 // precision); loads of zones and inputs are cast to the module precision.
 
-import { scalarArrays } from "./js.ts";
+import { elementKey, fieldUse, scalarArrays } from "../codegen/fields.ts";
 import { assertNever, firChildren, FUNCTIONS, SAMPLE_RATE, type Expr, type FieldDecl, type FirModule, type FirNode, type Stmt } from "../../core/fir/fir.ts";
 
 export type CLang = "c" | "cpp";
@@ -323,8 +323,8 @@ export class CWriter {
     // indexed only by constants, live in locals (written back at the end if
     // stored): the C compiler then keeps them in registers, since no store to
     // an output buffer can alias a local.
-    const { used, stored } = this.computeUse();
     const scalar = scalarArrays(this.m);
+    const { used, stored } = fieldUse(this.m.functions.compute, scalar);
     const writeBack: string[] = [];
     const hold = (key: string, local: string, type: string, member: string) => {
       if (!used.has(key)) return;
@@ -336,33 +336,12 @@ export class CWriter {
     for (const f of this.m.fields) {
       const t = this.fieldType(f);
       if (f.size === undefined) hold(f.name, `l_${f.name}`, t, this.fieldRef(f.name));
-      else if (scalar.has(f.name)) for (let k = 0; k < f.size; k++) hold(`${f.name}:${k}`, `l_${f.name}_${k}`, t, `${this.fieldRef(f.name)}[${k}]`);
+      else if (scalar.has(f.name)) for (let k = 0; k < f.size; k++) hold(elementKey(f.name, k), `l_${f.name}_${k}`, t, `${this.fieldRef(f.name)}[${k}]`);
     }
     this.stmts(this.m.functions.compute, indent, out);
     out.push(...writeBack);
     this.alias.clear();
     return out;
-  }
-
-  /** The fields compute reads or writes (`name`, or `name:k` for a constant element), and those it writes. */
-  private computeUse(): { used: Set<string>; stored: Set<string> } {
-    const used = new Set<string>();
-    const stored = new Set<string>();
-    const stack: FirNode[] = [...this.m.functions.compute];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.kind === "load" && this.fields.has(n.name)) used.add(n.name);
-      else if (n.kind === "store" && this.fields.has(n.name)) {
-        used.add(n.name);
-        stored.add(n.name);
-      } else if ((n.kind === "loadArr" || n.kind === "storeArr") && n.index.kind === "int") {
-        const k = `${n.name}:${n.index.value}`;
-        used.add(k);
-        if (n.kind === "storeArr") stored.add(k);
-      }
-      stack.push(...firChildren(n));
-    }
-    return { used, stored };
   }
 
   /** The body of one of the other FIR functions. */

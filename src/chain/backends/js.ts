@@ -15,7 +15,8 @@
 import { formatFloat } from "../../core/signals/signal.ts";
 import { cCopysign, cRemainder, cRint, cRound } from "../../core/signals/cmath.ts";
 import type { DspInstance } from "../../core/fir/runtime.ts";
-import { assertNever, COUNT, firChildren, FUNCTIONS, SAMPLE_RATE, type Expr, type FirModule, type FirNode, type MathFn, type Stmt } from "../../core/fir/fir.ts";
+import { assertNever, COUNT, FUNCTIONS, SAMPLE_RATE, type Expr, type FirModule, type MathFn, type Stmt } from "../../core/fir/fir.ts";
+import { fieldUse, scalarArrays } from "../codegen/fields.ts";
 
 /** The runtime prelude: helper functions with C semantics, as source text. */
 function prelude(): string {
@@ -218,42 +219,6 @@ class JsWriter {
       }
     }
   }
-}
-
-/** Names loaded/stored by a statement list (fields and locals alike). */
-function fieldUse(body: readonly Stmt[], scalar: ReadonlySet<string>): { used: Set<string>; stored: Set<string> } {
-  const used = new Set<string>();
-  const stored = new Set<string>();
-  const stack: FirNode[] = [...body];
-  const nameOf = (name: string, index?: Expr) => (index && index.kind === "int" && scalar.has(name) ? `${name}$${index.value}` : name);
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.kind === "load") used.add(n.name);
-    else if (n.kind === "loadArr") used.add(nameOf(n.name, n.index));
-    else if (n.kind === "store") (used.add(n.name), stored.add(n.name));
-    else if (n.kind === "storeArr") {
-      const k = nameOf(n.name, n.index);
-      used.add(k);
-      stored.add(k);
-    }
-    stack.push(...firChildren(n));
-  }
-  return { used, stored };
-}
-
-/** Arrays of at most 16 elements without constant content, indexed only by in-range int literals in every function. */
-export function scalarArrays(m: FirModule): Set<string> {
-  const candidates = new Map(m.fields.filter((f) => f.size !== undefined && f.size <= 16 && !f.data).map((f) => [f.name, f.size!]));
-  const stack: FirNode[] = FUNCTIONS.flatMap((fn) => [...m.functions[fn]]);
-  while (stack.length) {
-    const n = stack.pop()!;
-    if ((n.kind === "loadArr" || n.kind === "storeArr") && candidates.has(n.name)) {
-      const i = n.index;
-      if (i.kind !== "int" || i.value < 0 || i.value >= candidates.get(n.name)!) candidates.delete(n.name);
-    }
-    stack.push(...firChildren(n));
-  }
-  return new Set(candidates.keys());
 }
 
 /** The body shared by the module text and the in-process loader: defines `create`. */

@@ -21,10 +21,10 @@
 // arithmetic (exact float32), math functions with a native instruction (abs,
 // floor, ceil, sqrt, rint, min, max, copysign) use it, the others are imported.
 
-import { COMPARISONS, FUNCTIONS, SAMPLE_RATE, COUNT, assertNever, firChildren, type Expr, type FieldDecl, type FirModule, type FirNode, type FunctionName, type MathFn, type Stmt, type Ty } from "../../core/fir/fir.ts";
+import { COMPARISONS, FUNCTIONS, SAMPLE_RATE, COUNT, assertNever, type Expr, type FieldDecl, type FirModule, type FunctionName, type MathFn, type Stmt, type Ty } from "../../core/fir/fir.ts";
 import type { CompiledReference, ReferenceMeta, ReferenceUIItem } from "./dsp-json.ts";
 import { faustlabVersion } from "../../core/version.ts";
-import { scalarArrays } from "./js.ts";
+import { elementKey, fieldUse, scalarArrays } from "../codegen/fields.ts";
 import { DiagnosticError, diag } from "../../core/diagnostics.ts";
 import { Code, encodeModule, OP, OP_FC, type FuncType, type ValType, type WasmFunction, type WasmImport, type WasmModuleSpec } from "./wasm-encode.ts";
 
@@ -485,29 +485,20 @@ class FunctionWriter {
    */
   cacheFields(body: readonly Stmt[]): () => void {
     // key (field name, or `name$k` for an element) → slot and byte offset
+    const use = fieldUse(body, this.backend.scalar);
+    const stored = use.stored;
     const used = new Map<string, { slot: FieldSlot; offset: number }>();
-    const stored = new Set<string>();
-    const note = (name: string, index: Expr | undefined, store: boolean) => {
-      const slot = this.backend.slots.get(name);
-      if (!slot || this.local.has(name)) return;
-      let key = name;
-      let offset = slot.offset;
-      if (index) {
-        if (index.kind !== "int" || !this.backend.scalar.has(name)) return;
-        key = `${name}$${index.value}`;
-        offset += index.value * (slot.type === "int" ? 4 : this.fShift === 3 ? 8 : 4);
-      } else if (slot.size !== undefined) return;
-      used.set(key, { slot, offset });
-      if (store) stored.add(key);
-    };
-    const stack: FirNode[] = [...body];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.kind === "load") note(n.name, undefined, false);
-      else if (n.kind === "store") note(n.name, undefined, true);
-      else if (n.kind === "loadArr") note(n.name, n.index, false);
-      else if (n.kind === "storeArr") note(n.name, n.index, true);
-      stack.push(...firChildren(n));
+    for (const key of use.used) {
+      // a scalar field, or an element of a scalarized array (other arrays and locals stay where they are)
+      const slot = this.backend.slots.get(key);
+      if (slot) {
+        if (slot.size === undefined && !this.local.has(key)) used.set(key, { slot, offset: slot.offset });
+        continue;
+      }
+      const el = /^(.*)\$(\d+)$/.exec(key);
+      const arr = el && this.backend.scalar.has(el[1]!) ? this.backend.slots.get(el[1]!) : undefined;
+      if (!arr || this.local.has(el![1]!) || elementKey(el![1]!, Number(el![2])) !== key) continue;
+      used.set(key, { slot: arr, offset: arr.offset + Number(el![2]) * (arr.type === "int" ? 4 : this.fShift === 3 ? 8 : 4) });
     }
     const cached: { key: string; slot: FieldSlot; offset: number; index: number }[] = [];
     const c = this.code;

@@ -13,15 +13,15 @@
 // `mul(c, x)`: multiplication commutes exactly; natures follow the usual
 // add/sub/mul typing, as the evaluator's do).
 
-import { reachable, rewrite } from "../../core/signals/graph.ts";
+import { reachable } from "../../core/signals/graph.ts";
+import { rewrite } from "../../core/signals/rewrite.ts";
 import { freshRecName, sig, type Sig } from "../../core/signals/signal.ts";
 
-const delayBy = (x: Sig, k: number): Sig => (k === 1 ? sig.delay1(x) : sig.delay(x, sig.int(k)));
 
 /** One fir node as a sum of delayed products (its children already lowered). */
 export function lowerFir(x: Sig, coefs: readonly Sig[]): Sig {
   let acc = sig.mul(coefs[0]!, x);
-  for (let k = 1; k < coefs.length; k++) acc = sig.add(acc, sig.mul(coefs[k]!, delayBy(x, k)));
+  for (let k = 1; k < coefs.length; k++) acc = sig.add(acc, sig.mul(coefs[k]!, sig.delayBy(x, k)));
   return acc;
 }
 
@@ -30,7 +30,7 @@ export function lowerIir(x: Sig, coefs: readonly Sig[]): Sig {
   if (coefs.length === 0) return x;
   const [y] = sig.recursion(freshRecName("iir"), 1, ([y]) => {
     let acc = x;
-    for (let k = 1; k <= coefs.length; k++) acc = sig.sub(acc, sig.mul(coefs[k - 1]!, delayBy(y!, k)));
+    for (let k = 1; k <= coefs.length; k++) acc = sig.sub(acc, sig.mul(coefs[k - 1]!, sig.delayBy(y!, k)));
     return [acc];
   });
   return y!;

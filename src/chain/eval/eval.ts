@@ -20,6 +20,7 @@ import path from "node:path";
 import { assertNever, B, mk, primArity, spanOf, type Box, type BoxOf, type PrimOp } from "../../core/boxes/box.ts";
 import { printBox } from "../../core/boxes/print.ts";
 import { diag, type Code, type Diagnostic, type RelatedInfo, type Span } from "../../core/diagnostics.ts";
+import { editDistance } from "../../core/text.ts";
 import { Compilation, policyKey, type FileParser, type ImportPolicy, type Program } from "../frontend/imports.ts";
 import type { ParsedFile } from "../frontend/parser.ts";
 import { arity, ArityError, evalSpanOf, setEvalSpan, treeSize, type Arity } from "./arity.ts";
@@ -170,23 +171,6 @@ function parList(bs: readonly Box[]): Box {
 
 /** A box with no inputs and no outputs (par(i, 0, …) and friends). */
 const emptyBox = (): Box => mk("route", { ins: B.int(0), outs: B.int(0), spec: undefined });
-
-function levenshtein(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
-      best = Math.min(best, v);
-    }
-    if (best > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
 
 // ---------------------------------------------------------------------------
 // Parse cache shared by every evaluation of the process (the standard library
@@ -464,7 +448,7 @@ export class Evaluator {
     let bestD = name.length <= 3 ? 1 : 2;
     for (let e: Env | undefined = env; e; e = e.parent) {
       for (const k of e.vars.keys()) {
-        const d = levenshtein(name, k, bestD);
+        const d = editDistance(name, k, bestD);
         if (d <= bestD && (best === undefined || d < bestD)) {
           best = k;
           bestD = d;

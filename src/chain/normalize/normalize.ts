@@ -24,18 +24,14 @@
 // before its bodies are attached). Normalization is idempotent.
 
 import { DiagnosticError, diag } from "../../core/diagnostics.ts";
-import { segments, stronglyConnected } from "../../core/signals/graph.ts";
+import { rewriteGraph } from "../../core/signals/rewrite.ts";
 import { weightedLeaves } from "../../core/dag.ts";
 import {
   assertNever,
   children,
-  declareRec,
-  defineRec,
-  freshRecName,
+  constantDelay,
   isRecDefined,
-  mapChildren,
   nodeCount,
-  recArity,
   sig,
   type Nature,
   type RecSig,
@@ -422,11 +418,9 @@ class Normalizer {
     // 0@n → 0  (any other constant c@n is NOT c: it is 0 for t < n)
     if (isConstSig(x) && x.value === 0) return x;
     // (x@m)@n → x@(m+n), mem(x)@n → x@(n+1)  (constant m ≥ 0)
-    if (x.kind === "delay1") return this.delay(x.x, n + 1);
-    if (x.kind === "delay" && x.amount.kind === "int" && x.amount.value >= 0 && n + x.amount.value <= 0x7fffffff)
-      return this.delay(x.x, n + x.amount.value);
-    const make = (inner: Sig) => (n === 1 ? sig.delay1(inner) : sig.delay(inner, sig.int(n)));
-    return this.pushOut(x, (inner) => this.delay(inner, n)) ?? make(x);
+    const inner = constantDelay(x);
+    if (inner && n + inner.lag <= 0x7fffffff) return this.delay(inner.x, n + inner.lag);
+    return this.pushOut(x, (i) => this.delay(i, n)) ?? sig.delayBy(x, n);
   }
 
   /**
@@ -816,7 +810,18 @@ export function normalize(outputs: readonly Sig[]): Sig[] {
   // would be typed int by the recursion fixpoint: its body keeps a float() cast
   const fixBody = (old: RecSig, i: number, body: Sig): Sig =>
     nz.nature(sig.proj(old, i)) === "float" && nz.own.of(body).nature === "int" ? sig.floatcast(body) : body;
-  return rewriteGroups(outputs, f, nz, fixBody, innerSums(outputs, nz));
+  const inner = innerSums(outputs, nz);
+  return rewriteGraph(outputs, {
+    // an inner sum only gets its children rewritten (its reader flattens it)
+    step: (original, rebuilt) => (rebuilt.kind === "proj" || inner.has(original) ? rebuilt : f(rebuilt)),
+    inline: (p, body) => nz.keep(p, body),
+    renamed: (old, fresh) => {
+      // the new group orders as the old one does (its projections are sorted into its bodies before they are attached)
+      aliasGroup(fresh, old);
+      nz.ty.origin.set(fresh, old);
+    },
+    body: fixBody,
+  });
 }
 
 const isSum = (s: Sig) => s.kind === "binop" && (s.op === "add" || s.op === "sub");
@@ -876,127 +881,4 @@ function innerSums(roots: readonly Sig[], nz: Normalizer): Set<Sig> {
 /** One step on a node whose children are normal (outside recursion). */
 export function simplifyNode(s: Sig): Sig {
   return new Normalizer().step(s);
-}
-
-/** Whether nodes created since `startId` lead from `from` to a projection of `groups`. */
-function readsProjections(from: readonly Sig[], groups: ReadonlySet<RecSig>, startId: number): boolean {
-  const seen = new Set<Sig>();
-  const stack = from.filter((s) => s.id >= startId);
-  while (stack.length) {
-    const s = stack.pop()!;
-    if (seen.has(s)) continue;
-    seen.add(s);
-    if (s.kind === "proj" && groups.has(s.group)) return true;
-    if (s.kind === "rec") continue;
-    for (const c of children(s)) if (c.id >= startId && !seen.has(c)) stack.push(c);
-  }
-  return false;
-}
-
-/**
- * Strongly connected components of the whole graph (every edge, proj → rec →
- * bodies included), dependencies first (Tarjan's order), iteratively.
- */
-function components(roots: readonly Sig[]): Sig[][] {
-  const out: Sig[][] = [];
-  stronglyConnected(roots, children, (comp) => out.push(comp));
-  return out;
-}
-
-/**
- * Rewrites the graph bottom-up with `f`, one strongly connected component at
- * a time, dependencies first. A cyclic component (recursion groups with their
- * projections and bodies) is first rewritten as if its groups were kept; if
- * some body changed, every group of the component is redeclared under a fresh
- * name and the component rewritten once more on the new projections. So each
- * node is rewritten at most twice, and nodes outside a group never wait for it.
- */
-function rewriteGroups(
-  roots: readonly Sig[],
-  f: (s: Sig) => Sig,
-  nz: Normalizer,
-  fixBody: (old: RecSig, i: number, body: Sig) => Sig,
-  inner: ReadonlySet<Sig>,
-): Sig[] {
-  const ty = nz.ty;
-  // groups whose bodies do not read their own projections: each projection is its body
-  const inline = new Map<RecSig, readonly Sig[]>();
-  // position in the acyclic view (post-order, proj a leaf, a group after its bodies)
-  const pos = new Map<Sig, number>();
-  segments(roots).forEach((seg) => seg.nodes.forEach((n) => pos.set(n, pos.size)));
-  const memo = new Map<Sig, Sig>();
-  // an inner sum only gets its children rewritten (its reader flattens it)
-  const rebuild = (s: Sig) => (inner.has(s) ? mapChildren(s, (c) => memo.get(c)!) : f(mapChildren(s, (c) => memo.get(c)!)));
-  for (const comp of components(roots)) {
-    if (comp.length === 1 && comp[0]!.kind !== "rec") {
-      const s = comp[0]!;
-      if (s.kind === "proj") {
-        const bodies = inline.get(s.group);
-        const g = memo.get(s.group) as RecSig;
-        memo.set(s, bodies ? nz.keep(s, bodies[s.index]!) : g === s.group ? s : sig.proj(g, s.index));
-      } else memo.set(s, rebuild(s));
-      continue;
-    }
-    if (comp.length === 1) {
-      // a group alone in its component: its bodies never read its projections
-      const g = comp[0] as RecSig;
-      inline.set(
-        g,
-        g.bodies.map((b) => memo.get(b)!),
-      );
-      memo.set(g, g);
-      continue;
-    }
-    const nodes = [...comp].sort((a, b) => pos.get(a)! - pos.get(b)!);
-    const groups = nodes.filter((n): n is RecSig => n.kind === "rec");
-    const inComp = new Set(comp);
-    const pass = (renamed: Map<RecSig, RecSig>) => {
-      for (const n of nodes) {
-        if (n.kind === "rec") continue;
-        if (n.kind === "proj") {
-          // y_i(t) = body_i(t): a projection whose body is off the cycle (a constant state, say) is that body
-          const body = n.group.bodies[n.index]!;
-          if (!inComp.has(body)) {
-            memo.set(n, nz.keep(n, memo.get(body)!));
-            continue;
-          }
-          const g = renamed.get(n.group);
-          memo.set(n, g ? sig.proj(g, n.index) : n);
-        } else memo.set(n, rebuild(n));
-      }
-    };
-    pass(new Map());
-    if (groups.every((g) => g.bodies.every((b) => memo.get(b) === b))) {
-      for (const g of groups) memo.set(g, g);
-      continue;
-    }
-    const startId = nodeCount();
-    const renamed = new Map<RecSig, RecSig>();
-    for (const g of groups) {
-      const g2 = declareRec(freshRecName(g.name), recArity(g));
-      // g2 orders as g does (its projections are sorted into its bodies before they are attached)
-      aliasGroup(g2, g);
-      renamed.set(g, g2);
-      ty.origin.set(g2, g);
-    }
-    pass(renamed);
-    for (const g of groups) {
-      const g2 = renamed.get(g)!;
-      defineRec(
-        g2,
-        g.bodies.map((b, i) => fixBody(g, i, memo.get(b)!)),
-      );
-      memo.set(g, g2);
-    }
-    if (!readsProjections(groups.flatMap((g) => g.bodies.map((b) => memo.get(b)!)), new Set(renamed.values()), startId)) {
-      // the recursion vanished (y = y'*0 + x → x): every projection is its body; rewrite the component once more
-      for (const g of groups) inline.set(g, g.bodies.map((b) => memo.get(b)!));
-      for (const n of nodes) {
-        if (n.kind === "rec") continue;
-        if (n.kind === "proj") memo.set(n, nz.keep(n, inline.get(n.group)![n.index]!));
-        else memo.set(n, rebuild(n));
-      }
-    }
-  }
-  return roots.map((r) => memo.get(r)!);
 }

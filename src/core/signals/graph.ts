@@ -2,7 +2,7 @@
 // so arbitrarily deep graphs are fine.
 //
 //   reachable(roots)            every node reachable (all edges, proj → rec → bodies included), DFS pre-order
-//   segments(roots)             the canonical order used by the printer and by `rewrite`: a list of
+//   segments(roots)             the canonical order used by the printer and by the rewriter: a list of
 //                               segments, one per root and one per recursion group, each the
 //                               post-order of the nodes first reached from it, where `proj` is a
 //                               leaf and its group is visited later as its own segment (ending with the rec node)
@@ -13,9 +13,10 @@
 //                               delay.x with a constant amount ≥ 1) or happen at init (table.size/gen)
 //   instantOrder(roots)         a schedule of the nodes needed within one sample: every node after
 //                               its instantaneous children, or the node on an instantaneous cycle
-//   rewrite(roots, f)           bottom-up rewriting that rebuilds recursion groups correctly
+//   stronglyConnected(…)        Tarjan's components, iteratively (the one SCC walk of the code base)
+// Rewriting a graph (rebuilding its recursion groups) is rewrite.ts.
 
-import { children, declareRec, defineRec, fieldsOf, freshRecName, mapChildren, pastFields, recArity, sig, type RecSig, type Sig } from "./signal.ts";
+import { children, fieldsOf, readsPast, type RecSig, type Sig } from "./signal.ts";
 
 /** Every node reachable from `roots`, in DFS pre-order (children in schema order). */
 export function reachable(roots: readonly Sig[]): Sig[] {
@@ -123,10 +124,9 @@ export function groupMembers(g: RecSig): Sig[] {
   return forward.filter((s) => back.has(s));
 }
 
-/** Whether the edge from `parent` through its field `field` is read in the same sample (schema `past`, and constant delays ≥ 1). */
+/** Whether the edge from `parent` through its field `field` is read in the same sample (the schema's `timing`). */
 export function isInstantEdge(parent: Sig, field: string): boolean {
-  if (pastFields(parent.kind).includes(field)) return false;
-  return !(parent.kind === "delay" && field === "x" && parent.amount.kind === "int" && parent.amount.value >= 1);
+  return !readsPast(parent, field);
 }
 
 /** The children of `s` read in the same sample. */
@@ -180,77 +180,6 @@ export function instantOrder(roots: readonly Sig[]): { order: Sig[] } | { cycle:
 }
 
 /**
- * Rewrites the graph bottom-up: `f` receives each node (other than `rec`)
- * rebuilt on its rewritten children and returns its replacement (return the
- * argument to keep it). Recursion groups whose bodies change are rebuilt as new
- * groups (fresh names derived from the old ones) whose bodies refer to their
- * own projections; unchanged groups are kept. Returns the rewritten roots.
- */
-export function rewrite(roots: readonly Sig[], f: (s: Sig) => Sig): Sig[] {
-  const segs = segments(roots);
-  const order = segs.flatMap((s) => s.nodes);
-  // parents in the acyclic view (proj is a leaf, rec depends on its bodies)
-  const parents = new Map<Sig, Sig[]>();
-  for (const s of order) {
-    if (s.kind === "proj") continue;
-    for (const c of children(s)) {
-      let l = parents.get(c);
-      if (!l) parents.set(c, (l = []));
-      l.push(s);
-    }
-  }
-  const projsOf = new Map<RecSig, Sig[]>();
-  for (const s of order)
-    if (s.kind === "proj") {
-      let l = projsOf.get(s.group);
-      if (!l) projsOf.set(s.group, (l = []));
-      l.push(s);
-    }
-  const memo = new Map<Sig, Sig>();
-  const renamed = new Map<RecSig, RecSig>();
-  const pending = new Map<RecSig, readonly Sig[]>();
-  const invalidate = (g: RecSig) => {
-    const stack: Sig[] = [g, ...(projsOf.get(g) ?? [])];
-    const seen = new Set<Sig>(stack);
-    while (stack.length) {
-      const s = stack.pop()!;
-      memo.delete(s);
-      for (const p of parents.get(s) ?? []) if (!seen.has(p)) (seen.add(p), stack.push(p));
-    }
-  };
-  let restart = true;
-  while (restart) {
-    restart = false;
-    for (const s of order) {
-      if (memo.has(s)) continue;
-      if (s.kind === "rec") {
-        const bodies = s.bodies.map((b) => memo.get(b)!);
-        const target = renamed.get(s);
-        if (target) {
-          pending.set(target, bodies);
-          memo.set(s, target);
-        } else if (bodies.every((b, i) => b === s.bodies[i])) {
-          memo.set(s, s);
-        } else {
-          const g2 = declareRec(freshRecName(s.name), recArity(s));
-          renamed.set(s, g2);
-          invalidate(s);
-          restart = true;
-          break;
-        }
-      } else if (s.kind === "proj") {
-        const target = renamed.get(s.group);
-        memo.set(s, f(target ? sig.proj(target, s.index) : s));
-      } else {
-        memo.set(s, f(mapChildren(s, (c) => memo.get(c)!)));
-      }
-    }
-  }
-  for (const [g2, bodies] of pending) defineRec(g2, bodies);
-  return roots.map((r) => memo.get(r)!);
-}
-
-/**
  * A whole program as the pass manager sees it: its number of inputs and its
  * output signals (one per output, in order). Immutable: a pass that changes
  * the program returns a new SignalGraph; one that does not returns the same
@@ -270,25 +199,25 @@ export function inputsRead(roots: readonly Sig[]): number {
 
 /**
  * Tarjan's strongly connected components over `edges`, iteratively (no JS
- * recursion): `onComponent(comp, edgesOfHead)` is called for each component,
+ * recursion), on signals or on any nodes (`N`, compared by identity): `onComponent(comp, edgesOfHead)` is called for each component,
  * dependencies first; `comp` ends with its head (the node the walk entered it
  * by), `edgesOfHead` are that node's edges (a one-node component is a cycle
  * when they include it). Nodes for which `skip` holds are neither entered nor
  * reported (already handled by the caller); it is asked again for every edge,
  * so a caller may mark nodes as handled from within `onComponent`.
  */
-export function stronglyConnected(
-  roots: readonly Sig[],
-  edges: (s: Sig) => readonly Sig[],
-  onComponent: (comp: Sig[], edgesOfHead: readonly Sig[]) => void,
-  skip: (s: Sig) => boolean = () => false,
+export function stronglyConnected<N = Sig>(
+  roots: Iterable<N>,
+  edges: (s: N) => readonly N[],
+  onComponent: (comp: N[], edgesOfHead: readonly N[]) => void,
+  skip: (s: N) => boolean = () => false,
 ): void {
-  const index = new Map<Sig, number>();
-  const low = new Map<Sig, number>();
-  const onStack = new Set<Sig>();
-  const stack: Sig[] = [];
+  const index = new Map<N, number>();
+  const low = new Map<N, number>();
+  const onStack = new Set<N>();
+  const stack: N[] = [];
   let next = 0;
-  const enter = (w: Sig, work: [Sig, readonly Sig[], number][]) => {
+  const enter = (w: N, work: [N, readonly N[], number][]) => {
     index.set(w, next);
     low.set(w, next++);
     stack.push(w);
@@ -297,7 +226,7 @@ export function stronglyConnected(
   };
   for (const root of roots) {
     if (index.has(root) || skip(root)) continue;
-    const work: [Sig, readonly Sig[], number][] = [];
+    const work: [N, readonly N[], number][] = [];
     enter(root, work);
     while (work.length) {
       const top = work[work.length - 1]!;
@@ -316,7 +245,7 @@ export function stronglyConnected(
         low.set(u, Math.min(low.get(u)!, low.get(v)!));
       }
       if (low.get(v) !== index.get(v)) continue;
-      const comp: Sig[] = [];
+      const comp: N[] = [];
       for (;;) {
         const w = stack.pop()!;
         onStack.delete(w);

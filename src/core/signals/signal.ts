@@ -63,19 +63,25 @@ export type MetaEntry = readonly [key: string, value: string];
 //   group   a recursion group (child edge; printed @name)
 //   name    the symbolic name of a recursion group
 // `mnemonic: "op"` prints the operator instead of the kind (`add %1, %2`).
-// `past: [fields]` marks edges not read within the current sample (delays read
-// earlier samples; a table's size and generator are used at init): the
-// scheduler and the cycle check cut them.
+// `timing: {field: t}` states when an operand is read, for every operand that
+// is not read in the current sample (the only place this is stated; read it
+// through `operandLag`, `readsPast` and `constantDelay`):
+//   n (a number ≥ 1)  the operand's value n samples earlier (delay1, prefix)
+//   "<field>"         as many samples earlier as that field's value, max(0, int(v))
+//                     (delay: the past when `amount` is a constant int ≥ 1)
+//   "init"            at init time (a table's size and generator)
+// The scheduler and the cycle check cut the edges that read the past.
 
 export const SCHEMA = {
   int: { fields: { value: "i32" } },
   float: { fields: { value: "f64" } },
   input: { fields: { index: "nat" } },
   output: { fields: { index: "nat", x: "sig" } },
-  delay1: { fields: { x: "sig" }, past: ["x"] },
+  delay1: { fields: { x: "sig" }, timing: { x: 1 } },
   /** x delayed by `amount` samples; the edge to x reads the past when amount is a constant int ≥ 1. */
-  delay: { fields: { x: "sig", amount: "sig" } },
-  prefix: { fields: { init: "sig", x: "sig" }, past: ["x"] },
+  delay: { fields: { x: "sig", amount: "sig" }, timing: { x: "amount" } },
+  /** `init` at time 0, then x of the previous sample. */
+  prefix: { fields: { init: "sig", x: "sig" }, timing: { x: 1 } },
   binop: { fields: { op: "binop", x: "sig", y: "sig" }, mnemonic: "op" },
   math1: { fields: { op: "math1", x: "sig" }, mnemonic: "op" },
   math2: { fields: { op: "math2", x: "sig", y: "sig" }, mnemonic: "op" },
@@ -84,7 +90,7 @@ export const SCHEMA = {
   /** `sel == 0 ? a : b` (Faust's select2(sel, a, b)). */
   select2: { fields: { sel: "sig", a: "sig", b: "sig" } },
   /** Initial content of a table: `gen` run for `size` samples at init time. */
-  table: { fields: { size: "sig", gen: "sig" }, past: ["size", "gen"] },
+  table: { fields: { size: "sig", gen: "sig" }, timing: { size: "init", gen: "init" } },
   rdtable: { fields: { table: "sig", index: "sig" } },
   /** Each sample: table[windex] := wvalue, then read table[rindex]. */
   rwtable: { fields: { table: "sig", windex: "sig", wvalue: "sig", rindex: "sig" } },
@@ -174,9 +180,47 @@ export type Sig = { [K in Kind]: SigOf<K> }[Kind];
 export type RecSig = SigOf<"rec">;
 export type ProjSig = SigOf<"proj">;
 
-/** The fields of a kind whose edges are not read within the current sample (schema `past`). */
-export function pastFields(kind: Kind): readonly string[] {
-  return (SCHEMA[kind] as { past?: readonly string[] }).past ?? [];
+type Timing = number | "init" | string;
+const timingOf = (kind: Kind, field: string): Timing | undefined => ((SCHEMA[kind] as { timing?: Record<string, Timing> }).timing ?? {})[field];
+
+/**
+ * When the operand in field `field` of `s` is read (schema `timing`): 0 in the
+ * current sample, n ≥ 1 samples earlier, "init" at init time, or "varying"
+ * when the lag is a signal that is not a constant int (a negative constant
+ * lag, which the run time clamps to 0, counts as varying too: no caller may
+ * take it for a delay).
+ */
+export function operandLag(s: Sig, field: string): number | "init" | "varying" {
+  const t = timingOf(s.kind, field);
+  if (t === undefined) return 0;
+  if (typeof t === "number" || t === "init") return t;
+  const amount = (s as unknown as Record<string, Sig>)[t]!;
+  return amount.kind === "int" && amount.value >= 0 ? amount.value : "varying";
+}
+
+/** Whether the edge from `s` through `field` is never read within the current sample (a lag ≥ 1, or init time). */
+export function readsPast(s: Sig, field: string): boolean {
+  const l = operandLag(s, field);
+  return l === "init" || (typeof l === "number" && l >= 1);
+}
+
+/** Kinds that are one operand delayed (their only other operands give the lag), with that operand's field. */
+const DELAY_FIELD = Object.fromEntries(
+  KINDS.flatMap((k) => {
+    const timing = Object.entries((SCHEMA[k] as { timing?: Record<string, Timing> }).timing ?? {});
+    if (timing.length !== 1 || timing[0]![1] === "init") return [];
+    const [field, t] = timing[0]!;
+    const others = Object.entries(SCHEMA[k].fields).filter(([f, type]) => f !== field && f !== t && (type === "sig" || type === "sigs"));
+    return others.length === 0 ? [[k, field]] : [];
+  }),
+) as Partial<Record<Kind, string>>;
+
+/** `s` as its operand delayed by a constant number of samples ≥ 0 (delay1, delay by a constant int ≥ 0), else undefined. */
+export function constantDelay(s: Sig): { readonly x: Sig; readonly lag: number } | undefined {
+  const field = DELAY_FIELD[s.kind];
+  if (field === undefined) return undefined;
+  const lag = operandLag(s, field);
+  return typeof lag === "number" ? { x: (s as unknown as Record<string, Sig>)[field]!, lag } : undefined;
 }
 
 /** Field names and types of a kind, in schema order. */
@@ -468,7 +512,7 @@ export function children(s: Sig): readonly Sig[] {
  * Rebuilds `s` with each child replaced by `f(child)` (identity if nothing
  * changed). For `proj`, `f(group)` must return a group. A `rec` node is
  * returned as is: rewriting recursion needs new groups whose bodies point at
- * their own projections; use `rewrite` from graph.ts for that.
+ * their own projections; use the rewriter (rewrite.ts) for that.
  */
 export function mapChildren(s: Sig, f: (c: Sig) => Sig): Sig {
   if (s.kind === "rec") return s;
@@ -522,6 +566,8 @@ export const sig = {
   output: (index: number, x: Sig) => make("output", { index, x }),
   delay1: (x: Sig) => make("delay1", { x }),
   delay: (x: Sig, amount: Sig) => make("delay", { x, amount }),
+  /** x delayed by the constant n ≥ 0 in canonical form: x itself, delay1(x), or delay(x, int n). */
+  delayBy: (x: Sig, n: number): Sig => (n === 0 ? x : n === 1 ? make("delay1", { x }) : make("delay", { x, amount: cint(n) })),
   prefix: (init: Sig, x: Sig) => make("prefix", { init, x }),
   binop: (op: BinOp, x: Sig, y: Sig) => make("binop", { op, x, y }),
   add: bin("add"),
