@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { expandAutodiff } from "./autodiff.ts";
 import { arbDiffGraph } from "../../harness/arbitrary/autodiff.ts";
 import { evaluate } from "../../core/signals/evaluate.ts";
-import { rewrite } from "../../core/signals/graph.ts";
+import { rewrite } from "../../core/signals/rewrite.ts";
 import { sig, type Sig } from "../../core/signals/signal.ts";
 import { compileSignals } from "../../driver/signals.ts";
 import { DiagnosticError } from "../../core/diagnostics.ts";
