@@ -137,7 +137,7 @@ export class CWriter {
   /** An array element as text: its local inside compute when the array is held in locals. */
   private elem(name: string, index: Expr): string {
     if (index.kind === "int") {
-      const a = this.alias.get(`${name}:${index.value}`);
+      const a = this.alias.get(elementKey(name, index.value));
       if (a) return a;
     }
     return `${this.ref(name)}[${this.expr(index)}]`;

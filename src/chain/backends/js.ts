@@ -16,7 +16,7 @@ import { formatFloat } from "../../core/signals/signal.ts";
 import { cCopysign, cRemainder, cRint, cRound } from "../../core/signals/cmath.ts";
 import type { DspInstance } from "../../core/fir/runtime.ts";
 import { assertNever, COUNT, FUNCTIONS, SAMPLE_RATE, type Expr, type FirModule, type MathFn, type Stmt } from "../../core/fir/fir.ts";
-import { fieldUse, scalarArrays } from "../codegen/fields.ts";
+import { elementKey, fieldUse, scalarArrays } from "../codegen/fields.ts";
 
 /** The runtime prelude: helper functions with C semantics, as source text. */
 function prelude(): string {
@@ -58,7 +58,7 @@ class JsWriter {
 
   /** `name[index]` as JavaScript. */
   private elem(name: string, index: Expr): string {
-    if (this.scalar.has(name) && index.kind === "int") return this.n(`${name}$${index.value}`);
+    if (this.scalar.has(name) && index.kind === "int") return this.n(elementKey(name, index.value));
     return `${this.n(name)}[${this.expr(index)}]`;
   }
 
@@ -237,7 +237,7 @@ function jsBody(m: FirModule): string {
   for (const f of m.fields) {
     const arr = f.type === "int" ? "Int32Array" : floatArr;
     if (f.size === undefined) out.push(`  let ${f.name} = 0;`);
-    else if (scalar.has(f.name)) out.push(`  let ${Array.from({ length: f.size }, (_, k) => `${f.name}$${k} = 0`).join(", ")};`);
+    else if (scalar.has(f.name)) out.push(`  let ${Array.from({ length: f.size }, (_, k) => `${elementKey(f.name, k)} = 0`).join(", ")};`);
     else if (f.data) out.push(`  const ${f.name} = new ${arr}([${f.data.map((v) => formatFloat(v).replace(/^nan$/, "NaN").replace(/^-?inf$/, (x) => (x[0] === "-" ? "-Infinity" : "Infinity"))).join(", ")}]);`);
     else out.push(`  const ${f.name} = new ${arr}(${f.size});`);
   }
@@ -252,7 +252,7 @@ function jsBody(m: FirModule): string {
       const vars: { name: string; array: boolean }[] = [{ name: SAMPLE_RATE, array: false }];
       for (const f of m.fields) {
         if (f.size === undefined) vars.push({ name: f.name, array: false });
-        else if (scalar.has(f.name)) for (let k = 0; k < f.size; k++) vars.push({ name: `${f.name}$${k}`, array: false });
+        else if (scalar.has(f.name)) for (let k = 0; k < f.size; k++) vars.push({ name: elementKey(f.name, k), array: false });
         else vars.push({ name: f.name, array: true });
       }
       for (const v of vars) {

@@ -148,7 +148,7 @@ class FunctionWriter {
   /** The local holding `name[index]` when the array is kept element by element (small, constant indices only). */
   private cachedElement(name: string, index: Expr): number | undefined {
     if (index.kind !== "int" || !this.backend.scalar.has(name)) return undefined;
-    return this.local.get(`${name}$${index.value}`)?.index;
+    return this.local.get(elementKey(name, index.value))?.index;
   }
 
   /** Pushes the address base of `name[index]` and returns the constant offset to use with it. */
