@@ -15,7 +15,7 @@
 // statistics and a remark. A module may export several passes.
 
 import { definePass, boolOption, rewritten } from "../../passes/pass.ts";
-import { substitute } from "../../passes/substitute.ts";
+import { substitute } from "../../src/core/signals/rewrite.ts";
 import { typesAnalysis } from "../../analyses/basic.ts";
 import { diag } from "../../src/core/diagnostics.ts";
 import { sig, type Sig } from "../../src/core/signals/signal.ts";

@@ -18,7 +18,7 @@ const abs = (rel: string) => JSON.stringify(projectPath(rel));
 const wrong = tree.write(
   "wrong.mts",
   `import { definePass, rewritten } from ${abs("passes/pass.ts")};
-import { substitute } from ${abs("passes/substitute.ts")};
+import { substitute } from ${abs("src/core/signals/rewrite.ts")};
 import { sig } from ${abs("src/core/signals/signal.ts")};
 export const subSwap = definePass({
   name: "sub-swap", summary: "wrong on purpose: x - y -> y - x", options: {}, semantics: { exact: true },

@@ -70,6 +70,7 @@ export type MetaEntry = readonly [key: string, value: string];
 //   "<field>"         as many samples earlier as that field's value, max(0, int(v))
 //                     (delay: the past when `amount` is a constant int ≥ 1)
 //   "init"            at init time (a table's size and generator)
+//   "never"           a description, not read for the value (sos.x: y reads x itself)
 // The scheduler and the cycle check cut the edges that read the past.
 
 export const SCHEMA = {
@@ -142,10 +143,10 @@ export const SCHEMA = {
    * `index` of `count` in its cascade: section index > 0 reads section
    * index − 1 as x. `label` names the cascade in remarks. The x edge is a
    * description, not an operand of the value (y reads x itself): it reads no
-   * sample, so it is marked as reading the past. Lowered to y before FIR
+   * sample (timing "never"). Lowered to y before FIR
    * generation (src/chain/codegen/lower.ts).
    */
-  sos: { fields: { x: "sig", y: "sig", biquad: "f64s", zeros: "f64s", poles: "f64s", gain: "f64", index: "nat", count: "nat", label: "str" }, past: ["x"] },
+  sos: { fields: { x: "sig", y: "sig", biquad: "f64s", zeros: "f64s", poles: "f64s", gain: "f64", index: "nat", count: "nat", label: "str" }, timing: { x: "never" } },
 } as const;
 
 export type FieldType = "sig" | "sigs" | "i32" | "nat" | "f64" | "f64s" | "str" | "binop" | "math1" | "math2" | "nature" | "natures" | "path" | "meta" | "group" | "name";
@@ -180,35 +181,36 @@ export type Sig = { [K in Kind]: SigOf<K> }[Kind];
 export type RecSig = SigOf<"rec">;
 export type ProjSig = SigOf<"proj">;
 
-type Timing = number | "init" | string;
+type Timing = number | "init" | "never" | string;
 const timingOf = (kind: Kind, field: string): Timing | undefined => ((SCHEMA[kind] as { timing?: Record<string, Timing> }).timing ?? {})[field];
 
 /**
  * When the operand in field `field` of `s` is read (schema `timing`): 0 in the
- * current sample, n ≥ 1 samples earlier, "init" at init time, or "varying"
+ * current sample, n ≥ 1 samples earlier, "init" at init time, "never" (a
+ * description, not an operand of the value), or "varying"
  * when the lag is a signal that is not a constant int (a negative constant
  * lag, which the run time clamps to 0, counts as varying too: no caller may
  * take it for a delay).
  */
-export function operandLag(s: Sig, field: string): number | "init" | "varying" {
+export function operandLag(s: Sig, field: string): number | "init" | "never" | "varying" {
   const t = timingOf(s.kind, field);
   if (t === undefined) return 0;
-  if (typeof t === "number" || t === "init") return t;
+  if (typeof t === "number" || t === "init" || t === "never") return t;
   const amount = (s as unknown as Record<string, Sig>)[t]!;
   return amount.kind === "int" && amount.value >= 0 ? amount.value : "varying";
 }
 
-/** Whether the edge from `s` through `field` is never read within the current sample (a lag ≥ 1, or init time). */
+/** Whether the edge from `s` through `field` is not read within the current sample (a lag ≥ 1, init time, or never). */
 export function readsPast(s: Sig, field: string): boolean {
   const l = operandLag(s, field);
-  return l === "init" || (typeof l === "number" && l >= 1);
+  return l === "init" || l === "never" || (typeof l === "number" && l >= 1);
 }
 
 /** Kinds that are one operand delayed (their only other operands give the lag), with that operand's field. */
 const DELAY_FIELD = Object.fromEntries(
   KINDS.flatMap((k) => {
     const timing = Object.entries((SCHEMA[k] as { timing?: Record<string, Timing> }).timing ?? {});
-    if (timing.length !== 1 || timing[0]![1] === "init") return [];
+    if (timing.length !== 1 || timing[0]![1] === "init" || timing[0]![1] === "never") return [];
     const [field, t] = timing[0]!;
     const others = Object.entries(SCHEMA[k].fields).filter(([f, type]) => f !== field && f !== t && (type === "sig" || type === "sigs"));
     return others.length === 0 ? [[k, field]] : [];
