@@ -29,6 +29,7 @@ import { freqResponse } from "../analyses/zdomain/poly.ts";
 import { rootsZ } from "../analyses/zdomain/roots.ts";
 import { cabs, carg } from "../analyses/zdomain/complex.ts";
 import { readResults, PLAN } from "../src/harness/experiment/store.ts";
+import { writeProgramDiagrams } from "./diagram/index.ts";
 import type { RunRecord } from "../src/harness/experiment/record.ts";
 
 export interface ReportResult {
@@ -44,6 +45,7 @@ const fmtNum = (v: number | undefined, d = 2) => (v === undefined || !Number.isF
 const sortKey = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? "" : v === Infinity ? "1e9" : v === -Infinity ? "-1e9" : String(v));
 
 const CSS = `
+figure.diagram{margin:12px 0;overflow:auto;max-width:100%}figure.diagram img{max-width:100%;height:auto;border:1px solid #ccd3dd;border-radius:4px;background:#fff}figure.diagram figcaption{font-weight:600;margin-bottom:4px}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2433;background:#f6f7fb}
 header{background:#1d2a44;color:#fff;padding:14px 24px}header a{color:#cfe0ff}
 header h1{font-size:20px;margin:0 0 4px}nav a{margin-right:14px}
@@ -194,7 +196,7 @@ function copyVega(assets: string): boolean {
 export async function writeReport(dir: string): Promise<ReportResult> {
   const records = readResults(dir);
   const planFile = path.join(dir, PLAN);
-  const plan = fs.existsSync(planFile) ? (JSON.parse(fs.readFileSync(planFile, "utf8")) as { name?: string; pipelines?: Record<string, string>; programs?: { id: string }[] }) : {};
+  const plan = fs.existsSync(planFile) ? (JSON.parse(fs.readFileSync(planFile, "utf8")) as { name?: string; pipelines?: Record<string, string>; programs?: { id: string; path?: string; text?: string }[] }) : {};
   const out = path.join(dir, "report");
   const assets = path.join(out, "assets");
   fs.mkdirSync(path.join(out, "programs"), { recursive: true });
@@ -413,6 +415,22 @@ export async function writeReport(dir: string): Promise<ReportResult> {
           `<td>${r.nodes ? `${r.nodes.before}→${r.nodes.after}` : "–"}</td><td>${r.recursions ? `${r.recursions.before}→${r.recursions.after}` : "–"}</td><td>${r.codeSize ?? "–"}</td><td data-v="${compileMs(r)}">${fmtNum(compileMs(r), 1)}</td></tr>`,
       )
       .join("");
+    // the block diagram and the signal graph after each pipeline (reports/diagram)
+    let diagrams = "";
+    const ref = (plan.programs ?? []).find((p) => p.id === prog);
+    if (ref?.path) {
+      const pageRel = programPage.get(prog)!;
+      const ddir = path.join(out, "programs", "diagrams", path.basename(pageRel, ".html"));
+      const src = ref.text !== undefined ? { text: ref.text, path: ref.path } : ref.path;
+      const pls = Object.fromEntries(pipelineOrder.map((p) => [p, (plan.pipelines ?? {})[p] ?? rs.find((r) => r.pipelineName === p)?.pipeline ?? ""]));
+      const d = await writeProgramDiagrams(src, pls, ddir);
+      const rel = (f: string) => `diagrams/${path.basename(ddir)}/${f}`;
+      diagrams =
+        `<h2>Diagrams</h2>` +
+        (d.box ? `<figure class="diagram"><figcaption>Block diagram (<a href="${esc(rel(d.box))}">open</a>; folded definitions link to their own files)</figcaption><img src="${esc(rel(d.box))}" alt="block diagram of ${esc(prog)}"></figure>` : "") +
+        d.signals.map((s) => `<figure class="diagram"><figcaption>Signal graph after ${esc(s.pipeline)} (<a href="${esc(rel(s.file))}">open</a>)</figcaption><img src="${esc(rel(s.file))}" alt="signal graph of ${esc(prog)} after ${esc(s.pipeline)}"></figure>`).join("") +
+        (d.problems.length ? `<p class="muted">${esc(d.problems.join("; "))}</p>` : "");
+    }
     const ltvNote = (withTransfer?.transfer ?? []).filter((t) => t.kind !== "lti").map((t) => `region ${t.region}: ${t.kind}${t.reason ? ` (${t.reason})` : ""}`);
     write(
       programPage.get(prog)!,
@@ -422,6 +440,7 @@ export async function writeReport(dir: string): Promise<ReportResult> {
         `<div class="plots">${ps.map(plotHtml).join("") || '<p class="muted">No plot: no run of this program was measured.</p>'}</div>` +
           `<p class="muted">Measured responses: the DFT of the first ${pick(ok.filter((r) => r.impulse?.length))?.impulse?.length ?? 0} samples of output 0's rendered impulse response (a response longer than that leaks: the curve's floor is the truncation, not the filter). H(z): the transfer analysis of the unoptimized program, evaluated as the cascade of stages the source factors it into.</p>` +
           (lti.length ? "" : `<p class="muted">No LTI region with a transfer function${ltvNote.length ? `: ${esc(ltvNote.join("; "))}` : ""}; the response shown is the one measured from the impulse response.</p>`) +
+          diagrams +
           `<h2>Sections and structures chosen</h2>${chosen.length ? `<pre>${esc(chosen.join("\n"))}</pre>` : '<p class="muted">No pipeline factored or re-realized a filter of this program.</p>'}` +
           `<h2>Runs</h2><table class="sortable"><thead><tr><th>pipeline</th><th>precision</th><th>backend</th><th>stimulus</th><th>status</th><th>SNR (dB)</th><th>max |err|</th><th>stable</th><th>vs Faust (dB)</th><th>Faust SNR (dB)</th><th>Msamples/s</th><th>Faust wasm Msamples/s</th><th>nodes</th><th>recursions</th><th>code bytes</th><th>compile ms</th></tr></thead><tbody>${runRows}</tbody></table>` +
           `<h2>Remarks</h2>${allRemarks.length ? `<pre>${esc(allRemarks.join("\n"))}</pre>` : '<p class="muted">No remark.</p>'}`,

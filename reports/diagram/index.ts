@@ -100,3 +100,39 @@ export async function drawComparison(source: ProgramSource, a: string, b: string
 `;
   return { files, html };
 }
+
+/**
+ * The diagrams of one program for a report: its block diagram (with the
+ * folded files) in `dir/box/`, and its signal graph after each pipeline in
+ * `dir/signals-NAME.svg`. Returns the entry files relative to `dir`, and the
+ * pipelines whose graph could not be drawn with the reason.
+ */
+export async function writeProgramDiagrams(
+  source: ProgramSource,
+  pipelines: Readonly<Record<string, string>>,
+  dir: string,
+  opts: SignalDrawOptions = {},
+): Promise<{ box?: string; signals: { pipeline: string; file: string }[]; problems: string[] }> {
+  const problems: string[] = [];
+  let box: string | undefined;
+  const why = (e: unknown) => (e instanceof DiagnosticError ? e.diagnostics.map((d) => d.message).join("; ") : (e as Error).message);
+  try {
+    const files = await drawBoxDiagram(source, { includeDirs: opts.includeDirs ?? [], precision: opts.precision ?? "single" });
+    writeDiagramFiles(path.join(dir, "box"), files);
+    box = "box/process.svg";
+  } catch (e) {
+    problems.push(`block diagram: ${why(e)}`);
+  }
+  const signals: { pipeline: string; file: string }[] = [];
+  for (const [name, text] of Object.entries(pipelines)) {
+    try {
+      const f = await drawSignalGraph(programGraph(source, text, opts), `${name}${text ? ` (${text})` : ""}`);
+      const file = `signals-${name.replace(/[^A-Za-z0-9_-]+/g, "_")}.svg`;
+      writeDiagramFiles(dir, [{ file, svg: f.svg }]);
+      signals.push({ pipeline: name, file });
+    } catch (e) {
+      problems.push(`signal graph after ${name}: ${why(e)}`);
+    }
+  }
+  return { ...(box !== undefined ? { box } : {}), signals, problems };
+}
