@@ -46,9 +46,10 @@ describe("faustlab check", () => {
     const deep = write("patho/deep.dsp", `process = ${"(".repeat(100_000)}1${")".repeat(100_000)};`);
     const long = write("patho/long.dsp", `process = ${Array(50_000).fill("_").join(" : ")};`);
     const junk = write("patho/junk.dsp", "\u0000\uffff$#`\"unterminated");
-    for (const f of [deep, long, junk]) {
+    // a seq of 50,000 wires is a program the real compiler accepts: no recursion on its length
+    for (const [f, code] of [[deep, 1], [long, 0], [junk, 1]] as const) {
       const r = await run("check", f);
-      expect(r.code, f).toBe(1);
+      expect(r.code, f).toBe(code);
       expect(r.err).not.toContain("FL005");
     }
   });
