@@ -16,6 +16,7 @@
 
 import type { SignalGraph } from "../src/core/signals/graph.ts";
 import type { Sig } from "../src/core/signals/signal.ts";
+import type { SpanTable } from "../src/core/spans.ts";
 
 /** How printed analysis results name the nodes: the local names (`%3`) of the graph's canonical text. */
 export interface PrintContext {
@@ -41,6 +42,8 @@ export interface Analysis<T, P extends AnalysisParams = AnalysisParams> {
 /** What the pipeline runs for: the sample precision of the program being compiled, when known. */
 export interface PipelineContext {
   readonly precision?: "single" | "double";
+  /** The compilation's source spans (passes read them for remarks and record those of the nodes they make). */
+  readonly spans?: SpanTable<Sig>;
 }
 
 /** What a pass keeps valid: every analysis, or those listed (by identity: the analysis objects). */

@@ -26,7 +26,8 @@
 
 import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { segments, type SignalGraph } from "../src/core/signals/graph.ts";
-import { assertNever, children, constantDelay, spanOf, type Sig } from "../src/core/signals/signal.ts";
+import { assertNever, children, constantDelay, type Sig } from "../src/core/signals/signal.ts";
+import { noSpans, type SpanOf } from "../src/core/spans.ts";
 import { typeOf, type Variability } from "../src/core/signals/types.ts";
 import type { Analysis, PrintContext } from "./analysis.ts";
 import { printOrder } from "./basic.ts";
@@ -350,7 +351,7 @@ function describeClass(n: NodeLinearity, s: Sig, ctx: PrintContext): string {
  * Remarks (FL810) for the nodes that make the program non-LTI: one per node
  * that introduces a reason (nodes that inherit it are not repeated).
  */
-export function linearityRemarks(r: LinearityResult, pass: string, name: (s: Sig) => string): Diagnostic[] {
+export function linearityRemarks(r: LinearityResult, pass: string, name: (s: Sig) => string, spanOf: SpanOf<Sig> = noSpans): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const [s, n] of r.nodes)
     if ((n.cls === "nonlinear" || n.cls === "ltv") && n.origin === s)

@@ -32,7 +32,8 @@
 
 import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { reachable } from "../src/core/signals/graph.ts";
-import { children, freshRecName, mapChildren, sig, spanOf, type Sig } from "../src/core/signals/signal.ts";
+import { noSpans, type SpanOf } from "../src/core/spans.ts";
+import { children, freshRecName, mapChildren, sig, type Sig } from "../src/core/signals/signal.ts";
 import { printSignalsNamed } from "../src/core/signals/print.ts";
 import type { SignalGraph } from "../src/core/signals/graph.ts";
 import type { AnalysisManager } from "../analyses/analysis.ts";
@@ -66,6 +67,8 @@ export interface FactorOptions {
   readonly minGain?: number;
   /** Only regions whose stages are all of order ≤ 2 and that hold no `sos` section (realize<recognise=true>). */
   readonly secondOrderOnly?: boolean;
+  /** Where the nodes come from (the compilation's spans), for remarks. */
+  readonly spans?: SpanOf<Sig>;
 }
 
 /** Stages of higher order (numerator or denominator) are left alone. */
@@ -177,6 +180,7 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
   const order = opts.order ?? "up";
   const scale = opts.scale ?? "none";
   const sr = opts.sampleRate ?? DEFAULT_SAMPLE_RATE;
+  const spanOf = opts.spans ?? noSpans;
   const { name } = printSignalsNamed(graph.outputs, { localGroupNames: true });
   const where = (s: Sig) => {
     if (s.kind === "input") return `input ${s.index}`;
@@ -360,7 +364,7 @@ export const biquadFactorPass = definePass({
       return unchanged(graph, {}, [diag("FL800", { pass: "biquad-factor", message: "the program is compiled in double precision: its filters keep their structure (precisions=all factors them too)" })]);
     const regions = am.get(ltiRegionsAnalysis);
     const transfers = factorableTransfers(am, opts["sample-rate"], opts.fir);
-    const r = biquadFactor(graph, regions, transfers, { pairing: opts.pairing, order: opts.order, scale: opts.scale, sampleRate: opts["sample-rate"], fir: opts.fir, minGain: opts["min-gain"] });
+    const r = biquadFactor(graph, regions, transfers, { pairing: opts.pairing, order: opts.order, scale: opts.scale, sampleRate: opts["sample-rate"], fir: opts.fir, minGain: opts["min-gain"], spans: am.context.spans?.lookup });
     const outputs = r.roots;
     return rewritten(graph, outputs, [], r.stats, r.remarks);
   },

@@ -49,7 +49,8 @@ import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { foldBinop, foldFloatcast, foldIntcast, foldMath1, foldMath2, type Const } from "../src/core/signals/fold.ts";
 import { cMath1 } from "../src/core/signals/cmath.ts";
 import { reachable, segments } from "../src/core/signals/graph.ts";
-import { assertNever, formatGroupName, sig, spanOf, type Nature, type RecSig, type Sig } from "../src/core/signals/signal.ts";
+import { noSpans } from "../src/core/spans.ts";
+import { assertNever, formatGroupName, sig, type Nature, type RecSig, type Sig } from "../src/core/signals/signal.ts";
 import { typeOf } from "../src/core/signals/types.ts";
 import { definePass, rewritten } from "./pass.ts";
 import { substitute } from "../src/core/signals/rewrite.ts";
@@ -347,7 +348,8 @@ export const constPropPass = definePass({
   summary: "sparse conditional constant propagation through recursions, delays and select2: constant signals become literals",
   options: {},
   semantics: { exact: true },
-  run(graph) {
+  run(graph, am) {
+    const spanOf = am.context.spans?.lookup ?? noSpans;
     const r = constProp(graph.outputs);
     const remarks: Diagnostic[] = [];
     for (const [g, cs] of r.constantGroups) {

@@ -35,7 +35,8 @@
 
 import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { instantOrder, reachable } from "../src/core/signals/graph.ts";
-import { assertNever, children, encodeParam, fieldsOf, formatGroupName, recArity, sig, spanOf, type RecSig, type Sig } from "../src/core/signals/signal.ts";
+import { noSpans, type SpanOf } from "../src/core/spans.ts";
+import { assertNever, children, encodeParam, fieldsOf, formatGroupName, recArity, sig, type RecSig, type Sig } from "../src/core/signals/signal.ts";
 import { typeOf } from "../src/core/signals/types.ts";
 import { boolOption, definePass, intOption, rewritten } from "./pass.ts";
 import { buildQuotient, quotientOrder, type QuotientGroup } from "./quotient.ts";
@@ -47,6 +48,8 @@ export interface CseOptions {
   readonly groups?: boolean;
   /** Work budget of the refinement (node visits); over it, groups=false (default 20 000 000). */
   readonly budget?: number;
+  /** Where the nodes come from (the compilation's spans), for remarks. */
+  readonly spans?: SpanOf<Sig>;
 }
 
 export interface CseResult {
@@ -137,21 +140,22 @@ export function cseGraph(roots: readonly Sig[], opts: CseOptions = {}): CseResul
   const commutative = opts.commutative ?? true;
   const groupsOn = opts.groups ?? true;
   const budget = opts.budget ?? 20_000_000;
-  const first = run(roots, commutative, groupsOn, budget);
+  const spanOf = opts.spans ?? noSpans;
+  const first = run(roots, commutative, groupsOn, budget, spanOf);
   // safety net: merging whole groups cannot create an instantaneous cycle (see run); checked anyway
   if (first !== "over-budget" && (!groupsOn || !("cycle" in instantOrder(first.roots)))) return first;
   if (first !== "over-budget") {
-    const r = run(roots, commutative, false, Infinity) as CseResult;
+    const r = run(roots, commutative, false, Infinity, spanOf) as CseResult;
     r.remarks.unshift(diag("FL800", { pass: "cse", message: "merging recursions would create an instantaneous cycle: ran with groups=false" }));
     return r;
   }
-  const r = run(roots, commutative, false, Infinity) as CseResult;
+  const r = run(roots, commutative, false, Infinity, spanOf) as CseResult;
   const span = roots.map(spanOf).find((s) => s !== undefined);
   r.remarks.unshift(diag("FL800", { pass: "cse", message: `recursions not compared: the refinement would exceed its budget of ${budget} node visits (ran with groups=false)` }, span));
   return r;
 }
 
-function run(roots: readonly Sig[], commutative: boolean, groupsOn: boolean, budget: number): CseResult | "over-budget" {
+function run(roots: readonly Sig[], commutative: boolean, groupsOn: boolean, budget: number, spanOf: SpanOf<Sig>): CseResult | "over-budget" {
   // --- the nodes, in the acyclic view (a projection is a leaf; its body and the bodies of every
   // signal of its group come later): post-order, children first. Ids are local indices.
   const index = new Map<Sig, number>();
@@ -437,8 +441,8 @@ export const csePass = definePass({
     budget: intOption(20_000_000, "node visits the refinement may make before it gives up on recursions", { min: 0 }),
   },
   semantics: { exact: true },
-  run(graph, _am, opts) {
-    const r = cseGraph(graph.outputs, opts);
+  run(graph, am, opts) {
+    const r = cseGraph(graph.outputs, { ...opts, spans: am.context.spans?.lookup });
     return rewritten(graph, r.roots, [], r.stats, r.remarks);
   },
 });

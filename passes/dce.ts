@@ -22,13 +22,16 @@
 
 import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { reachable } from "../src/core/signals/graph.ts";
-import { children, formatGroupName, recArity, sig, spanOf, type RecSig, type Sig } from "../src/core/signals/signal.ts";
+import { noSpans, type SpanOf } from "../src/core/spans.ts";
+import { children, formatGroupName, recArity, sig, type RecSig, type Sig } from "../src/core/signals/signal.ts";
 import { boolOption, definePass, rewritten } from "./pass.ts";
 import { buildQuotient, type QuotientGroup } from "./quotient.ts";
 
 export interface DceOptions {
   /** Drop the unread signals of recursion groups (default true). */
   readonly signals?: boolean;
+  /** Where the nodes come from (the compilation's spans), for remarks. */
+  readonly spans?: SpanOf<Sig>;
   /** attach(x, y) → x when y shows no bargraph (default true). */
   readonly attach?: boolean;
   /** enable/control with a constant nonzero condition → x (default true). */
@@ -75,6 +78,7 @@ function effectful(roots: readonly Sig[]): Set<Sig> {
 
 /** The pure algorithm. */
 export function dceGraph(roots: readonly Sig[], opts: DceOptions = {}): DceResult {
+  const spanOf = opts.spans ?? noSpans;
   const dropSignals = opts.signals ?? true;
   const dropAttach = opts.attach ?? true;
   const dropEnable = opts.enable ?? true;
@@ -191,8 +195,8 @@ export const dcePass = definePass({
     enable: boolOption(true, "enable/control(x, c) → x for a constant nonzero c"),
   },
   semantics: { exact: true },
-  run(graph, _am, opts) {
-    const r = dceGraph(graph.outputs, opts);
+  run(graph, am, opts) {
+    const r = dceGraph(graph.outputs, { ...opts, spans: am.context.spans?.lookup });
     return rewritten(graph, r.roots, [], r.stats, r.remarks);
   },
 });

@@ -25,7 +25,8 @@
 import { usesAnalysis } from "../analyses/basic.ts";
 import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { reachable } from "../src/core/signals/graph.ts";
-import { children, setSpan, sig, spanOf, type Sig } from "../src/core/signals/signal.ts";
+import { noSpans } from "../src/core/spans.ts";
+import { children, sig, type Sig } from "../src/core/signals/signal.ts";
 import { typeOf } from "../src/core/signals/types.ts";
 import { buildSum, coefSignal, combineTerms, denseTaps, expandTerms, isCheapLinear, isLinearInterior, isTimeInvariant, lagOf, tapsOf, type Term } from "./linear-terms.ts";
 import { definePass, intOption, rewritten, unchanged } from "./pass.ts";
@@ -87,6 +88,8 @@ export const firRevealPass = definePass({
     why: "the fir sums its taps in lag order where the source used its own order, and folds a literal gain with the sign (rounding of a reordered sum)",
   },
   run(graph, am, opts) {
+    const spans = am.context.spans;
+    const spanOf = spans?.lookup ?? noSpans;
     const all = reachable(graph.outputs);
     const uses = effectiveUses(graph.outputs, all, am.get(usesAnalysis));
     // region roots: float linear nodes that no linear parent expands
@@ -111,7 +114,7 @@ export const firRevealPass = definePass({
       if (!r) continue;
       found.set(s, r.sig);
       const span = spanOf(s);
-      if (span) setSpan(r.sig, span);
+      spans?.set(r.sig, span);
       for (const f of r.filters) {
         if (made.has(f.fir)) continue; // the same filter found from two sums (hash-consed)
         made.add(f.fir);

@@ -23,7 +23,8 @@
 import { usesAnalysis } from "../analyses/basic.ts";
 import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { groupMembers, recGroups, reachable } from "../src/core/signals/graph.ts";
-import { formatGroupName, recArity, setSpan, sig, spanOf, type RecSig, type Sig } from "../src/core/signals/signal.ts";
+import { noSpans } from "../src/core/spans.ts";
+import { formatGroupName, recArity, sig, type RecSig, type Sig } from "../src/core/signals/signal.ts";
 import { typeOf } from "../src/core/signals/types.ts";
 import { effectiveUses } from "./fir-reveal.ts";
 import { buildSum, coefSignal, combineTerms, denseTaps, expandTerms, negCoef, tapsOf, type Term } from "./linear-terms.ts";
@@ -66,6 +67,8 @@ export const iirRevealPass = definePass({
     why: "the iir subtracts its feedback after the input, in lag order, where the source may interleave them (a reordered sum, fed back)",
   },
   run(graph, am) {
+    const spans = am.context.spans;
+    const spanOf = spans?.lookup ?? noSpans;
     const all = reachable(graph.outputs);
     const uses = effectiveUses(graph.outputs, all, am.get(usesAnalysis));
     const remarks: Diagnostic[] = [];
@@ -79,7 +82,7 @@ export const iirRevealPass = definePass({
         continue;
       }
       const y = sig.proj(g, 0);
-      if (span) setSpan(r, span);
+      spans?.set(r, span);
       found.set(y, r);
       if (r.kind === "iir") order += r.coefs.length;
       remarks.push(diag("FL800", { pass: "iir-reveal", message: `recursion ${formatGroupName(g.name)} is an iir of order ${r.kind === "iir" ? r.coefs.length : 0}` }, span));

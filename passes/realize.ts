@@ -27,7 +27,9 @@
 
 import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { reachable, type SignalGraph } from "../src/core/signals/graph.ts";
-import { freshRecName, sig, spanOf, type Sig } from "../src/core/signals/signal.ts";
+import { freshRecName, sig, type Sig } from "../src/core/signals/signal.ts";
+import type { Span } from "../src/core/diagnostics.ts";
+import { noSpans, type SpanOf } from "../src/core/spans.ts";
 import { type CascadeChoice, analysisLength, chooseStructures, estimateUniform } from "../analyses/zdomain/errors.ts";
 import { type Realization, type StructureKind, STRUCTURES, checkStability, designFromSection, isRefusal } from "../analyses/zdomain/structures.ts";
 import { boolOption, definePass, enumOption, rewritten } from "./pass.ts";
@@ -161,7 +163,7 @@ function estimateLength(cas: Cascade): number {
 }
 
 /** Plan one cascade: a realization per section (undefined: keep as emitted), and remarks. */
-function planCascade(cas: Cascade, structure: StructureOption, remarks: Diagnostic[], span: ReturnType<typeof spanOf>): CascadePlan {
+function planCascade(cas: Cascade, structure: StructureOption, remarks: Diagnostic[], span: Span | undefined): CascadePlan {
   const n = cas.sections.length;
   let auto: CascadeChoice | undefined;
   let autoFailure: string | undefined;
@@ -194,7 +196,7 @@ function planCascade(cas: Cascade, structure: StructureOption, remarks: Diagnost
 }
 
 /** The pure function: re-emit every `sos` section of the graph (a kept one as its direct form I). */
-export function realizeSections(graph: SignalGraph, structure: StructureOption): RealizeResult {
+export function realizeSections(graph: SignalGraph, structure: StructureOption, spanOf: SpanOf<Sig> = noSpans): RealizeResult {
   const stats: Record<string, number> = { "cascades": 0, "sections-realized": 0, "sections-kept": 0 };
   const remarks: Diagnostic[] = [];
   const cascadeOf = new Map<SosSig, Cascade>();
@@ -244,11 +246,11 @@ export const realizePass = definePass({
     if (opts.recognise) {
       // second-order recursions written by hand: recorded as biquad-factor would, then realized below
       const regions = am.get(ltiRegionsAnalysis);
-      const f = biquadFactor(graph, regions, factorableTransfers(am, DEFAULT_SAMPLE_RATE, false), { secondOrderOnly: true });
+      const f = biquadFactor(graph, regions, factorableTransfers(am, DEFAULT_SAMPLE_RATE, false), { secondOrderOnly: true, spans: am.context.spans?.lookup });
       g = { inputs: graph.inputs, outputs: f.roots };
       pre.push(...f.remarks.filter((d) => d.code === "FL820"));
     }
-    const r = realizeSections(g, opts.structure);
+    const r = realizeSections(g, opts.structure, am.context.spans?.lookup);
     return rewritten(graph, r.roots, [], r.stats, [...pre, ...r.remarks]);
   },
 });

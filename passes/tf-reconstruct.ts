@@ -9,7 +9,8 @@
 // node that introduces it; nodes that merely depend on it are not repeated).
 
 import { printSignalsNamed } from "../src/core/signals/print.ts";
-import { spanOf, type Sig } from "../src/core/signals/signal.ts";
+import type { Sig } from "../src/core/signals/signal.ts";
+import { noSpans, type SpanOf } from "../src/core/spans.ts";
 import type { Diagnostic } from "../src/core/diagnostics.ts";
 import { diag } from "../src/core/diagnostics.ts";
 import { linearityAnalysis, linearityRemarks } from "../analyses/linearity.ts";
@@ -18,7 +19,7 @@ import type { SignalGraph } from "../src/core/signals/graph.ts";
 import { definePass, intOption, unchanged } from "./pass.ts";
 
 /** The remarks of tf-reconstruct for `transfers` (pure). */
-export function transferRemarks(g: SignalGraph, transfers: readonly RegionTransfer[], name: (s: Sig) => string, pass = "tf-reconstruct"): Diagnostic[] {
+export function transferRemarks(g: SignalGraph, transfers: readonly RegionTransfer[], name: (s: Sig) => string, pass = "tf-reconstruct", spanOf: SpanOf<Sig> = noSpans): Diagnostic[] {
   const where = (s: Sig) => {
     if (s.kind === "input") return `input ${s.index}`;
     const k = g.outputs.indexOf(s);
@@ -72,7 +73,8 @@ export const tfReconstructPass = definePass({
     const sr = opts["sample-rate"];
     const transfers = am.get(transferAnalysis, { "sample-rate": sr });
     const { name } = printSignalsNamed(graph.outputs, { localGroupNames: true });
-    const remarks = [...linearityRemarks(lin, "tf-reconstruct", name), ...transferRemarks(graph, transfers, name)];
+    const spanOf = am.context.spans?.lookup ?? noSpans;
+    const remarks = [...linearityRemarks(lin, "tf-reconstruct", name, spanOf), ...transferRemarks(graph, transfers, name, "tf-reconstruct", spanOf)];
     const stats = {
       "regions-lti": transfers.filter((t) => t.region.kind === "lti").length,
       "regions-ltv": transfers.filter((t) => t.region.kind === "ltv").length,

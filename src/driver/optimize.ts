@@ -19,8 +19,9 @@ export interface OptimizeOptions extends RunOptions {
 }
 
 export function optimizeProgram(p: SignalProgram, pipeline: string, opts: OptimizeOptions = {}): { program: SignalProgram; run: PipelineRun } {
-  const run = runPipeline({ inputs: p.inputs, outputs: p.outputs }, instances(pipeline, opts.registry), opts);
+  // the passes read and extend this compilation's spans
+  const run = runPipeline({ inputs: p.inputs, outputs: p.outputs }, instances(pipeline, opts.registry), { ...opts, context: { ...opts.context, spans: p.spans } });
   if (run.graph.outputs === p.outputs) return { program: p, run };
-  const info = checkProgram(run.graph.outputs);
+  const info = checkProgram(run.graph.outputs, { spans: p.spans.lookup });
   return { program: { ...p, outputs: run.graph.outputs, info }, run };
 }

@@ -13,7 +13,7 @@ import {
 import type { Compilation, ImportPolicy } from "../chain/frontend/imports.ts";
 import { withStdlib } from "./stdlib.ts";
 import { stdlibParser } from "./parse-cache.ts";
-import { evalSpanOf } from "../chain/eval/arity.ts";
+import { SpanTable } from "../core/spans.ts";
 import { checkProgram, type ProgramInfo } from "../core/signals/intervals.ts";
 import { propagateProcess } from "../chain/propagate/propagate.ts";
 import { buildUI, type UIItem } from "../chain/propagate/ui.ts";
@@ -49,6 +49,8 @@ export interface SignalProgram {
   readonly info: ProgramInfo;
   /** Warnings and notes met on the way (errors are thrown). */
   readonly warnings: readonly Diagnostic[];
+  /** Where the signals come from, in this compilation (passes run on the program read and extend it). */
+  readonly spans: SpanTable<Sig>;
 }
 
 /** evaluateProgram of the chain, with the standard library searched after `includeDirs`. */
@@ -77,7 +79,8 @@ export function compileSignals(source: ProgramSource, opts: CompileOptions = {})
   const errors = r.diagnostics.filter((d) => d.severity === "error");
   if (errors.length || !r.process || !r.arity) throw new DiagnosticError(errors.length ? errors : r.diagnostics);
   // Signal-level problems without a more precise location point at `process`.
-  const where = evalSpanOf(r.process);
+  const where = r.spans?.evaluated.get(r.process);
+  const spans = new SpanTable<Sig>();
   const located = (e: unknown): never => {
     if (e instanceof DiagnosticError && where) throw new DiagnosticError(e.diagnostics.map((d) => (d.span ? d : { ...d, span: where })));
     throw e;
@@ -85,15 +88,16 @@ export function compileSignals(source: ProgramSource, opts: CompileOptions = {})
   let raw: Sig[], outputs: Sig[], info: ProgramInfo;
   const remarks: Diagnostic[] = [];
   try {
-    raw = propagateProcess(r.process, { precision: opts.precision ?? "single", onRemark: (d) => remarks.push(d) });
+    raw = propagateProcess(r.process, { precision: opts.precision ?? "single", onRemark: (d) => remarks.push(d), boxSpans: r.spans, spans });
     // normalization is the `normalize` pass, run (and in debug mode verified) by the pass manager (passes/)
     outputs = [...runPipeline({ inputs: r.arity.ins, outputs: raw }, instances("normalize"), {
       debug: opts.debug,
       verifyInput: false, // propagation's signals are not normal yet; normalize's result is verified
       instrumentations: opts.instrumentations,
+      context: { spans },
     }).graph.outputs];
     if (outputs.length === 0) throw new DiagnosticError([diag("FL502", {})]);
-    info = checkProgram(outputs);
+    info = checkProgram(outputs, { spans: spans.lookup });
   } catch (e) {
     return located(e);
   }
@@ -107,5 +111,6 @@ export function compileSignals(source: ProgramSource, opts: CompileOptions = {})
     metadata: r.metadata,
     info,
     warnings: [...r.diagnostics.filter((d) => d.severity !== "error"), ...remarks],
+    spans,
   };
 }

@@ -20,22 +20,15 @@ export class ArityError extends Error {
 
 const memo = new WeakMap<Box, Arity>();
 
-/** Spans of evaluated boxes (set by the evaluator: the source expression that produced them). */
-const evalSpans = new WeakMap<Box, Span>();
-
-export function setEvalSpan(b: Box, span: Span | undefined): void {
-  if (span && !evalSpans.has(b)) evalSpans.set(b, span);
-}
-
-export function evalSpanOf(b: Box): Span | undefined {
-  return evalSpans.get(b);
-}
+/** Where an evaluated box comes from: the evaluation's table (src/core/spans.ts), or nothing. */
+type EvalSpanOf = (b: Box) => Span | undefined;
+const noSpan: EvalSpanOf = () => undefined;
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function compositionError(b: Box, code: "FL412" | "FL413" | "FL414" | "FL415", args: Record<string, string | number>, a: Box, c: Box, aa: Arity, ca: Arity): never {
+function compositionError(evalSpanOf: EvalSpanOf, b: Box, code: "FL412" | "FL413" | "FL414" | "FL415", args: Record<string, string | number>, a: Box, c: Box, aa: Arity, ca: Arity): never {
   const related: RelatedInfo[] = [];
   const sa = evalSpanOf(a);
   const sc = evalSpanOf(c);
@@ -94,7 +87,7 @@ function leafArity(b: Box): Arity | undefined {
   }
 }
 
-function combine(b: Box, child: (c: Box) => Arity): Arity {
+function combine(b: Box, child: (c: Box) => Arity, evalSpanOf: EvalSpanOf): Arity {
   switch (b.kind) {
     case "hgroup":
     case "vgroup":
@@ -113,7 +106,7 @@ function combine(b: Box, child: (c: Box) => Arity): Arity {
     }
     case "seq": {
       const a = child(b.left), c = child(b.right);
-      if (a.outs !== c.ins) compositionError(b, "FL412", { outs: a.outs, ins: c.ins }, b.left, b.right, a, c);
+      if (a.outs !== c.ins) compositionError(evalSpanOf, b, "FL412", { outs: a.outs, ins: c.ins }, b.left, b.right, a, c);
       return { ins: a.ins, outs: c.outs };
     }
     case "par": {
@@ -122,12 +115,12 @@ function combine(b: Box, child: (c: Box) => Arity): Arity {
     }
     case "split": {
       const a = child(b.left), c = child(b.right);
-      if (a.outs === 0 || c.ins === 0 || c.ins % a.outs !== 0) compositionError(b, "FL413", { outs: a.outs, ins: c.ins }, b.left, b.right, a, c);
+      if (a.outs === 0 || c.ins === 0 || c.ins % a.outs !== 0) compositionError(evalSpanOf, b, "FL413", { outs: a.outs, ins: c.ins }, b.left, b.right, a, c);
       return { ins: a.ins, outs: c.outs };
     }
     case "merge": {
       const a = child(b.left), c = child(b.right);
-      if (a.outs === 0 || c.ins === 0 || a.outs % c.ins !== 0) compositionError(b, "FL414", { outs: a.outs, ins: c.ins }, b.left, b.right, a, c);
+      if (a.outs === 0 || c.ins === 0 || a.outs % c.ins !== 0) compositionError(evalSpanOf, b, "FL414", { outs: a.outs, ins: c.ins }, b.left, b.right, a, c);
       return { ins: a.ins, outs: c.outs };
     }
     case "rec": {
@@ -135,7 +128,7 @@ function combine(b: Box, child: (c: Box) => Arity): Arity {
       const problems: string[] = [];
       if (a.outs < c.ins) problems.push(`The number of outputs [${a.outs}] of A must be at least the number of inputs [${c.ins}] of B.`);
       if (a.ins < c.outs) problems.push(`The number of inputs [${a.ins}] of A must be at least the number of outputs [${c.outs}] of B.`);
-      if (problems.length) compositionError(b, "FL415", { detail: problems.join(" ") }, b.left, b.right, a, c);
+      if (problems.length) compositionError(evalSpanOf, b, "FL415", { detail: problems.join(" ") }, b.left, b.right, a, c);
       return { ins: a.ins - c.outs, outs: a.outs };
     }
     default:
@@ -167,7 +160,7 @@ function compositeChildren(b: Box): Box[] {
  * The arity of an evaluated box (made of the output kinds, slots and
  * symbolic boxes). Throws ArityError on an ill-formed composition.
  */
-export function arity(root: Box): Arity {
+export function arity(root: Box, evalSpanOf: EvalSpanOf = noSpan): Arity {
   const known = memo.get(root);
   if (known) return known;
   const stack: Box[] = [root];
@@ -188,7 +181,7 @@ export function arity(root: Box): Arity {
       stack.push(...pending);
       continue;
     }
-    memo.set(b, combine(b, (c) => memo.get(c)!));
+    memo.set(b, combine(b, (c) => memo.get(c)!, evalSpanOf));
     stack.pop();
   }
   return memo.get(root)!;

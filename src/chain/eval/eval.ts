@@ -17,13 +17,14 @@
 
 import fs from "node:fs";
 import path from "node:path";
-import { assertNever, B, mk, primArity, spanOf, type Box, type BoxOf, type PrimOp } from "../../core/boxes/box.ts";
+import { assertNever, B, mk, primArity, type Box, type BoxOf, type PrimOp } from "../../core/boxes/box.ts";
+import { SpanTable } from "../../core/spans.ts";
 import { printBox } from "../../core/boxes/print.ts";
 import { diag, type Code, type Diagnostic, type RelatedInfo, type Span } from "../../core/diagnostics.ts";
 import { editDistance } from "../../core/text.ts";
 import { Compilation, policyKey, type FileParser, type ImportPolicy, type Program } from "../frontend/imports.ts";
 import type { ParsedFile } from "../frontend/parser.ts";
-import { arity, ArityError, evalSpanOf, setEvalSpan, treeSize, type Arity } from "./arity.ts";
+import { arity, ArityError, treeSize, type Arity } from "./arity.ts";
 import { constantOf, constantsOf, ConstDivZero, type Const } from "./constant.ts";
 
 export type Precision = "single" | "double" | "quad" | "fixed";
@@ -51,9 +52,17 @@ export interface MetadataEntry {
   readonly file: string;
 }
 
+/** The spans of one evaluation: source boxes (from the files it loaded) and evaluated boxes (the expression that produced them). */
+export interface EvalSpans {
+  readonly boxes: SpanTable<Box>;
+  readonly evaluated: SpanTable<Box>;
+}
+
 export interface EvalResult {
   /** The evaluated process; undefined when an error stopped evaluation. */
   readonly process: Box | undefined;
+  /** Where the boxes of this evaluation come from (undefined when the program did not load). */
+  readonly spans?: EvalSpans;
   readonly arity: Arity | undefined;
   readonly metadata: readonly MetadataEntry[];
   readonly diagnostics: readonly Diagnostic[];
@@ -221,6 +230,9 @@ export class Evaluator {
   /** Functions whose rule compared a number with an argument that is a signal: name → what was seen. */
   private readonly signalArgs = new Map<string, { readonly arg: string; readonly pattern: string }>();
 
+  /** This evaluation's spans: of the source boxes (the loaded files' tables) and of the evaluated boxes. */
+  readonly spans: EvalSpans = { boxes: new SpanTable<Box>(), evaluated: new SpanTable<Box>() };
+
   constructor(
     readonly comp: Compilation,
     opts: EvalOptions = {},
@@ -228,6 +240,26 @@ export class Evaluator {
     this.precision = precisionBit[opts.precision ?? "single"];
     this.maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+  }
+
+  // ----- spans
+
+  private spanOf(b: Box): Span | undefined {
+    return this.spans.boxes.get(b);
+  }
+  private setEvalSpan(b: Box, span: Span | undefined): void {
+    this.spans.evaluated.set(b, span);
+  }
+  private evalSpanOf(b: Box): Span | undefined {
+    return this.spans.evaluated.get(b);
+  }
+  /** The files of a loaded program: their box spans join this evaluation's, in load order. */
+  private loaded<P extends { readonly files: readonly ParsedFile[] }>(p: P): P {
+    for (const f of p.files) this.spans.boxes.addLayer(f.boxSpans);
+    return p;
+  }
+  private arityOf(b: Box): Arity {
+    return arity(b, this.spans.evaluated.lookup);
   }
 
   // ----- environments
@@ -264,7 +296,7 @@ export class Evaluator {
     stmts.forEach((s, i) => {
       if (s.kind !== "def") return;
       if (s.variants !== 0 && (s.variants & this.precision) === 0) return;
-      const span = spans[i] ?? spanOf(s);
+      const span = spans[i] ?? this.spanOf(s);
       const g = groups.get(s.name);
       if (!g) {
         groups.set(s.name, { rules: [s], spans: [span] });
@@ -299,11 +331,12 @@ export class Evaluator {
     for (const s of stmts) {
       if (s.kind !== "import") {
         out.push(s);
-        spans.push(spanOf(s));
+        spans.push(this.spanOf(s));
         continue;
       }
-      const where = spanOf(s) ?? spanOf(at);
+      const where = this.spanOf(s) ?? this.spanOf(at);
       const p = this.comp.loadReference(s.path, fromFile, where ?? noSpan());
+      if ("stmts" in p) this.loaded(p);
       if (!("stmts" in p)) throw new EvalError(p);
       this.throwErrors(p);
       out.push(...p.stmts);
@@ -319,12 +352,13 @@ export class Evaluator {
 
   /** The environment of a loaded file (top-level layer), built once per path. */
   private fileEnv(name: string, at: Box, fromFile: string | undefined): Env {
-    const where = spanOf(at);
+    const where = this.spanOf(at);
     const resolved = this.comp.resolve(name, fromFile);
     const key = resolved ? path.resolve(resolved) : name;
     const known = this.libraries.get(key);
     if (known) return known;
     const p = this.comp.loadReference(name, fromFile, where ?? noSpan());
+    if ("stmts" in p) this.loaded(p);
     if (!("stmts" in p)) throw new EvalError(p);
     this.throwErrors(p);
     const env = this.makeLayer(undefined, p.stmts, p.spans, true, resolved ?? p.entry.file.path);
@@ -334,6 +368,7 @@ export class Evaluator {
 
   /** Top-level environment of a program. */
   programEnv(p: Program): Env {
+    this.loaded(p);
     return this.makeLayer(undefined, p.stmts, p.spans, true, p.entry.file.path);
   }
 
@@ -393,7 +428,7 @@ export class Evaluator {
       const rules = b.rules.flatMap((r) => (r.kind === "rule" ? [{ patterns: r.patterns, body: r.body }] : []));
       const n = rules[0]?.patterns.length ?? 0;
       for (const r of rules) {
-        if (r.patterns.length !== n) fail("FL409", { name: "case", count: r.patterns.length, previous: n }, spanOf(r.body) ?? spanOf(b));
+        if (r.patterns.length !== n) fail("FL409", { name: "case", count: r.patterns.length, previous: n }, this.spanOf(r.body) ?? this.spanOf(b));
       }
       base = { name: "case", rules, env, arity: n };
       this.pmBases.set(key, base);
@@ -499,10 +534,10 @@ export class Evaluator {
   eval(b: Box, env: Env): Box {
     const m = env.memo.get(b.id);
     if (m) return m;
-    if (++this.steps > this.maxSteps) fail("FL404", { limit: this.maxSteps }, spanOf(b));
+    if (++this.steps > this.maxSteps) fail("FL404", { limit: this.maxSteps }, this.spanOf(b));
     if (++this.depth > this.maxDepth) {
       this.depth--;
-      fail("FL403", { detail: `more than ${this.maxDepth} nested evaluations` }, spanOf(b));
+      fail("FL403", { detail: `more than ${this.maxDepth} nested evaluations` }, this.spanOf(b));
     }
     let r: Box;
     try {
@@ -531,11 +566,11 @@ export class Evaluator {
         stack.push(r);
         continue;
       }
-      if (++this.steps > this.maxSteps) fail("FL404", { limit: this.maxSteps }, spanOf(b));
+      if (++this.steps > this.maxSteps) fail("FL404", { limit: this.maxSteps }, this.spanOf(b));
       const lv = isComposite(l) ? env.memo.get(l.id)! : this.eval(l, env);
       const rv = isComposite(r) ? env.memo.get(r.id)! : this.eval(r, env);
       const v = mk(b.kind, { left: this.force(lv), right: this.force(rv) });
-      setEvalSpan(v, spanOf(b));
+      this.setEvalSpan(v, this.spanOf(b));
       env.memo.set(b.id, v);
       stack.pop();
     }
@@ -545,7 +580,7 @@ export class Evaluator {
   /** The frequent cases, in a small frame (deep recursions go through here). */
   private evalInner(b: Box, env: Env): Box {
     if (isComposite(b)) return this.evalComposite(b, env);
-    if (b.kind === "ident") return this.lookup(b.name, env, spanOf(b));
+    if (b.kind === "ident") return this.lookup(b.name, env, this.spanOf(b));
     if (b.kind === "app") return this.evalApp(b, env);
     return this.evalOther(b, env);
   }
@@ -553,7 +588,7 @@ export class Evaluator {
   private evalApp(b: BoxOf<"app">, env: Env): Box {
     const fn = this.eval(b.fn, env);
     const args = b.args.map((a) => this.eval(a, env));
-    return this.applyList(fn, args, spanOf(b));
+    return this.applyList(fn, args, this.spanOf(b));
   }
 
   private evalOther(b: Box, env: Env): Box {
@@ -578,7 +613,7 @@ export class Evaluator {
       case "rec":
         return this.evalComposite(b, env);
       case "ident":
-        return this.lookup(b.name, env, spanOf(b));
+        return this.lookup(b.name, env, this.spanOf(b));
       case "app":
         return this.evalApp(b, env);
       case "lambda":
@@ -586,7 +621,7 @@ export class Evaluator {
       case "case":
         return this.caseClosure(b, env);
       case "with": {
-        const layer = this.intern(`w${b.id}:${env.id}`, () => this.makeLayer(env, b.defs, b.defs.map((d) => spanOf(d))));
+        const layer = this.intern(`w${b.id}:${env.id}`, () => this.makeLayer(env, b.defs, b.defs.map((d) => this.spanOf(d))));
         return this.eval(b.body, layer);
       }
       case "letrec":
@@ -602,15 +637,15 @@ export class Evaluator {
         const v = this.eval(b.body, env);
         const c = this.closureOf(v);
         if (!c || (c.kind !== "env" && c.kind !== "susp")) {
-          fail("FL417", { what: `'${brief(b.body, 60)}'` }, spanOf(b));
+          fail("FL417", { what: `'${brief(b.body, 60)}'` }, this.spanOf(b));
         }
-        return this.lookupIn(b.name, c.env, spanOf(b));
+        return this.lookupIn(b.name, c.env, this.spanOf(b));
       }
       case "modif": {
         const v = this.eval(b.body, env);
         const c = this.closureOf(v);
         if (!c || (c.kind !== "env" && c.kind !== "susp")) {
-          fail("FL417", { what: `'${brief(b.body, 60)}'` }, spanOf(b));
+          fail("FL417", { what: `'${brief(b.body, 60)}'` }, this.spanOf(b));
         }
         const copy = this.intern(`M${c.env.id}:${b.id}:${env.id}`, () => this.copyReplace(c.env, b.defs, env));
         if (c.kind === "env") return this.closure(`E${copy.id}`, () => ({ kind: "env", env: copy }));
@@ -629,14 +664,14 @@ export class Evaluator {
         return this.evalIter(b, env);
       case "inputs":
       case "outputs": {
-        const v = this.toBox(this.eval(b.body, env), spanOf(b));
-        const a = this.arityAt(v, spanOf(b));
+        const v = this.toBox(this.eval(b.body, env), this.spanOf(b));
+        const a = this.arityAt(v, this.spanOf(b));
         return B.int(b.kind === "inputs" ? a.ins : a.outs);
       }
       case "route":
         return this.evalRoute(b, env);
       case "soundfile": {
-        const chans = this.evalInt(b.chans, env, spanOf(b));
+        const chans = this.evalInt(b.chans, env, this.spanOf(b));
         return mk("soundfile", { label: this.label(b.label, env, b), chans: B.int(chans) });
       }
       case "button":
@@ -653,8 +688,8 @@ export class Evaluator {
           step: this.numBox(b.step, env, b),
         });
         const [init, min, max] = [w.init, w.min, w.max].map((x) => (x as BoxOf<"real">).value) as [number, number, number];
-        if (min > max) fail("FL425", { min, max, widget: brief(w, 80) }, spanOf(b));
-        if (init < min || init > max) fail("FL424", { init, min, max, widget: brief(w, 80) }, spanOf(b));
+        if (min > max) fail("FL425", { min, max, widget: brief(w, 80) }, this.spanOf(b));
+        if (init < min || init > max) fail("FL424", { init, min, max, widget: brief(w, 80) }, this.spanOf(b));
         return w;
       }
       case "hbargraph":
@@ -663,21 +698,21 @@ export class Evaluator {
       case "hgroup":
       case "vgroup":
       case "tgroup": {
-        const v = mk(b.kind, { label: this.label(b.label, env, b), body: this.toBox(this.eval(b.body, env), spanOf(b)) });
-        setEvalSpan(v, spanOf(b));
+        const v = mk(b.kind, { label: this.label(b.label, env, b), body: this.toBox(this.eval(b.body, env), this.spanOf(b)) });
+        this.setEvalSpan(v, this.spanOf(b));
         return v;
       }
       case "modulate":
         return this.evalModulate(b, env);
       case "autodiff": {
-        if (b.mode !== "fad" && b.mode !== "rad") fail("FL419", { detail: `unknown differentiation mode '${b.mode}'` }, spanOf(b));
-        const body = this.toBox(this.eval(b.body, env), spanOf(b.body) ?? spanOf(b));
-        const seed = this.toBox(this.eval(b.seed, env), spanOf(b.seed) ?? spanOf(b));
-        setEvalSpan(body, spanOf(b.body));
-        setEvalSpan(seed, spanOf(b.seed));
+        if (b.mode !== "fad" && b.mode !== "rad") fail("FL419", { detail: `unknown differentiation mode '${b.mode}'` }, this.spanOf(b));
+        const body = this.toBox(this.eval(b.body, env), this.spanOf(b.body) ?? this.spanOf(b));
+        const seed = this.toBox(this.eval(b.seed, env), this.spanOf(b.seed) ?? this.spanOf(b));
+        this.setEvalSpan(body, this.spanOf(b.body));
+        this.setEvalSpan(seed, this.spanOf(b.seed));
         const v = mk("autodiff", { mode: b.mode, body, seed });
-        setEvalSpan(v, spanOf(b));
-        this.arityAt(v, spanOf(b));
+        this.setEvalSpan(v, this.spanOf(b));
+        this.arityAt(v, this.spanOf(b));
         return v;
       }
       case "rule":
@@ -685,7 +720,7 @@ export class Evaluator {
       case "import":
       case "declare":
       case "modEntry":
-        return fail("FL419", { detail: `a '${b.kind}' is not an expression` }, spanOf(b));
+        return fail("FL419", { detail: `a '${b.kind}' is not an expression` }, this.spanOf(b));
       default:
         return assertNever(b);
     }
@@ -700,14 +735,14 @@ export class Evaluator {
    * `["a", "b" -> e]` is `["a" -> ["b" -> e]]`.
    */
   private evalModulate(b: BoxOf<"modulate">, env: Env): Box {
-    const span = spanOf(b);
+    const span = this.spanOf(b);
     let body = this.toBox(this.eval(b.body, env), span);
     for (let k = b.entries.length - 1; k >= 0; k--) {
       const entry = b.entries[k]!;
       if (entry.kind !== "modEntry") fail("FL419", { detail: "a modulation entry must be a label" }, span);
       const circuit = entry.circuit ? this.toBox(this.eval(entry.circuit, env), span) : B.prim("mul");
       const ca = this.arityAt(circuit, span);
-      if (ca.ins > 2 || ca.outs !== 1) fail("FL422", { circuit: brief(circuit, 60), ins: ca.ins, outs: ca.outs }, spanOf(entry.circuit ?? entry) ?? span);
+      if (ca.ins > 2 || ca.outs !== 1) fail("FL422", { circuit: brief(circuit, 60), ins: ca.ins, outs: ca.outs }, this.spanOf(entry.circuit ?? entry) ?? span);
       const target = widgetName(entry.label);
       const slot = ca.ins === 2 ? mk("slot", { index: nextSlot++ }) : undefined;
       const replace = (w: Box): Box => (slot ? B.seq(B.par(w, slot), circuit) : ca.ins === 1 ? B.seq(w, circuit) : circuit);
@@ -744,7 +779,7 @@ export class Evaluator {
           case "merge":
           case "rec":
             r = mk(x.kind, { left: walk(x.left, path), right: walk(x.right, path) });
-            setEvalSpan(r, evalSpanOf(x));
+            this.setEvalSpan(r, this.evalSpanOf(x));
             break;
           default:
             r = x;
@@ -773,7 +808,7 @@ export class Evaluator {
       if (bnd.kind === "def" && bnd.env === undefined) vars.set(name, { kind: "def", name, rules: bnd.rules, spans: bnd.spans, env: undefined, state: 0 });
       else vars.set(name, bnd);
     }
-    const replacement = this.makeLayer(caller, defs, defs.map((d) => spanOf(d)));
+    const replacement = this.makeLayer(caller, defs, defs.map((d) => this.spanOf(d)));
     for (const [name, bnd] of replacement.vars) {
       if (bnd.kind === "def") vars.set(name, { kind: "def", name, rules: bnd.rules, spans: bnd.spans, env: caller, state: 0 });
     }
@@ -792,7 +827,7 @@ export class Evaluator {
       const lam = mk("lambda", { params: defs.map((d) => d.name), body: parList(defs.map((d) => d.body)) });
       const bus = parList(Array.from({ length: n }, () => B.wire()));
       const rec = B.rec(lam, bus);
-      for (const d of defs) if (spanOf(d)) setEvalSpan(rec, spanOf(d));
+      for (const d of defs) if (this.spanOf(d)) this.setEvalSpan(rec, this.spanOf(d));
       const projections = defs.map((d, i) => {
         const sel = parList(Array.from({ length: n }, (_, j) => (j === i ? B.wire() : B.cut())));
         return B.def(d.name, [], n === 1 ? rec : B.seq(rec, sel));
@@ -804,7 +839,7 @@ export class Evaluator {
   }
 
   private evalIter(b: BoxOf<"iter">, env: Env): Box {
-    const span = spanOf(b);
+    const span = this.spanOf(b);
     const n = this.evalInt(b.count, env, span);
     if (n > this.maxSteps - this.steps) fail("FL404", { limit: this.maxSteps }, span);
     const item = (i: number) => this.toBox(this.eval(b.body, this.pushValue(env, b.variable, B.int(i))), span);
@@ -825,7 +860,7 @@ export class Evaluator {
         r = item(n - 1);
         for (let i = n - 2; i >= 0; i--) {
           r = b.op === "par" ? B.par(item(i), r) : B.seq(item(i), r);
-          setEvalSpan(r, span);
+          this.setEvalSpan(r, span);
         }
         break;
       }
@@ -836,21 +871,21 @@ export class Evaluator {
         r = item(0);
         for (let i = 1; i < n; i++) {
           const p = B.par(r, item(i));
-          setEvalSpan(p, span);
+          this.setEvalSpan(p, span);
           r = B.seq(p, B.prim(op));
-          setEvalSpan(r, span);
+          this.setEvalSpan(r, span);
         }
         break;
       }
       default:
         return assertNever(b.op as never);
     }
-    setEvalSpan(r, span);
+    this.setEvalSpan(r, span);
     return r;
   }
 
   private evalRoute(b: BoxOf<"route">, env: Env): Box {
-    const span = spanOf(b);
+    const span = this.spanOf(b);
     const num = (e: Box, what: string): number => {
       const v = this.toBox(this.eval(e, env));
       let c: Const | undefined;
@@ -907,7 +942,7 @@ export class Evaluator {
           const env2 = this.pushValue(c.env, c.params[c.i]!, arg);
           if (c.i + 1 < c.params.length) f = this.absClosure(c.src, c.name, c.params, c.i + 1, c.body, env2, c.def);
           else {
-            f = this.evalCall(c.body, env2, this.locateCall(c.name, span), c.name, c.def ?? spanOf(c.src));
+            f = this.evalCall(c.body, env2, this.locateCall(c.name, span), c.name, c.def ?? this.spanOf(c.src));
             if (c.name !== "lambda") this.nameBox(f, c.name);
           }
           break;
@@ -944,7 +979,7 @@ export class Evaluator {
       this.calls.pop();
       throw new EvalError(d);
     }
-    this.context.push(def ?? spanOf(body));
+    this.context.push(def ?? this.spanOf(body));
     try {
       return this.eval(body, env);
     } catch (e) {
@@ -1026,9 +1061,9 @@ export class Evaluator {
     const special = fb.kind === "prim" && primArity[fb.op] === 2 && fb.op !== "prefix" && outs === 1;
     const list = special ? [...wires, ...boxes] : [...boxes, ...wires];
     const par = parList(list);
-    setEvalSpan(par, span);
+    this.setEvalSpan(par, span);
     const r = B.seq(par, fb);
-    setEvalSpan(r, span);
+    this.setEvalSpan(r, span);
     return r;
   }
 
@@ -1052,7 +1087,7 @@ export class Evaluator {
       if (!ok) continue;
       let env = base.env;
       for (const [name, v] of bind) env = this.pushValue(env, name, v);
-      return this.evalCall(base.rules[k]!.body, env, this.locateCall(base.name, span), base.name, base.spans?.[k] ?? spanOf(base.rules[k]!.body));
+      return this.evalCall(base.rules[k]!.body, env, this.locateCall(base.name, span), base.name, base.spans?.[k] ?? this.spanOf(base.rules[k]!.body));
     }
     return fail("FL408", { name: base.name, args: args.map((a) => (this.hasClosure(a) ? "<function>" : brief(a, 40))).join(", ") }, span);
   }
@@ -1069,7 +1104,7 @@ export class Evaluator {
       case "rec":
         return mk(p.kind, { left: this.evalPattern(p.left, env), right: this.evalPattern(p.right, env) });
       default:
-        return this.simplify(this.eval(p, env), spanOf(p));
+        return this.simplify(this.eval(p, env), this.spanOf(p));
     }
   }
 
@@ -1166,11 +1201,11 @@ export class Evaluator {
     if (known) return known;
     let r: Box;
     const c = this.closureOf(v);
-    const at = evalSpanOf(v) ?? span;
+    const at = this.evalSpanOf(v) ?? span;
     if (c) r = this.closureToBox(c, v, span);
     else if (isComposite(v)) {
       r = mk(v.kind, { left: this.toBox(v.left, at), right: this.toBox(v.right, at) });
-      setEvalSpan(r, evalSpanOf(v));
+      this.setEvalSpan(r, this.evalSpanOf(v));
     } else if (v.kind === "hgroup" || v.kind === "vgroup" || v.kind === "tgroup") r = mk(v.kind, { label: v.label, body: this.toBox(v.body, at) });
     else if (v.kind === "symbolic") r = mk("symbolic", { slot: v.slot, body: this.toBox(v.body, at) });
     else r = v;
@@ -1207,7 +1242,7 @@ export class Evaluator {
 
   private arityAt(b: Box, span: Span | undefined): Arity {
     try {
-      return arity(b);
+      return this.arityOf(b);
     } catch (e) {
       if (e instanceof ArityError && !e.diagnostic.span && span) throw new EvalError({ ...e.diagnostic, span });
       throw this.convert(e, span);
@@ -1216,7 +1251,7 @@ export class Evaluator {
 
   /** The constant number an expression denotes (Faust's eval2double). */
   evalConst(e: Box, env: Env, span: Span | undefined): Const {
-    const at = spanOf(e) ?? span;
+    const at = this.spanOf(e) ?? span;
     const v = this.toBox(this.eval(e, env), at);
     const a = this.arityAt(v, at);
     if (a.ins !== 0 || a.outs !== 1) fail("FL405", { detail: `'${brief(e, 60)}' has type (${a.ins}->${a.outs})` }, at);
@@ -1235,7 +1270,7 @@ export class Evaluator {
   }
 
   private numBox(e: Box, env: Env, owner: Box): Box {
-    return B.real(this.evalConst(e, env, spanOf(owner)).v);
+    return B.real(this.evalConst(e, env, this.spanOf(owner)).v);
   }
 
   /** `%i`, `%2i`, `%name` in labels: the value of an identifier in scope (width from the digits). */
@@ -1267,7 +1302,7 @@ export class Evaluator {
         i = j;
         continue;
       }
-      const n = this.evalInt(B.ident(name), env, spanOf(owner));
+      const n = this.evalInt(B.ident(name), env, this.spanOf(owner));
       out += String(n).padStart(Math.min(4, width), " ");
       i = j;
     }
@@ -1355,13 +1390,13 @@ export function evaluateProgram(source: ProgramSource, opts: EvalOptions = {}): 
       return { process: undefined, arity: undefined, metadata, diagnostics };
     }
     const v = ev.toBox(ev.eval(B.ident("process"), env), procSpan);
-    const a = arity(v);
-    return { process: v, arity: a, metadata, diagnostics, names: ev.names };
+    const a = arity(v, ev.spans.evaluated.lookup);
+    return { process: v, arity: a, metadata, diagnostics, names: ev.names, spans: ev.spans };
   } catch (e) {
     const d = e instanceof RangeError && /call stack/i.test(e.message) ? ev.overflowDiagnostic() : toDiagnostic(e);
     if (!d) throw e;
     diagnostics.push(d);
-    return { process: undefined, arity: undefined, metadata, diagnostics };
+    return { process: undefined, arity: undefined, metadata, diagnostics, spans: ev.spans };
   }
 }
 

@@ -86,7 +86,7 @@ describe("imports", () => {
     const e = prog.stmts[0]!;
     expect(e.kind === "def" && e.body.kind).toBe("environment");
     if (e.kind !== "def" || e.body.kind !== "environment") return;
-    const x = new Compilation(withStdlib()).expandStatements(e.body.stmts, main);
+    const x = new Compilation(withStdlib()).expandStatements(e.body.stmts, main, (b) => prog.files[0]!.boxSpans.get(b));
     expect(x.diagnostics).toEqual([]);
     expect(x.stmts.map((s) => (s.kind === "def" ? s.name : s.kind))).toEqual(["k", "j"]);
   });

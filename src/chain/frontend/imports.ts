@@ -21,7 +21,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { diag, DiagnosticError, type Diagnostic, SourceFile, type Span } from "../../core/diagnostics.ts";
-import { spanOf, type Box } from "../../core/boxes/box.ts";
+import type { Box } from "../../core/boxes/box.ts";
 import { parseSource, type ParsedFile } from "./parser.ts";
 
 /** A program: its entry file and every file it imports, transitively. */
@@ -166,13 +166,13 @@ export class Compilation {
   /**
    * Expands the imports among some statements (e.g. those of an
    * `environment { … }`, where Faust allows `import`), resolving names from
-   * the folder of `fromFile`. Spans come from the box side table.
+   * the folder of `fromFile`. Spans come from the compilation's table (`spanOf`).
    */
-  expandStatements(stmts: readonly Box[], fromFile: string): { stmts: readonly Box[]; diagnostics: readonly Diagnostic[] } {
+  expandStatements(stmts: readonly Box[], fromFile: string, spanOf: (b: Box) => Span | undefined): { stmts: readonly Box[]; files: readonly ParsedFile[]; diagnostics: readonly Diagnostic[] } {
     const file = new SourceFile(fromFile, "");
     const spans = stmts.map((s) => spanOf(s) ?? { file, start: 0, end: 0 });
-    const p = this.expand({ file, stmts, spans, diagnostics: [] });
-    return { stmts: p.stmts, diagnostics: p.diagnostics };
+    const p = this.expand({ file, stmts, spans, diagnostics: [], boxSpans: new Map() });
+    return { stmts: p.stmts, files: p.files, diagnostics: p.diagnostics };
   }
 
   private expand(entry: ParsedFile): Program {

@@ -4,7 +4,6 @@
 
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { spanOf } from "../../core/boxes/box.ts";
 import { SourceFile } from "../../core/diagnostics.ts";
 import { stdlibFiles } from "../../driver/stdlib.ts";
 import { decodeParsed, parseAndEncode, roundTrip } from "./parsed-form.ts";
@@ -30,7 +29,7 @@ describe("parsed form", () => {
     const other = new SourceFile("pf2.dsp", text);
     const d = decodeParsed(enc, other)!;
     // The definitions are new to the process: their spans are the first parse's.
-    for (const s of d.stmts) expect(spanOf(s)?.file.path).toBe("pf.dsp");
+    for (const s of d.stmts) expect(d.boxSpans.get(s)?.file.path).toBe("pf.dsp");
     expect(d.spans[0]!.file).toBe(other);
   });
 

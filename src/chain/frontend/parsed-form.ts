@@ -2,14 +2,14 @@
 // without lexing or parsing: the boxes of the file (schema-driven, each node
 // as its kind and fields, children as indices of earlier nodes, in creation
 // order), the statements with their spans, and the span the parser gave each
-// node, replayed through `setSpan` in parse order so that the side table ends
-// up as a fresh parse would leave it (first occurrence wins). Only files that
+// node, replayed in parse order into the file's own span table
+// (`ParsedFile.boxSpans`) as a fresh parse would fill it (first occurrence wins). Only files that
 // parsed without diagnostics are encoded. The driver keeps these on disk
 // (src/driver/parse-cache.ts) so that the standard library is not parsed
 // again at every start of the command line.
 
 import { SourceFile, type Span } from "../../core/diagnostics.ts";
-import { assertNever, children, fieldsOf, kinds, mk, setSpan, type Box, type Kind } from "../../core/boxes/box.ts";
+import { assertNever, children, fieldsOf, kinds, mk, type Box, type Kind } from "../../core/boxes/box.ts";
 import { parseSource, type ParsedFile } from "./parser.ts";
 
 /** Bumped whenever the encoding changes. */
@@ -147,10 +147,14 @@ export function decodeParsed(text: string, file: SourceFile): ParsedFile | undef
     }
     boxes[i] = mk(kind, fields as never) as unknown as Box;
   }
-  for (let k = 0; k < enc.spans.length; k += 3) setSpan(boxes[enc.spans[k]!]!, { file, start: enc.spans[k + 1]!, end: enc.spans[k + 2]! });
+  const boxSpans = new Map<Box, Span>();
+  for (let k = 0; k < enc.spans.length; k += 3) {
+    const b = boxes[enc.spans[k]!]!;
+    if (!boxSpans.has(b)) boxSpans.set(b, { file, start: enc.spans[k + 1]!, end: enc.spans[k + 2]! });
+  }
   const spans: Span[] = [];
   for (let k = 0; k < enc.stmtSpans.length; k += 2) spans.push({ file, start: enc.stmtSpans[k]!, end: enc.stmtSpans[k + 1]! });
-  return { file, stmts: enc.stmts.map((i) => boxes[i]!), spans, diagnostics: [] };
+  return { file, stmts: enc.stmts.map((i) => boxes[i]!), spans, diagnostics: [], boxSpans };
 }
 
 /** For tests: a file's parse and its round trip through the encoding. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { B, spanOf, type Box } from "../../core/boxes/box.ts";
+import { B, type Box } from "../../core/boxes/box.ts";
 import { printBox } from "../../core/boxes/print.ts";
 import { MAX_BOX_DEPTH, MAX_NESTING, parseExpression, parseText } from "./parser.ts";
 
@@ -78,10 +78,10 @@ describe("parser constructs", () => {
       expect(b.where.length).toBe(1);
     }
   });
-  it("records spans in the side table", () => {
+  it("records the spans of the file's boxes in its own table", () => {
     const r = parseText("process = foo + 1;");
     const def = r.stmts[0]!;
-    const s = spanOf(def.kind === "def" ? def.body : def)!;
+    const s = r.boxSpans.get(def.kind === "def" ? def.body : def)!;
     expect([s.start, s.end]).toEqual([10, 17]);
   });
   it("round-trips through the printer", () => {

@@ -24,7 +24,7 @@
 // `;` at the definition level and keeps going, so one run reports several.
 
 import { diag, type Diagnostic, type RelatedInfo, SourceFile, type Span } from "../../core/diagnostics.ts";
-import { B, mk, setSpan, type ArgType, type Box, type CType, type IterOp, type PrimOp } from "../../core/boxes/box.ts";
+import { B, mk, type ArgType, type Box, type CType, type IterOp, type PrimOp } from "../../core/boxes/box.ts";
 import { describeToken, lex, numberValue, T, type Tokens } from "./lexer.ts";
 
 /** Most nested brackets and constructs the parser accepts (guards the call stack). */
@@ -42,6 +42,12 @@ export interface ParsedFile {
   readonly spans: readonly Span[];
   /** Lexer and parser diagnostics (errors and warnings). */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * The span of every box parsed in this file, at its first occurrence in the
+   * file (boxes are hash-consed: equal expressions are one box). A
+   * compilation consults the tables of the files it loads (src/core/spans.ts).
+   */
+  readonly boxSpans: ReadonlyMap<Box, Span>;
 }
 
 /** Thrown inside the parser to unwind to the nearest statement list. */
@@ -132,6 +138,8 @@ class Parser {
   private readonly ends: Int32Array;
   private readonly text: string;
   private readonly file: SourceFile;
+  /** Spans of the boxes of this file (first occurrence). */
+  readonly boxSpans = new Map<Box, Span>();
 
   constructor(
     private readonly toks: Tokens,
@@ -205,7 +213,7 @@ class Parser {
   }
   private node<X extends Box>(b: X, start: number, end: number = this.prevEnd()): X {
     if (b.depth > MAX_BOX_DEPTH) this.fail(diag("FL205", { limit: MAX_BOX_DEPTH }, this.span(start, end)));
-    setSpan(b, this.span(start, end));
+    if (!this.boxSpans.has(b)) this.boxSpans.set(b, this.span(start, end));
     this.onNode?.(b, start, end);
     return b;
   }
@@ -230,7 +238,7 @@ class Parser {
     }
     // Lexer and parser diagnostics in source order (the sort is stable).
     this.diagnostics.sort((a, b) => (a.span?.start ?? Infinity) - (b.span?.start ?? Infinity));
-    return { file: this.file, stmts, spans, diagnostics: this.diagnostics };
+    return { file: this.file, stmts, spans, diagnostics: this.diagnostics, boxSpans: this.boxSpans };
   }
 
   /**
@@ -857,8 +865,8 @@ export function parseText(text: string, path = "<input>"): ParsedFile {
 }
 
 /** Parses a single expression (for tests and tools). */
-export function parseExpression(text: string, path = "<expr>"): { box: Box | undefined; diagnostics: readonly Diagnostic[] } {
+export function parseExpression(text: string, path = "<expr>"): { box: Box | undefined; diagnostics: readonly Diagnostic[]; boxSpans: ReadonlyMap<Box, Span> } {
   const parser = new Parser(lex(new SourceFile(path, text)));
   const box = parser.parseLoneExpression();
-  return { box, diagnostics: parser.diags() };
+  return { box, diagnostics: parser.diags(), boxSpans: parser.boxSpans };
 }

@@ -13,11 +13,13 @@
 // how every recursion in the signal graph is a cycle through `delay1`.
 
 import type { Box, BoxOf } from "../../core/boxes/box.ts";
-import { assertNever, isUnevaluated, primArity, spanOf } from "../../core/boxes/box.ts";
+import { assertNever, isUnevaluated, primArity } from "../../core/boxes/box.ts";
+import type { SpanTable } from "../../core/spans.ts";
 import { DiagnosticError, diag, type Diagnostic, type Span } from "../../core/diagnostics.ts";
 import { expandAutodiff } from "./autodiff.ts";
-import { arity, evalSpanOf } from "../eval/arity.ts";
-import { freshRecName, setSpan as setSigSpan, sig, type MetaEntry, type Nature, type Sig, type UIGroup } from "../../core/signals/signal.ts";
+import { arity } from "../eval/arity.ts";
+import type { EvalSpans } from "../eval/eval.ts";
+import { freshRecName, sig, type MetaEntry, type Nature, type Sig, type UIGroup } from "../../core/signals/signal.ts";
 import { extractMetadata, labelPath, resolvePath } from "./labels.ts";
 
 /** Number of inputs and outputs of an evaluated box (the evaluator's own arity, memoized). */
@@ -28,6 +30,10 @@ export interface PropagateOptions {
   readonly precision?: "single" | "double" | "quad" | "fixed";
   /** Receives the remarks of fad/rad expansion (undefined points, approximations). */
   readonly onRemark?: (d: Diagnostic) => void;
+  /** The evaluation's spans (where boxes come from), read to locate the signals. */
+  readonly boxSpans?: EvalSpans;
+  /** The compilation's signal spans, written here (first writer wins within the compilation). */
+  readonly spans?: SpanTable<Sig>;
 }
 
 function bad(kind: string, detail: string): DiagnosticError {
@@ -122,9 +128,19 @@ class Propagator {
 
   private finish(b: Box, key: string, out: Sig[]): void {
     // Signals remember the innermost source expression that made them (first writer wins).
-    const span = evalSpanOf(b) ?? spanOf(b);
-    if (span) for (const s of out) if (s.kind !== "input" && s.kind !== "proj") setSigSpan(s, span);
+    this.locate(out, this.spanOfBox(b));
     this.memo.set(key, out);
+  }
+
+  /** Where a box comes from, in this compilation: the expression that produced it, else its source. */
+  private spanOfBox(b: Box): Span | undefined {
+    const t = this.opts.boxSpans;
+    return t && (t.evaluated.get(b) ?? t.boxes.get(b));
+  }
+
+  /** Records `span` for the signals (first writer wins within the compilation). */
+  private locate(out: readonly Sig[], span: Span | undefined): void {
+    if (span && this.opts.spans) for (const s of out) if (s.kind !== "input" && s.kind !== "proj") this.opts.spans.set(s, span);
   }
 
   private widget(label: string, path: readonly UIGroup[]): { label: string; path: UIGroup[]; meta: MetaEntry[] } {
@@ -172,14 +188,14 @@ class Propagator {
         while (stack.length) {
           const [o, around] = stack.pop()!;
           if (o.kind === "par") {
-            const here = o === b ? undefined : (evalSpanOf(o) ?? spanOf(o) ?? around);
+            const here = o === b ? undefined : (this.spanOfBox(o) ?? around);
             stack.push([o.right, here], [o.left, here]);
             continue;
           }
           const n = arityOf(o).ins;
           const r = yield [o, ctx, inputs.slice(at, at + n)];
           at += n;
-          if (around) for (const s of r) if (s.kind !== "input" && s.kind !== "proj") setSigSpan(s, around);
+          this.locate(r, around);
           for (const s of r) out.push(s);
         }
         return out;
@@ -288,7 +304,7 @@ class Propagator {
         need(Math.max(a.ins, s.ins));
         const primals = yield [b.body, ctx, inputs.slice(0, a.ins)];
         const seeds = yield [b.seed, ctx, inputs.slice(0, s.ins)];
-        return expandAutodiff(b.mode === "rad" ? "rad" : "fad", primals, seeds, { span: evalSpanOf(b) ?? spanOf(b), onRemark: this.opts.onRemark });
+        return expandAutodiff(b.mode === "rad" ? "rad" : "fad", primals, seeds, { span: this.spanOfBox(b), onRemark: this.opts.onRemark });
       }
       case "slot": {
         const bound = ctx.slots.get(b.index);

@@ -42,6 +42,19 @@ describe("faustlab check", () => {
     expect(r.err).toContain("warning FL302");
   });
 
+  it("locates every note of a multi-file check in its own file (spans belong to each compilation)", async () => {
+    const a = write("multi/a.dsp", 'import("stdfaust.lib");\nprocess = fi.lowpass(2, 1000);\n');
+    const b = write("multi/b.dsp", "process = (_,_ : +) : (_,_);\n");
+    const alone = await run("check", b);
+    const after = await run("check", a, b);
+    expect(after.code).toBe(1);
+    expect(after.err).toBe(alone.err);
+    const located = after.err.split("\n").filter((l) => /: (error|warning|note)/.test(l));
+    expect(located.length).toBe(3);
+    for (const l of located) expect(l.startsWith(b + ":")).toBe(true);
+    expect(after.err).not.toContain("filters.lib");
+  });
+
   it("never crashes on pathological input", async () => {
     const deep = write("patho/deep.dsp", `process = ${"(".repeat(100_000)}1${")".repeat(100_000)};`);
     const long = write("patho/long.dsp", `process = ${Array(50_000).fill("_").join(" : ")};`);

@@ -19,6 +19,8 @@ import { inputsRead, type SignalGraph } from "../../core/signals/graph.ts";
 import { parseSignals } from "../../core/signals/parse.ts";
 import { printSignals } from "../../core/signals/print.ts";
 import { verifySignals } from "../../core/signals/verify.ts";
+import type { Sig } from "../../core/signals/signal.ts";
+import type { SpanTable } from "../../core/spans.ts";
 import { formatStats, formatTimes, runPipeline } from "../../../passes/manager.ts";
 import { flattenPipeline } from "../../../passes/pipeline.ts";
 import { listRegistry, parse } from "../../../passes/registry.ts";
@@ -44,11 +46,12 @@ const options: OptionSpec[] = [
   loadPassOption,
 ];
 
-function readGraph(file: string, args: ReturnType<typeof parseArgs>, io: CommandIO): SignalGraph {
+/** The graph of FILE, with the spans of this compilation (signal IR carries none). */
+function readGraph(file: string, args: ReturnType<typeof parseArgs>, io: CommandIO): { graph: SignalGraph; spans?: SpanTable<Sig> } {
   if (file.endsWith(".dsp")) {
     const p = compileSignals(file, { includeDirs: args.lists.get("I") ?? [], precision: args.flags.has("double") ? "double" : "single" });
     for (const w of p.warnings) io.err(render(w));
-    return { inputs: p.inputs, outputs: p.outputs };
+    return { graph: { inputs: p.inputs, outputs: p.outputs }, spans: p.spans };
   }
   let text: string;
   try {
@@ -60,7 +63,7 @@ function readGraph(file: string, args: ReturnType<typeof parseArgs>, io: Command
   // the parser checks syntax and names; the graph itself must be well formed too
   const bad = verifySignals(roots);
   if (bad.length) throw new DiagnosticError(bad.slice(0, 5).map((p) => p.diagnostic));
-  return { inputs: Math.max(headerInputs(text) ?? 0, inputsRead(roots)), outputs: roots };
+  return { graph: { inputs: Math.max(headerInputs(text) ?? 0, inputsRead(roots)), outputs: roots } };
 }
 
 export const optCommand: Command = {
@@ -85,10 +88,10 @@ export const optCommand: Command = {
       }
       throw new DiagnosticError([diag("FL003", { detail: "opt needs a FILE (Faust source or signal IR), or --list, or --print-pipeline" })]);
     }
-    const graph = readGraph(file, args, io);
+    const { graph, spans } = readGraph(file, args, io);
     const run = runPipeline(graph, flattenPipeline(pipeline), {
       // Faust source is compiled in the precision -double selects; signal IR has none
-      context: file.endsWith(".dsp") ? { precision: args.flags.has("double") ? "double" : "single" } : {},
+      context: file.endsWith(".dsp") ? { precision: args.flags.has("double") ? "double" : "single", spans } : {},
       ...(args.flags.has("verify-each") ? { debug: true } : {}),
       onText: (t) => io.out(t),
       printAfter: args.flags.has("print-after-all") ? (pass, t) => io.err(`; *** signal graph after ${pass} ***\n${t}`) : undefined,

@@ -5,10 +5,10 @@
 // generic operations (construction and hashing, children, mapping,
 // verification) and the printer (print.ts) are all driven by it.
 //
-// Source spans are not part of a box: they live in a side table (`spanOf`),
-// indexed by node id, holding the span of the first occurrence the parser saw.
+// Source spans are not part of a box: a box is shared by every program that
+// builds it, so its span belongs to a compilation (src/core/spans.ts; the
+// parser records each file's boxes in ParsedFile.boxSpans).
 
-import type { Span } from "../diagnostics.ts";
 
 /** Primitive boxes (Faust's built-in operators and functions). */
 export const primOps = [
@@ -432,22 +432,6 @@ export function verifyBox(b: Box): string[] {
   if (b.kind === "prim" && !(primOps as readonly string[]).includes(b.op)) problems.push(`prim#${b.id}: unknown op '${b.op}'`);
   if (b.kind === "int" && !Number.isInteger(b.value)) problems.push(`int#${b.id}: non-integer value`);
   return problems;
-}
-
-// ---------------------------------------------------------------------------
-// Spans (side table)
-
-// Indexed by box id: boxes are never freed (the hash-cons table keeps them), so
-// a dense array is both correct and much faster than a WeakMap.
-const spans: (Span | undefined)[] = [];
-
-/** Records the span of a box unless one is already known (first occurrence wins). */
-export function setSpan(b: Box, span: Span): void {
-  if (spans[b.id] === undefined) spans[b.id] = span;
-}
-
-export function spanOf(b: Box): Span | undefined {
-  return spans[b.id];
 }
 
 // ---------------------------------------------------------------------------

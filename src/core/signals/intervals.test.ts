@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DiagnosticError, SourceFile } from "../diagnostics.ts";
 import { arbSignalGraph } from "../../harness/arbitrary/signals.ts";
-import { setSpan, sig, type Sig } from "./signal.ts";
+import { sig, type Sig } from "./signal.ts";
+import { SpanTable } from "../spans.ts";
 import { arbArith } from "../../harness/arbitrary/programs.ts";
 import { analyzeIntervals, checkProgram, intervalOf, showInterval, type CheckOptions, type Interval } from "./intervals.ts";
 import { compileSignals } from "../../driver/signals.ts";
@@ -174,9 +175,10 @@ describe("checkProgram: Faust's rejections and delay line sizes", () => {
   it("reports every problem at once, with the delay's span", () => {
     const file = new SourceFile("t.dsp", "process = _ @ (-1);");
     const bad = sig.delay(sig.input(1), sig.int(-2));
-    setSpan(bad, { file, start: 10, end: 18 });
+    const spans = new SpanTable<Sig>();
+    spans.set(bad, { file, start: 10, end: 18 });
     try {
-      checkProgram([bad, sig.delay(x, counter("chk.c4"))]);
+      checkProgram([bad, sig.delay(x, counter("chk.c4"))], { spans: spans.lookup });
       expect.unreachable();
     } catch (e) {
       const ds = (e as DiagnosticError).diagnostics;

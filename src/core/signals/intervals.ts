@@ -34,7 +34,8 @@
 
 import { DiagnosticError, diag, type Diagnostic } from "../diagnostics.ts";
 import { segments } from "./graph.ts";
-import { assertNever, formatGroupName, spanOf, type RecSig, type Sig } from "./signal.ts";
+import { assertNever, formatGroupName, type RecSig, type Sig } from "./signal.ts";
+import { noSpans, type SpanOf } from "../spans.ts";
 import { typeOf } from "./types.ts";
 import { math1Fn, opText, satInt } from "./fold.ts";
 
@@ -570,6 +571,8 @@ export interface CheckOptions extends IntervalOptions {
   readonly maxDelay?: number;
   /** Largest accepted table size (default 2^31 - 1). */
   readonly maxTableSize?: number;
+  /** Where the nodes come from (the compilation's spans), to locate the problems. */
+  readonly spans?: SpanOf<Sig>;
 }
 
 export interface ProgramInfo {
@@ -592,6 +595,7 @@ export function checkProgram(outputs: readonly Sig[], opts: CheckOptions = {}): 
   const problems: Diagnostic[] = [];
   const delays = new Map<Sig, number>();
   const tables = new Map<Sig, number>();
+  const spanOf = opts.spans ?? noSpans;
   const report = (s: Sig, d: Diagnostic) => problems.push(spanOf(s) && !d.span ? { ...d, span: spanOf(s) } : d);
   for (const [s] of intervals) {
     if (s.kind === "delay1") delays.set(s, 1);

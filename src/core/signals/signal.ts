@@ -21,7 +21,7 @@
 // after creation, which is how the graph gets its cycles
 // (rec → body → … → delay1 → proj → rec).
 
-import { DiagnosticError, diag, type Span } from "../diagnostics.ts";
+import { DiagnosticError, diag } from "../diagnostics.ts";
 
 // ---------------------------------------------------------------------------
 // Operators
@@ -536,16 +536,9 @@ export function mapChildren(s: Sig, f: (c: Sig) => Sig): Sig {
   return changed ? (make(s.kind, fields as never) as unknown as Sig) : s;
 }
 
-// ---------------------------------------------------------------------------
-// Source spans: a side table, never part of the key. First writer wins.
-
-const spans = new WeakMap<Sig, Span>();
-export function setSpan(s: Sig, span: Span): void {
-  if (!spans.has(s)) spans.set(s, span);
-}
-export function spanOf(s: Sig): Span | undefined {
-  return spans.get(s);
-}
+// Source spans are not kept here: a node is shared by every program that
+// builds it, so where it comes from belongs to a compilation (a SpanTable of
+// src/core/spans.ts, handed to the passes in their context).
 
 // ---------------------------------------------------------------------------
 // Constructors

@@ -18,7 +18,8 @@
 
 import { DiagnosticError, diag, type Diagnostic } from "../diagnostics.ts";
 import { instantOrder, reachable } from "./graph.ts";
-import { assertNever, fieldsOf, formatGroupName, isRecDefined, isSig, recArity, spanOf, type Sig } from "./signal.ts";
+import { assertNever, fieldsOf, formatGroupName, isRecDefined, isSig, recArity, type Sig } from "./signal.ts";
+import { noSpans, type SpanOf } from "../spans.ts";
 
 export interface SignalProblem {
   readonly node: Sig;
@@ -32,7 +33,7 @@ export function describe(s: Sig): string {
 
 const NOT_A_VALUE = new Set(["rec", "table", "output", "soundfile"]);
 
-export function verifySignals(roots: readonly Sig[]): SignalProblem[] {
+export function verifySignals(roots: readonly Sig[], spanOf: SpanOf<Sig> = noSpans): SignalProblem[] {
   const problems: SignalProblem[] = [];
   const report = (node: Sig, d: Diagnostic) => problems.push({ node, diagnostic: spanOf(node) && !d.span ? { ...d, span: spanOf(node) } : d });
   const bad = (node: Sig, detail: string) => report(node, diag("FL570", { node: describe(node), detail }));
