@@ -1,8 +1,8 @@
 // The golden-test runner: every *.sig and *.dsp file in a `tests/` folder
 // under passes/, analyses/ or src/chain/propagate/ is a golden test (format: src/harness/golden.ts).
-// Each RUN line runs in this process through the CLI (`main(argv, io)`), all
-// files in one module graph: nothing a compilation leaves behind (node
-// tables, group names) may change the output of the next one. The output (stdout then stderr, the repository's path
+// Each RUN line runs in this process through the CLI (`main(argv, io)`), in
+// a module graph fresh for each file, so its output does not depend on the
+// files run before it. The output (stdout then stderr, the repository's path
 // made relative) is checked against the directives of the RUN's prefixes; a
 // file marked XFAIL must fail. The whole output of each file is also an exact
 // snapshot, `tests/__snapshots__/NAME.sig.out` (or `.dsp.out`; refresh with
@@ -11,8 +11,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
-import { main } from "../src/cli/cli.ts";
+import { describe, expect, it, vi } from "vitest";
+import type { CommandIO } from "../src/cli/commands/command.ts";
 import { checkOutput, formatFailure, parseGolden, substitute } from "../src/harness/golden.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -42,12 +42,21 @@ function maskTimes(text: string): string {
   return text.replace(/^ *\d+\.\d{3} ms +\d+\.\d%/gm, "   #.### ms   #.#%");
 }
 
-/** The CLI, its output collected. */
-async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t.endsWith("\n") ? t : t + "\n") });
-  return { code, out, err };
+/**
+ * The CLI in a fresh module graph: hash-consing tables, group names and the
+ * first-writer-wins source spans are global to the modules, so each golden
+ * file starts from empty tables and its output does not depend on the files
+ * run before it.
+ */
+async function freshCli(): Promise<(...argv: string[]) => Promise<{ code: number; out: string; err: string }>> {
+  vi.resetModules();
+  const { main } = (await import("../src/cli/cli.ts")) as { main: (argv: readonly string[], io: CommandIO) => Promise<number> };
+  return async (...argv) => {
+    let out = "";
+    let err = "";
+    const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t.endsWith("\n") ? t : t + "\n") });
+    return { code, out, err };
+  };
 }
 
 const files = discover();
@@ -61,6 +70,7 @@ describe("golden files", () => {
     const rel = path.relative(root, file).split(path.sep).join("/");
     it(rel, async () => {
       const g = parseGolden(fs.readFileSync(file, "utf8"), rel);
+      const runCli = await freshCli();
       const problems: string[] = [];
       let snapshot = "";
       for (const run of g.runs) {

@@ -552,15 +552,12 @@ function analyzeOnce(roots: readonly Sig[], opts: IntervalOptions, wraps: Readon
   return val;
 }
 
-const cache = new WeakMap<Sig, Interval>();
-
-/** The interval of a signal (memoized; the whole subgraph is analyzed with default options). */
+/**
+ * The interval of a signal (its subgraph analyzed with default options; not
+ * memoized: a compilation asks the `intervals` analysis, cached per graph).
+ */
 export function intervalOf(s: Sig): Interval {
-  const hit = cache.get(s);
-  if (hit) return hit;
-  const all = analyzeIntervals([s]);
-  for (const [n, i] of all) if (!cache.has(n)) cache.set(n, i);
-  return cache.get(s)!;
+  return analyzeIntervals([s]).get(s)!;
 }
 
 // ---------------------------------------------------------------------------
