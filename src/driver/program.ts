@@ -13,6 +13,7 @@
 // are `output i, x` nodes give output i; bare roots are the outputs in order.
 // The user interface is rebuilt from the widgets the graph reads.
 
+import { SpanTable } from "../core/spans.ts";
 import { DiagnosticError } from "../core/diagnostics.ts";
 import { readSource } from "../core/fsutil.ts";
 import { inputsRead } from "../core/signals/graph.ts";
@@ -56,7 +57,8 @@ export function readSignalProgram(source: ProgramSource, opts: CompileOptions = 
   const inputs = Math.max(headerInputs(text) ?? 0, inputsRead(outputs));
   const name = opts.name ?? programName(file);
   const info = checkProgram(outputs);
-  return { name, inputs, outputs, raw: outputs, ui: buildUI(outputs, name), metadata: [], info, warnings: [] };
+  // signal IR carries no source spans: the compilation's table starts empty
+  return { name, inputs, outputs, raw: outputs, ui: buildUI(outputs, name), metadata: [], info, warnings: [], spans: new SpanTable<Sig>() };
 }
 
 /** Faust source or signal IR (by the `.sig` extension) to a normalized program. */
