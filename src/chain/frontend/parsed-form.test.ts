@@ -25,11 +25,15 @@ describe("parsed form", () => {
     const { encoded } = parseAndEncode(new SourceFile("first.dsp", "uniq_pf_unrelated = 1;"));
     expect(encoded).toBeDefined();
     const enc = parseAndEncode(new SourceFile("pf.dsp", text)).encoded!;
-    // The boxes exist now (with spans into pf.dsp); decoding into another file keeps the first spans.
+    // The boxes exist now (parsed from pf.dsp); decoded as another file, they are located in that file,
+    // as a parse of it would locate them (spans belong to each file, not to the shared boxes).
     const other = new SourceFile("pf2.dsp", text);
     const d = decodeParsed(enc, other)!;
-    // The definitions are new to the process: their spans are the first parse's.
-    for (const s of d.stmts) expect(d.boxSpans.get(s)?.file.path).toBe("pf.dsp");
+    const fresh = parseAndEncode(other).parsed;
+    for (const s of d.stmts) {
+      expect(d.boxSpans.get(s)?.file.path).toBe("pf2.dsp");
+      expect([d.boxSpans.get(s)?.start, d.boxSpans.get(s)?.end]).toEqual([fresh.boxSpans.get(s)?.start, fresh.boxSpans.get(s)?.end]);
+    }
     expect(d.spans[0]!.file).toBe(other);
   });
 
