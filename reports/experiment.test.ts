@@ -116,8 +116,8 @@ describe("experiment", () => {
 
   it("records a bad, a hanging and a missing program as failed runs and measures the rest", async () => {
     tree.write("f/bad.dsp", "process = _ +;\n");
-    // exponential evaluation: takes far longer than the limit
-    tree.write("f/hang.dsp", "f(0) = 0;\nf(n) = f(n-1) + f(n-1);\nprocess = f(40);\n");
+    // exponential evaluation (2^40 distinct calls: no memo shares them) takes far longer than the limit
+    tree.write("f/hang.dsp", "f(0, k) = k;\nf(n, k) = f(n-1, k+1) + f(n-1, 2*k+1);\nprocess = f(40, 0);\n");
     tree.write("f/good.dsp", "process = _ : + ~ *(0.5);\n");
     const spec = tree.write("f/spec.json", JSON.stringify({ programs: ["bad.dsp", "hang.dsp", "missing.dsp", "good.dsp"], length: 256, timeLimit: 4, metrics: ["accuracy"] }));
     const r = await runExperiment(spec, { out: path.join(tree.dir, "f", "out"), jobs: 2, report: false });

@@ -264,7 +264,7 @@ describe("faustlab mcp over stdio", () => {
     expect(["diagnostics", "timeout", "memory", "limit"]).toContain(par.data.error.kind);
     await servesNext();
     // a recursion that never ends at run time is fine (a filter), but an evaluation that never ends is not
-    const loop = await call("render", { source: "f(0) = 0;\nf(n) = f(n - 1) + f(n - 1);\nprocess = f(40);\n" });
+    const loop = await call("render", { source: "f(0, k) = k;\nf(n, k) = f(n - 1, k + 1) + f(n - 1, 2 * k + 1);\nprocess = f(40, 0);\n" });
     expect(loop.isError).toBe(true);
     expect(["diagnostics", "timeout"]).toContain(loop.data.error.kind);
     await servesNext();
