@@ -75,9 +75,11 @@ describe("linearity: node classes in the program's inputs", () => {
   });
 
   it("FL810 remarks: one per node that introduces a reason, with its source span", () => {
-    const g = compile("sin : fi.lowpass(2,1000) : cos");
+    // spans belong to the compilation: the remarks look them up in its table
+    const p = compileSignals({ path: "/virtual/lin.dsp", text: `import("stdfaust.lib");\nprocess = sin : fi.lowpass(2,1000) : cos;\n` });
+    const g: SignalGraph = { inputs: p.inputs, outputs: p.outputs };
     const { name } = printSignalsNamed(g.outputs, { localGroupNames: true });
-    const rs = linearityRemarks(computeLinearity(g), "tf-reconstruct", name);
+    const rs = linearityRemarks(computeLinearity(g), "tf-reconstruct", name, p.spans.lookup);
     expect(rs.map((d) => d.code)).toEqual(["FL810", "FL810"]);
     expect(rs.map((d) => d.message).sort()).toEqual([
       expect.stringContaining("not LTI: `cos` of a signal"),
