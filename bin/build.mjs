@@ -26,7 +26,15 @@ const parserKey = h.digest("hex").slice(0, 16);
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { cli: "src/cli/cli.ts", "fuzz-worker": "src/tools/fuzz-worker.ts" },
+  // the workers' tasks are entries too: a bundled caller's import.meta.url is in
+  // dist/chunks, so pools name their worker shim by its source path (which
+  // loads the entry below when dist/ is fresh)
+  entryPoints: {
+    cli: "src/cli/cli.ts",
+    "fuzz-worker": "src/tools/fuzz-worker.ts",
+    "mcp-worker": "src/cli/mcp/worker.ts",
+    "experiment-worker": "src/harness/experiment/worker.ts",
+  },
   outdir: tmp,
   bundle: true,
   splitting: true,

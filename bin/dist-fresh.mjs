@@ -18,3 +18,14 @@ export function distIsFresh() {
   }
   return true;
 }
+
+/**
+ * A worker shim's task module: dist/NAME when dist/ is fresh, else the
+ * TypeScript source (a URL) through tsx's loader, registered in this thread.
+ */
+export async function importTask(name, source) {
+  if (distIsFresh()) return import(new URL(`dist/${name}`, new URL("../", import.meta.url)).href);
+  const { register } = await import("tsx/esm/api");
+  register();
+  return import(source);
+}

@@ -34,4 +34,16 @@ describe("the built command line", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("holds the task of every worker shim (a pool names its shim by source path; the shim loads dist/ when fresh)", () => {
+    const shims = ["src/cli/mcp/worker.mjs", "src/harness/experiment/worker.mjs", "src/tools/fuzz-worker.mjs"];
+    const sources = fs.readFileSync(projectPath("src/cli/mcp/sandbox.ts"), "utf8") + fs.readFileSync(projectPath("src/harness/experiment/execute.ts"), "utf8");
+    expect(sources).not.toMatch(/new URL\("\.\/worker\.mjs", import\.meta\.url\)/);
+    for (const shim of shims) {
+      const text = fs.readFileSync(projectPath(shim), "utf8");
+      const entry = /importTask\("([\w-]+\.mjs)"/.exec(text)?.[1];
+      expect(entry, shim).toBeDefined();
+      expect(fs.existsSync(projectPath("dist", entry!)), `${shim} loads dist/${entry}`).toBe(true);
+    }
+  });
 });

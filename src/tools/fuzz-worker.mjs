@@ -1,12 +1,6 @@
 // The piscina worker of `npm run fuzz`: the built task (dist/fuzz-worker.mjs)
-// when dist/ is fresh, else the TypeScript task through tsx's loader.
-import { distIsFresh } from "../../bin/dist-fresh.mjs";
+// when dist/ is fresh, else fuzz-worker.ts.
+import { importTask } from "../../bin/dist-fresh.mjs";
 
-let mod;
-if (distIsFresh()) mod = await import("../../dist/fuzz-worker.mjs");
-else {
-  const { register } = await import("tsx/esm/api");
-  register();
-  mod = await import("./fuzz-worker.ts");
-}
+const mod = await importTask("fuzz-worker.mjs", new URL("./fuzz-worker.ts", import.meta.url).href);
 export default mod.default;

@@ -5,7 +5,9 @@
 // server keeps serving.
 
 import { MessageChannel } from "node:worker_threads";
+import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
+import { projectPath } from "../../core/paths.ts";
 import { ToolFailure, type Limits } from "./protocol.ts";
 import type { SandboxContext } from "./tools.ts";
 import type { Task, TaskResult } from "./worker.ts";
@@ -16,7 +18,8 @@ export class Sandbox {
   constructor(readonly ctx: SandboxContext) {
     const limits: Limits = ctx.limits;
     this.pool = new Piscina({
-      filename: new URL("./worker.mjs", import.meta.url).href,
+      // by its source path: bundled, this module sits in dist/chunks
+      filename: pathToFileURL(projectPath("src/cli/mcp/worker.mjs")).href,
       minThreads: 1,
       maxThreads: 2,
       idleTimeout: 60_000,

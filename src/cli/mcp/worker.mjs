@@ -1,10 +1,9 @@
-// The entry of a sandbox worker thread (piscina loads it): the TypeScript
-// sources run through tsx's loader, registered in this thread.
-import { register } from "tsx/esm/api";
+// The entry of a sandbox worker thread (piscina loads it by its source path):
+// the built task (dist/mcp-worker.mjs) when dist/ is fresh, else worker.ts.
+import { importTask } from "../../../bin/dist-fresh.mjs";
 
 // stdout is the MCP channel of the server: whatever a worker prints goes to stderr
 process.stdout.write = process.stderr.write.bind(process.stderr);
 console.log = console.error;
-register();
-const { runTask } = await import("./worker.ts");
-export default runTask;
+const mod = await importTask("mcp-worker.mjs", new URL("./worker.ts", import.meta.url).href);
+export default mod.runTask;

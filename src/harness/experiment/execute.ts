@@ -11,7 +11,9 @@
 
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
+import { projectPath } from "../../core/paths.ts";
 import { diag } from "../../core/diagnostics.ts";
 import { writeFileAtomic } from "../../core/fsutil.ts";
 import { diagnosticRecord } from "./measure.ts";
@@ -95,7 +97,8 @@ export async function executeExperiment(spec: Spec, opts: ExecuteOptions): Promi
   let written = 0;
   if (todo.length) {
     const pool = new Piscina<WorkerTask, RunRecord | undefined>({
-      filename: new URL("./worker.mjs", import.meta.url).href,
+      // by its source path: bundled, this module sits in dist/chunks
+      filename: pathToFileURL(projectPath("src/harness/experiment/worker.mjs")).href,
       minThreads: jobs,
       maxThreads: jobs,
       concurrentTasksPerWorker: 1,

@@ -1,7 +1,6 @@
-// The pool's worker entry: workers are plain Node threads, so the TypeScript
-// worker is loaded through tsx's loader, as bin/faustlab.mjs loads the CLI.
-import { register } from "tsx/esm/api";
+// The experiment pool's worker entry (piscina loads it by its source path):
+// the built task (dist/experiment-worker.mjs) when dist/ is fresh, else worker.ts.
+import { importTask } from "../../../bin/dist-fresh.mjs";
 
-register();
-const mod = await import("./worker.ts");
+const mod = await importTask("experiment-worker.mjs", new URL("./worker.ts", import.meta.url).href);
 export default mod.default;
