@@ -37,7 +37,7 @@ export async function run(): Promise<BenchResult[]> {
   const runs = Number(process.env.CLI_BENCH_RUNS ?? 15);
   const bin = projectPath("bin", "faustlab.mjs");
   const distInfo = projectPath("dist", "build.json");
-  const { distIsFresh } = (await import(projectPath("bin", "dist-fresh.mjs"))) as { distIsFresh(): boolean };
+  const { distIsFresh } = (await import(projectPath("src", "core", "dist-fresh.mjs"))) as { distIsFresh(): boolean };
   const mode = distIsFresh() ? "dist/ build" : fs.existsSync(distInfo) ? "sources via tsx (dist/ is stale: npm run build)" : "sources via tsx (no dist/: npm run build)";
   const haveFaust = !spawnSync("faust", ["--version"]).error;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "faustlab-clibench-"));

@@ -3,7 +3,7 @@
 // by `prepare`) when it is there and no source is newer than it; otherwise
 // the TypeScript sources through tsx, as in development. FAUSTLAB_FROM_SOURCE=1
 // forces the sources.
-import { distIsFresh } from "./dist-fresh.mjs";
+import { distIsFresh } from "../src/core/dist-fresh.mjs";
 
 let main;
 if (distIsFresh()) ({ main } = await import("../dist/cli.mjs"));

@@ -12,7 +12,7 @@ import { main as sourceMain } from "./cli.ts";
 
 describe("the built command line", () => {
   it("builds, is used by bin/faustlab.mjs, and agrees with the sources", { timeout: 120_000 }, async () => {
-    const fresh = async () => ((await import(projectPath("bin", "dist-fresh.mjs"))) as { distIsFresh(): boolean }).distIsFresh();
+    const fresh = async () => ((await import(projectPath("src", "core", "dist-fresh.mjs"))) as { distIsFresh(): boolean }).distIsFresh();
     if (!(await fresh())) {
       const b = spawnSync(process.execPath, [projectPath("bin", "build.mjs")], { encoding: "utf8" });
       expect(b.status, b.stderr).toBe(0);

@@ -169,6 +169,13 @@ describe("algebraic simplification", () => {
     expect(N(sig.add(x, sig.mul(sig.float(-1), sig.sub(x, y))))).toBe(y);
     expect(N(sig.sub(sig.float(0), sig.sub(x, y)))).toBe(sig.sub(y, x));
   });
+  it("flattens a ±1 × sum that factorization gathers, in the same step (idempotence)", () => {
+    // (x + 0.5) + ((x + 0.5) + (x + 0.5)) / 2: factorizing 0.5 + 0.5*(2x + 1) gives 1*(x + 1)
+    const a = sig.add(x, sig.float(0.5));
+    const once = N(sig.add(a, sig.div(sig.add(a, a), sig.float(2))));
+    expect(once).toBe(sig.add(sig.mul(x, sig.float(2)), sig.float(1)));
+    expect(N(once)).toBe(once);
+  });
   it("wraps int coefficients", () => {
     const r = N(sig.add(sig.mul(sig.int(2147483647), ix), ix));
     expect(r).toBe(sig.mul(ix, sig.int(-2147483648)));

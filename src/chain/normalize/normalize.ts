@@ -613,8 +613,8 @@ class SumBuilder {
    * Like terms can gather into ±1 × (a sum) ((x+1)*0.5 + (x+1)*0.5 → (x+1)): such a term is
    * flattened too, as `add` flattens it when it meets it whole (idempotence needs both).
    */
-  private flattenUnitSums(): void {
-    for (;;) {
+  private flattenUnitSums(): boolean {
+    for (let changed = false; ; changed = true) {
       let found: [string, Mono, Sig] | undefined;
       for (const [k, m] of this.terms) {
         if (m.factors.size !== 1 || (m.coef !== 1 && m.coef !== -1)) continue;
@@ -624,7 +624,7 @@ class SumBuilder {
           break;
         }
       }
-      if (!found) return;
+      if (!found) return changed;
       this.terms.delete(found[0]);
       this.add(found[2], found[1].coef as 1 | -1);
     }
@@ -757,6 +757,9 @@ class SumBuilder {
   build(): Sig {
     this.flattenUnitSums();
     this.factorize();
+    // factorization can gather terms into ±1 × (a sum) (0.5 + 0.5*(2*x + 1) → 1*(x + 1)): flattened
+    // and factorized again, so that normalizing the result changes nothing (a few rounds at most)
+    for (let round = 0; round < 8 && this.flattenUnitSums(); round++) this.factorize();
     const n = this.nature;
     const nz = this.nz;
     const canNegate = (c: number) => c < 0 && !(n === "int" && c === -2147483648);

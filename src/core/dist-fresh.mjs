@@ -5,7 +5,7 @@ import fs from "node:fs";
 
 export function distIsFresh() {
   if (process.env.FAUSTLAB_FROM_SOURCE === "1") return false;
-  const root = new URL("../", import.meta.url);
+  const root = new URL("../../", import.meta.url);
   let info;
   try {
     info = JSON.parse(fs.readFileSync(new URL("dist/build.json", root), "utf8"));
@@ -24,7 +24,7 @@ export function distIsFresh() {
  * TypeScript source (a URL) through tsx's loader, registered in this thread.
  */
 export async function importTask(name, source) {
-  if (distIsFresh()) return import(new URL(`dist/${name}`, new URL("../", import.meta.url)).href);
+  if (distIsFresh()) return import(new URL(`dist/${name}`, new URL("../../", import.meta.url)).href);
   const { register } = await import("tsx/esm/api");
   register();
   return import(source);
