@@ -348,14 +348,18 @@ function describeClass(n: NodeLinearity, s: Sig, ctx: PrintContext): string {
 }
 
 /**
- * Remarks (FL810) for the nodes that make the program non-LTI: one per node
+ * Remarks (FL810 not LTI, FL813 LTV) for the nodes that make the program non-LTI: one per node
  * that introduces a reason (nodes that inherit it are not repeated).
  */
 export function linearityRemarks(r: LinearityResult, pass: string, name: (s: Sig) => string, spanOf: SpanOf<Sig> = noSpans): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const [s, n] of r.nodes)
     if ((n.cls === "nonlinear" || n.cls === "ltv") && n.origin === s)
-      out.push(diag("FL810", { pass, what: n.cls === "ltv" ? `LTV (${n.rate} rate)` : "not LTI", reason: n.reason ?? "", node: name(s) }, spanOf(s)));
+      out.push(
+        n.cls === "ltv"
+          ? diag("FL813", { pass, rate: n.rate ?? "block", reason: n.reason ?? "", node: name(s) }, spanOf(s))
+          : diag("FL810", { pass, reason: n.reason ?? "", node: name(s) }, spanOf(s)),
+      );
   return out;
 }
 

@@ -81,7 +81,12 @@ const NUM: Field<number> = {
 
 /** Symbolic coefficients larger than this many monomials are given up (they grow multiplicatively). */
 const MAX_TERMS = 256;
-class SymbolicTooLarge extends Error {}
+/** The symbolic algebra gives up on a coefficient (too many terms, or a division it cannot express); the region gets no symbolic form. */
+class SymbolicGiveUp extends Error {
+  constructor(readonly reason: string = `coefficients of more than ${MAX_TERMS} terms`) {
+    super(reason);
+  }
+}
 
 /** Monomials by their factors in structural order, then powers. */
 function compareMonos(a: Mono, b: Mono): number {
@@ -101,7 +106,7 @@ function normalizeTerms(ms: Iterable<Mono>): Expr {
     const o = acc.get(k);
     acc.set(k, o ? { c: o.c + m.c, f: m.f } : m);
   }
-  if (acc.size > MAX_TERMS) throw new SymbolicTooLarge();
+  if (acc.size > MAX_TERMS) throw new SymbolicGiveUp();
   // in a structural order (never by node id: the printed and rebuilt coefficients must not depend on the process's history)
   const terms = [...acc.entries()]
     .filter(([, m]) => m.c !== 0)
@@ -126,11 +131,11 @@ const SYM: Field<Expr> = {
   add: (a, b) => normalizeTerms([...a.terms, ...b.terms]),
   sub: (a, b) => normalizeTerms([...a.terms, ...b.terms.map((m) => ({ c: -m.c, f: m.f }))]),
   mul: (a, b) => {
-    if (a.terms.length * b.terms.length > 16 * MAX_TERMS) throw new SymbolicTooLarge();
+    if (a.terms.length * b.terms.length > 16 * MAX_TERMS) throw new SymbolicGiveUp();
     return normalizeTerms(a.terms.flatMap((x) => b.terms.map((y) => mulMono(x, y))));
   },
   div: (a, b) => {
-    if (b.terms.length !== 1) throw new Error("symbolic division by a sum");
+    if (b.terms.length !== 1) throw new SymbolicGiveUp("a division by a sum of controls");
     const d = b.terms[0]!;
     return normalizeTerms(a.terms.map((x) => mulMono(x, d, -1)));
   },
@@ -741,8 +746,8 @@ export function computeTransfer(regions: RegionsResult, opts: TransferOptions = 
           try {
             stages = factoredPair(SYM, region, regions.forms, coef, lagOf, region.inputs[i]!, region.outputs[j]!, false, maxSym);
           } catch (e) {
-            if (!(e instanceof SymbolicTooLarge)) throw e;
-            stages = `coefficients of more than ${MAX_TERMS} terms`;
+            if (!(e instanceof SymbolicGiveUp)) throw e;
+            stages = e.reason;
           }
           if (typeof stages === "string") {
             failure = `ltv region with ${stages}: too large for a symbolic transfer function`;

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileReference, ReferenceError } from "../src/harness/oracle.ts";
+import { compileReference, OracleError } from "../src/harness/oracle.ts";
 
 /** The corpus folder (where manifest.json lives); manifest paths are relative to it. */
 export const corpusDir = path.dirname(fileURLToPath(import.meta.url));
@@ -81,7 +81,7 @@ export async function describeProgram(rel: string): Promise<ManifestEntry> {
     const c = await compileReference(source, rel, { sourceDir: path.dirname(file) });
     return { path: rel, accepted: true, inputs: c.meta.inputs, outputs: c.meta.outputs };
   } catch (e) {
-    if (!(e instanceof ReferenceError)) throw e;
+    if (!(e instanceof OracleError)) throw e;
     return { path: rel, accepted: false, error: oneLine(e.message) };
   }
 }

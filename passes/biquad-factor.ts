@@ -361,7 +361,7 @@ export const biquadFactorPass = definePass({
   semantics: { exact: false, tolerance: 1e-6, finiteOnly: true, why: "the sections are the roots of each stage's double coefficients, checked to reproduce its impulse response within 1e-8 of its peak; the rounding of the new arithmetic differs" },
   run(graph, am, opts) {
     if (opts.precisions === "single" && am.context.precision === "double")
-      return unchanged(graph, {}, [diag("FL800", { pass: "biquad-factor", message: "the program is compiled in double precision: its filters keep their structure (precisions=all factors them too)" })]);
+      return unchanged(graph, {}, [diag("FL824", { pass: "biquad-factor" })]);
     const regions = am.get(ltiRegionsAnalysis);
     const transfers = factorableTransfers(am, opts["sample-rate"], opts.fir);
     const r = biquadFactor(graph, regions, transfers, { pairing: opts.pairing, order: opts.order, scale: opts.scale, sampleRate: opts["sample-rate"], fir: opts.fir, minGain: opts["min-gain"], spans: am.context.spans?.lookup });

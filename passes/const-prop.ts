@@ -353,9 +353,9 @@ export const constPropPass = definePass({
     const r = constProp(graph.outputs);
     const remarks: Diagnostic[] = [];
     for (const [g, cs] of r.constantGroups) {
-      const what = cs.map(([i, c]) => `signal ${i} is the constant ${showConst(c)}`).join(", ");
-      const all = cs.length === g.bodies.length ? " (the whole recursion)" : "";
-      remarks.push(diag("FL800", { pass: "const-prop", message: `recursion ${formatGroupName(g.name)}: ${what}${all}` }, spanOf(g) ?? spanOf(g.bodies[cs[0]![0]]!)));
+      const constants = cs.map(([i, c]) => `signal ${i} is the constant ${showConst(c)}`).join(", ");
+      const whole = cs.length === g.bodies.length ? " (the whole recursion)" : "";
+      remarks.push(diag("FL801", { pass: "const-prop", group: formatGroupName(g.name), constants, whole }, spanOf(g) ?? spanOf(g.bodies[cs[0]![0]]!)));
     }
     return rewritten(graph, r.roots, [], r.stats, remarks);
   },

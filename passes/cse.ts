@@ -146,12 +146,12 @@ export function cseGraph(roots: readonly Sig[], opts: CseOptions = {}): CseResul
   if (first !== "over-budget" && (!groupsOn || !("cycle" in instantOrder(first.roots)))) return first;
   if (first !== "over-budget") {
     const r = run(roots, commutative, false, Infinity, spanOf) as CseResult;
-    r.remarks.unshift(diag("FL800", { pass: "cse", message: "merging recursions would create an instantaneous cycle: ran with groups=false" }));
+    r.remarks.unshift(diag("FL805", { pass: "cse" }));
     return r;
   }
   const r = run(roots, commutative, false, Infinity, spanOf) as CseResult;
   const span = roots.map(spanOf).find((s) => s !== undefined);
-  r.remarks.unshift(diag("FL800", { pass: "cse", message: `recursions not compared: the refinement would exceed its budget of ${budget} node visits (ran with groups=false)` }, span));
+  r.remarks.unshift(diag("FL806", { pass: "cse", budget }, span));
   return r;
 }
 
@@ -363,12 +363,12 @@ function run(roots: readonly Sig[], commutative: boolean, groupsOn: boolean, bud
     if (members.length > 1) {
       groupsMerged += members.length - 1;
       remarks.push(
-        diag("FL800", { pass: "cse", message: `recursions ${members.map((g) => formatGroupName(g.name)).join(", ")} compute the same signals up to renaming: merged into one group` }, span),
+        diag("FL807", { pass: "cse", groups: members.map((g) => formatGroupName(g.name)).join(", ") }, span),
       );
     }
     const collapsed = recArity(g0) - new Set(Array.from({ length: recArity(g0) }, (_, i) => cls[index.get(sig.proj(g0, i))!])).size;
     if (collapsed > 0)
-      remarks.push(diag("FL800", { pass: "cse", message: `recursion ${formatGroupName(g0.name)}: ${collapsed} of its ${recArity(g0)} signals equal others up to renaming: merged` }, span));
+      remarks.push(diag("FL808", { pass: "cse", group: formatGroupName(g0.name), count: collapsed, arity: recArity(g0) }, span));
     signalsMerged += total - signals.length;
   }
 

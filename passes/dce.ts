@@ -106,7 +106,7 @@ export function dceGraph(roots: readonly Sig[], opts: DceOptions = {}): DceResul
       // enable(x, c) = control(x, c) = x when c != 0 at every sample
       if (dropEnable && (s.kind === "enable" || s.kind === "control") && alwaysTrue(s.y)) {
         if (!enableRemoved.has(s))
-          remarks.push(diag("FL800", { pass: "dce", message: `${s.kind} with a constant nonzero condition removed` }, spanOf(s)));
+          remarks.push(diag("FL802", { pass: "dce", kind: s.kind }, spanOf(s)));
         enableRemoved.add(s);
         s = s.x;
         continue;
@@ -165,8 +165,8 @@ export function dceGraph(roots: readonly Sig[], opts: DceOptions = {}): DceResul
       signalsRemoved += dead.length;
       remarks.push(
         diag(
-          "FL800",
-          { pass: "dce", message: `recursion ${formatGroupName(g.name)}: ${dead.length === 1 ? "signal" : "signals"} ${dead.join(", ")} of ${recArity(g)} never read: removed` },
+          "FL803",
+          { pass: "dce", group: formatGroupName(g.name), signals: `${dead.length === 1 ? "signal" : "signals"} ${dead.join(", ")}`, arity: recArity(g) },
           spanOf(g) ?? (signals.length ? spanOf(rep[signals[0]!]!) : undefined),
         ),
       );
@@ -174,7 +174,7 @@ export function dceGraph(roots: readonly Sig[], opts: DceOptions = {}): DceResul
     return { signals, hint: g.name, ...(dead.length ? {} : { keep: g }) };
   });
   if (attachRemoved.size)
-    remarks.push(diag("FL800", { pass: "dce", message: `${attachRemoved.size} attach${attachRemoved.size === 1 ? "" : "es"} of signals without effect removed` }));
+    remarks.push(diag("FL804", { pass: "dce", count: `${attachRemoved.size} attach${attachRemoved.size === 1 ? "" : "es"}` }));
 
   const built = buildQuotient({ rep, kids, groups, roots: rootClasses });
   const before = reachable(roots).length;

@@ -109,7 +109,7 @@ export const firRevealPass = definePass({
     for (const s of all) {
       if (s.kind === "rec" || !isRoot(s)) continue;
       const r = revealRegion(s, uses, opts["min-taps"], (base, n, span) =>
-        remarks.push(diag("FL800", { pass: "fir-reveal", message: `left ${n} taps on ${describeBase(base)} alone: sparse (${span} lags, mostly zero)` }, spanOf(s))),
+        remarks.push(diag("FL831", { pass: "fir-reveal", taps: n, base: describeBase(base), lags: span }, spanOf(s))),
       );
       if (!r) continue;
       found.set(s, r.sig);
@@ -120,10 +120,10 @@ export const firRevealPass = definePass({
         made.add(f.fir);
         filters++;
         taps += f.taps;
-        remarks.push(diag("FL800", { pass: "fir-reveal", message: `revealed a fir of ${f.taps} taps on ${describeBase(f.base)}` }, span));
+        remarks.push(diag("FL830", { pass: "fir-reveal", taps: f.taps, base: describeBase(f.base) }, span));
       }
     }
-    if (found.size === 0) return unchanged(graph, { filters: 0, taps: 0 }, [diag("FL800", { pass: "fir-reveal", message: "no sum of delayed copies of one signal with constant gains" })]);
+    if (found.size === 0) return unchanged(graph, { filters: 0, taps: 0 }, [diag("FL832", { pass: "fir-reveal" })]);
     const r = substitute(graph.outputs, (s) => found.get(s));
     return rewritten(graph, r.roots, [], { filters, taps }, remarks);
   },

@@ -78,14 +78,14 @@ export const iirRevealPass = definePass({
       const r = revealGroup(g, uses);
       const span = spanOf(g) ?? spanOf(g.bodies[0]!);
       if (typeof r === "string") {
-        remarks.push(diag("FL800", { pass: "iir-reveal", message: `recursion ${formatGroupName(g.name)} kept: ${r}` }, span));
+        remarks.push(diag("FL834", { pass: "iir-reveal", group: formatGroupName(g.name), reason: r }, span));
         continue;
       }
       const y = sig.proj(g, 0);
       spans?.set(r, span);
       found.set(y, r);
       if (r.kind === "iir") order += r.coefs.length;
-      remarks.push(diag("FL800", { pass: "iir-reveal", message: `recursion ${formatGroupName(g.name)} is an iir of order ${r.kind === "iir" ? r.coefs.length : 0}` }, span));
+      remarks.push(diag("FL833", { pass: "iir-reveal", group: formatGroupName(g.name), order: r.kind === "iir" ? r.coefs.length : 0 }, span));
     }
     if (found.size === 0) return unchanged(graph, { filters: 0, order: 0 }, remarks);
     const r = substitute(graph.outputs, (s) => found.get(s));

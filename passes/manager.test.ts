@@ -108,7 +108,7 @@ const rejecter = definePass({
   options: {},
   semantics: { exact: true },
   run() {
-    throw new DiagnosticError([diag("FL520", {})]);
+    throw new DiagnosticError([diag("FL520", { expr: "x" })]);
   },
 });
 

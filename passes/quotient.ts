@@ -21,6 +21,7 @@
 // Explicit stacks only.
 
 import { declareRec, defineRec, freshRecName, mapChildren, sig, type RecSig, type Sig } from "../src/core/signals/signal.ts";
+import { InternalError } from "../src/core/assert.ts";
 
 export interface QuotientGroup {
   /** Projection classes, in signal order. */
@@ -100,7 +101,7 @@ export function buildQuotient(q: Quotient): { roots: Sig[]; groups: RecSig[]; fr
       const rep = q.rep[c]!;
       if (rep.kind === "proj") {
         const p = place.get(c);
-        if (!p) throw new Error(`quotient: projection class ${c} belongs to no group`);
+        if (!p) throw new InternalError(`quotient: projection class ${c} belongs to no group`);
         built[c] = sig.proj(groupOf(p[0]), p[1]);
       } else {
         const ks = q.kids[c]!;

@@ -38,6 +38,7 @@ import { DEFAULT_SAMPLE_RATE } from "../analyses/transfer.ts";
 import { biquadFactor, factorableTransfers } from "./biquad-factor.ts";
 import { substitute } from "../src/core/signals/rewrite.ts";
 import { type Cascade, cascadesOf, type SosSig } from "./sections.ts";
+import { InternalError } from "../src/core/assert.ts";
 
 export type StructureOption = "auto" | StructureKind;
 
@@ -136,7 +137,7 @@ export function emitRealization(r: Realization, x: Sig, hint = "rz"): Sig {
     }
     default: {
       const never: never = r.kind;
-      throw new Error(`unknown structure ${String(never)}`);
+      throw new InternalError(`unknown structure ${String(never)}`);
     }
   }
 }
@@ -191,7 +192,8 @@ function planCascade(cas: Cascade, structure: StructureOption, remarks: Diagnost
   }
   const kinds = realizations.map((r) => r?.kind ?? "as emitted");
   const est = structure === "auto" && auto ? `estimated float32 SNR ${auto.snrDb.toFixed(1)} dB` : `uniform ${structure}: ${fmtDb(estimateUniform(cas.sections, structure as StructureKind, estimateLength(cas)))}`;
-  remarks.push(diag("FL822", { pass: PASS, cascade: cas.label, what: `${n} section${n === 1 ? "" : "s"} as ${kinds.join(", ")} (${est}; direct form I: ${fmtDb(estimateUniform(cas.sections, "df1", estimateLength(cas)))})` }, span));
+  const df1 = fmtDb(estimateUniform(cas.sections, "df1", estimateLength(cas)));
+  remarks.push(diag("FL822", { pass: PASS, cascade: cas.label, sections: `${n} section${n === 1 ? "" : "s"}`, structures: kinds.join(", "), estimate: est, df1 }, span));
   return { realizations };
 }
 

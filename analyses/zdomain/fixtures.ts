@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Complex, cx } from "./complex.ts";
 import type { Zpk } from "./poly.ts";
+import { InternalError } from "../../src/core/assert.ts";
 
 export interface FilterFixture {
   readonly id: string;
@@ -48,7 +49,7 @@ export function loadFixtures(): FilterFixture[] {
 
 export function fixture(id: string): FilterFixture {
   const f = loadFixtures().find((c) => c.id === id);
-  if (!f) throw new Error(`no fixture ${id}`);
+  if (!f) throw new InternalError(`no fixture ${id}`);
   return f;
 }
 

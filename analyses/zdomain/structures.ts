@@ -21,6 +21,7 @@
 import { type Complex, cabs } from "./complex.ts";
 import { type DD, dd, ddAdd, ddAddD, ddToNumber, twoProd, twoSum } from "./dd.ts";
 import { type Biquad, type Section, sectionFromBiquad } from "./sos.ts";
+import { assertNever } from "../../src/core/assert.ts";
 
 export type StructureKind = "df1" | "df2t" | "svf" | "tpt" | "coupled" | "delta";
 export const STRUCTURES: readonly StructureKind[] = ["df1", "df2t", "svf", "tpt", "coupled", "delta"];
@@ -224,9 +225,6 @@ export function design(kind: StructureKind, inv: Invariants): Realization | Desi
   }
 }
 
-function assertNever(x: never): never {
-  throw new Error(`unexpected ${String(x)}`);
-}
 
 export function isRefusal(r: Realization | DesignRefusal): r is DesignRefusal {
   return "reason" in r;

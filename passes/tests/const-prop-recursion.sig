@@ -5,7 +5,7 @@
 ; CHECK-NOT: mul
 ; CHECK: [[ZERO:%[0-9]+]] = float 0.0
 ; CHECK: return [[Z]], [[ZERO]]
-; CHECK: remark FL800: const-prop: recursion @y: signal 0 is the constant 0.0 (the whole recursion)
+; CHECK: remark FL801: const-prop: recursion @y: signal 0 is the constant 0.0 (the whole recursion)
 ; CHECK: 1 const-prop - nodes-folded
 ; CHECK: 1 const-prop - recursions-folded
 %0 = proj @z, 0

@@ -5,8 +5,8 @@
 ; CHECK: [[S:%[0-9]+]] = sin %0
 ; CHECK: [[F:%[0-9]+]] = fir [[S]], [%{{[0-9]+}}, %{{[0-9]+}}]
 ; CHECK-NEXT: return [[C]], [[F]]
-; CHECK: remark FL800: fir-reveal: left 2 taps on input 0 alone: sparse (1001 lags, mostly zero)
-; CHECK: remark FL800: fir-reveal: revealed a fir of 2 taps on a sin signal
+; CHECK: remark FL831: fir-reveal: left 2 taps on input 0 alone: sparse (1001 lags, mostly zero)
+; CHECK: remark FL830: fir-reveal: revealed a fir of 2 taps on a sin signal
 %0 = input 0
 %1 = int 1000
 %2 = delay %0, %1

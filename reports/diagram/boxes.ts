@@ -16,6 +16,7 @@ import type { Box } from "../../src/core/boxes/box.ts";
 import { arity } from "../../src/chain/eval/arity.ts";
 import { extractMetadata, labelPath } from "../../src/chain/propagate/labels.ts";
 import { DiagramBuilder, type Block, type Diagram, type Frame } from "./model.ts";
+import { InternalError } from "../../src/core/assert.ts";
 
 export interface BoxDiagramOptions {
   /** Fold when a diagram's complexity exceeds this (Faust's -f, default 25). */
@@ -271,7 +272,7 @@ class FileBuilder {
         return { ins: [p, ...body.ins], outs: body.outs };
       }
       default:
-        throw new Error(`diagram: '${b.kind}' has no structure`);
+        throw new InternalError(`diagram: '${b.kind}' has no structure`);
     }
   }
 

@@ -4,6 +4,8 @@
 // groups, recursion groups, LTI regions) that nest. Layout is elkjs's
 // (layout.ts); drawing is svg.ts. Nothing here knows where a block came from.
 
+import { InternalError } from "../../src/core/assert.ts";
+
 /** What a block stands for; svg.ts's style sheet gives each its look. */
 export type BlockKind =
   | "prim" // an operator or function
@@ -97,7 +99,7 @@ export class DiagramBuilder {
 
   closeFrame(frame: Frame): void {
     const f = this.open.pop();
-    if (f !== frame) throw new Error("diagram frames closed out of order");
+    if (f !== frame) throw new InternalError("diagram frames closed out of order");
     // an empty frame (only wires inside) is dropped
     if (frame.members.length === 0) {
       this.frames.splice(this.frames.indexOf(frame), 1);

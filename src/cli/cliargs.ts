@@ -28,7 +28,6 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
     for (const a of s.aliases ?? []) byName.set(a, s);
   }
   const out: ParsedArgs = { positional: [], flags: new Set(), values: new Map(), lists: new Map() };
-  const bad = (detail: string) => new DiagnosticError([diag("FL003", { detail })]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--") {
@@ -52,14 +51,14 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
       key = "I";
     }
     const spec = byName.get(key);
-    if (!spec) throw bad(`unknown option '${a}'`);
+    if (!spec) throw new DiagnosticError([diag("FL003", { option: a })]);
     if (spec.kind === "flag") {
-      if (inline !== undefined) throw bad(`option '-${spec.name}' takes no value`);
+      if (inline !== undefined) throw new DiagnosticError([diag("FL006", { option: spec.name })]);
       out.flags.add(spec.name);
       continue;
     }
     const value = inline ?? argv[++i];
-    if (value === undefined) throw bad(`option '-${spec.name}' needs a value`);
+    if (value === undefined) throw new DiagnosticError([diag("FL007", { option: spec.name })]);
     if (spec.kind === "list") {
       const l = out.lists.get(spec.name) ?? [];
       l.push(value);
@@ -69,9 +68,9 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
     } else {
       const v = Number(value);
       if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value.trim()) || !Number.isFinite(v))
-        throw bad(`option '-${spec.name}' needs a number, not '${value}'`);
-      if (spec.kind === "int" && !Number.isInteger(v)) throw bad(`option '-${spec.name}' needs an integer, not '${value}'`);
-      if (spec.min !== undefined && v < spec.min) throw bad(`option '-${spec.name}' must be at least ${spec.min}, not ${value}`);
+        throw new DiagnosticError([diag("FL008", { option: spec.name, expected: "a number", value })]);
+      if (spec.kind === "int" && !Number.isInteger(v)) throw new DiagnosticError([diag("FL008", { option: spec.name, expected: "an integer", value })]);
+      if (spec.min !== undefined && v < spec.min) throw new DiagnosticError([diag("FL009", { option: spec.name, min: spec.min, value })]);
       out.values.set(spec.name, v);
     }
   }

@@ -13,7 +13,7 @@ export const pipelineOptions: OptionSpec[] = [
 
 /** The pipeline text of the `-passes P` / `-O` command-line options (undefined: none given). */
 export function pipelineFromArgs(passes: string | undefined, optimize: boolean): string | undefined {
-  if (passes !== undefined && optimize) throw new DiagnosticError([diag("FL003", { detail: "give either -passes or -O, not both" })]);
+  if (passes !== undefined && optimize) throw new DiagnosticError([diag("FL011", { a: "-passes", b: "-O" })]);
   return optimize ? DEFAULT_OPTIMIZING : passes;
 }
 

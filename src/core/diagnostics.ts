@@ -67,9 +67,22 @@ export interface CatalogEntry {
 export const catalog = {
   FL001: { severity: "error", template: "cannot read file '{path}': {reason}" },
   FL002: { severity: "error", template: "unknown command '{command}'; try 'faustlab help'" },
-  FL003: { severity: "error", template: "bad command-line option: {detail}" },
+  FL003: { severity: "error", template: "unknown option '{option}'; try 'faustlab help'" },
   FL004: { severity: "error", template: "cannot write '{path}': {reason}" },
   FL005: { severity: "error", template: "internal error: {detail}" },
+  // FL006–FL019 the command line (src/cli/cliargs.ts and the commands)
+  FL006: { severity: "error", template: "option '-{option}' takes no value" },
+  FL007: { severity: "error", template: "option '-{option}' needs a value" },
+  FL008: { severity: "error", template: "option '-{option}' needs {expected}, not '{value}'" },
+  FL009: { severity: "error", template: "option '-{option}' must be at least {min}, not {value}" },
+  FL010: { severity: "error", template: "'{command}' takes {expected}" },
+  FL011: { severity: "error", template: "give either {a} or {b}, not both" },
+  FL012: { severity: "error", template: "{option} applies only {when}" },
+  FL013: { severity: "error", template: "-lang wasm writes a binary module: give -o FILE.wasm (its JSON goes beside it)" },
+  FL014: { severity: "error", template: "{what} '{path}' cannot be used: {reason}" },
+  FL015: { severity: "error", template: "no Chromium found: install Debian's chromium package (.ci/run does) or set CHROMIUM" },
+  FL016: { severity: "error", template: "the Faust libraries of @grame/faustwasm cannot be unpacked: {reason}" },
+  FL017: { severity: "error", template: "no library test named '{name}' (faustlab libtests lists them)" },
   // FL030–FL039 experiments (src/harness/experiment, reports/experiment-report.ts): specs, runs, result folders
   FL030: { severity: "error", template: "experiment spec: {detail}" },
   FL031: { severity: "error", template: "experiment spec: no program matches '{pattern}'" },
@@ -94,6 +107,7 @@ export const catalog = {
   FL302: { severity: "warning", template: "import cycle: '{name}' is already being imported ({cycle}); ignored" },
   FL303: { severity: "error", template: "cannot read imported file '{path}': {reason}" },
   FL304: { severity: "error", template: "import of '{name}' refused: {reason}" },
+  FL305: { severity: "error", template: "no standard library file '{name}'" },
   // FL4xx evaluation (src/eval: environments, application, pattern matching, constants, arity)
   FL401: { severity: "error", template: "undefined symbol : {name}{hint}" },
   FL402: { severity: "error", template: "endless evaluation cycle: the value of '{name}' depends on itself (use '~' or letrec for a recursive signal)" },
@@ -138,7 +152,7 @@ export const catalog = {
   // FL550–FL559 automatic differentiation at propagation (src/chain/propagate/autodiff.ts)
   FL550: { severity: "error", template: "rad: cannot differentiate {what} in reverse mode: {reason}" },
   FL551: { severity: "error", template: "rad: the body keeps state and needs a tape of {need} samples per signal, more than the limit of {limit}" },
-  FL552: { severity: "remark", template: "{mode}: {what}: {reason}" },
+  FL552: { severity: "remark", template: "{mode}: the derivative of {what}: {reason}" },
   // FL520–FL549 normalization and interval analysis (src/chain/normalize): Faust's folding errors and delay/table checks
   FL520: { severity: "error", template: "division by 0 in {expr}" },
   FL521: { severity: "error", template: "% by 0 in {expr}" },
@@ -174,17 +188,35 @@ export const catalog = {
   FL722: { severity: "error", template: "'{name}' exported by '{path}' is not a pass: {detail}" },
   FL723: { severity: "error", template: "pass '{name}' from '{path}' is already registered{where}" },
   FL724: { severity: "error", template: "proptest: pipeline '{pipeline}' broke the semantic property after {runs} runs (seed {seed}); shrunk counterexample below" },
-  // FL800–FL899 remarks of passes (what a pass did, or why it did not)
+  // FL800–FL899 remarks of passes (what a pass did, or why it did not).
+  // FL800 is the one free-form code, for passes loaded from a file (-load-pass): faustlab's own passes each have theirs.
   FL800: { severity: "remark", template: "{pass}: {message}" },
+  // FL801–FL809 const-prop, dce, cse
+  FL801: { severity: "remark", template: "{pass}: recursion {group}: {constants}{whole}" },
+  FL802: { severity: "remark", template: "{pass}: {kind} with a constant nonzero condition removed" },
+  FL803: { severity: "remark", template: "{pass}: recursion {group}: {signals} of {arity} never read: removed" },
+  FL804: { severity: "remark", template: "{pass}: {count} of signals without effect removed" },
+  FL805: { severity: "remark", template: "{pass}: merging recursions would create an instantaneous cycle: ran with groups=false" },
+  FL806: { severity: "remark", template: "{pass}: recursions not compared: the refinement would exceed its budget of {budget} node visits (ran with groups=false)" },
+  FL807: { severity: "remark", template: "{pass}: recursions {groups} compute the same signals up to renaming: merged into one group" },
+  FL808: { severity: "remark", template: "{pass}: recursion {group}: {count} of its {arity} signals equal others up to renaming: merged" },
   // FL810–FL812 linearity and transfer functions (analyses/linearity.ts, lti-regions.ts, transfer.ts; pass tf-reconstruct)
-  FL810: { severity: "remark", template: "{pass}: {what}: {reason} ({node})" },
+  FL810: { severity: "remark", template: "{pass}: not LTI: {reason} ({node})" },
   FL811: { severity: "remark", template: "{pass}: {kind} region of {nodes} nodes from {from} to {to}: {what}" },
   FL812: { severity: "remark", template: "{pass}: {kind} region of {nodes} nodes: no transfer function: {reason}" },
+  FL813: { severity: "remark", template: "{pass}: LTV ({rate} rate): {reason} ({node})" },
   // FL820–FL823 second-order sections and their realization (passes biquad-factor, realize)
   FL820: { severity: "remark", template: "{pass}: region of {nodes} nodes from {from} to {to}: {what}" },
   FL821: { severity: "remark", template: "{pass}: region of {nodes} nodes left alone: {reason}" },
-  FL822: { severity: "remark", template: "{pass}: {cascade}: {what}" },
+  FL822: { severity: "remark", template: "{pass}: {cascade}: {sections} as {structures} ({estimate}; direct form I: {df1})" },
   FL823: { severity: "remark", template: "{pass}: {cascade}: section {index}: {reason}" },
+  FL824: { severity: "remark", template: "{pass}: the program is compiled in double precision: its filters keep their structure (precisions=all factors them too)" },
+  // FL830–FL834 filters revealed in the graph (passes fir-reveal, iir-reveal)
+  FL830: { severity: "remark", template: "{pass}: revealed a fir of {taps} taps on {base}" },
+  FL831: { severity: "remark", template: "{pass}: left {taps} taps on {base} alone: sparse ({lags} lags, mostly zero)" },
+  FL832: { severity: "remark", template: "{pass}: no sum of delayed copies of one signal with constant gains" },
+  FL833: { severity: "remark", template: "{pass}: recursion {group} is an iir of order {order}" },
+  FL834: { severity: "remark", template: "{pass}: recursion {group} kept: {reason}" },
   FL901: { severity: "error", template: "the reference compiler rejected the program: {message}" },
   FL902: { severity: "error", template: "the reference could not render the program: {message}" },
 } as const satisfies Record<string, CatalogEntry>;
@@ -204,10 +236,27 @@ export interface Diagnostic {
   readonly related: readonly RelatedInfo[];
 }
 
+/** The names of a template's `{name}` placeholders, as a union of string literals. */
+type Placeholders<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+
+/** The arguments a code's template needs: each placeholder, exactly (a missing or misspelt one is a type error). */
+export type ArgsOf<C extends Code> = { readonly [K in Placeholders<(typeof catalog)[C]["template"]>]: string | number };
+
 /** Builds a diagnostic from the catalog, filling the template from `args`. */
-export function diag(
+export function diag<C extends Code>(
+  code: C,
+  ...rest: [Placeholders<(typeof catalog)[C]["template"]>] extends [never]
+    ? [args?: Record<string, never>, span?: Span, related?: readonly RelatedInfo[]]
+    : [args: ArgsOf<C>, span?: Span, related?: readonly RelatedInfo[]]
+): Diagnostic {
+  const [args = {}, span, related = []] = rest as [Record<string, string | number>?, Span?, (readonly RelatedInfo[])?];
+  return diagOf(code, args, span, related);
+}
+
+/** `diag` for wrappers generic in the code: they type their `args` as `ArgsOf<C>` and pass them on here. */
+export function diagOf(
   code: Code,
-  args: Record<string, string | number> = {},
+  args: Readonly<Record<string, string | number>>,
   span?: Span,
   related: readonly RelatedInfo[] = [],
 ): Diagnostic {

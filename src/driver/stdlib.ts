@@ -13,6 +13,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { projectPath, projectRoot } from "../core/paths.ts";
 import { resolveImport as resolveIn } from "../chain/frontend/imports.ts";
+import { DiagnosticError, diag } from "../core/diagnostics.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -66,7 +67,7 @@ export function stdlibDir(): string {
   if (cached) return cached;
   const version = faustwasmVersion();
   const files = packagedFiles().filter((f) => f.name.startsWith("/usr/share/faust/"));
-  if (files.length === 0) throw new Error("no Faust libraries found in @grame/faustwasm's data package");
+  if (files.length === 0) throw new DiagnosticError([diag("FL016", { reason: "its data package holds no library file" })]);
   const errors: string[] = [];
   for (const root of cacheRoots()) {
     const dir = path.join(root, `faustlib-${version}`);
@@ -94,7 +95,7 @@ export function stdlibDir(): string {
       errors.push(`${root}: ${(e as Error).message}`);
     }
   }
-  throw new Error(`cannot materialize the Faust libraries: ${errors.join("; ")}`);
+  throw new DiagnosticError([diag("FL016", { reason: errors.join("; ") })]);
 }
 
 /** The .lib files of the standard library, sorted by name. */

@@ -5,6 +5,7 @@
 
 import fs from "node:fs";
 import { chromium, type Browser } from "playwright-core";
+import { DiagnosticError, diag } from "../core/diagnostics.ts";
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
@@ -17,6 +18,6 @@ export function chromiumPath(): string | undefined {
 
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = chromiumPath();
-  if (!executablePath) throw new Error("no Chromium found: install Debian's chromium package (.ci/run does) or set CHROMIUM");
+  if (!executablePath) throw new DiagnosticError([diag("FL015")]);
   return chromium.launch({ executablePath, args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
 }

@@ -23,7 +23,7 @@ import { renderDsp } from "../chain/backends/render.ts";
 import { cSource } from "../chain/backends/c.ts";
 import { cppSource } from "../chain/backends/cpp.ts";
 import { wasmReference } from "../chain/backends/wasm.ts";
-import { ReferenceError, renderReference } from "./oracle.ts";
+import { OracleError, renderReference } from "./oracle.ts";
 import { T } from "../chain/frontend/lexer.ts";
 import { fuzzOne, mutate, prng } from "./fuzz.ts";
 
@@ -105,7 +105,7 @@ export function runChainCase(c: ChainCase, opts: RunOptions = {}): CaseResult {
       try {
         renderReference(ref, { samples });
       } catch (e) {
-        if (e instanceof ReferenceError) {
+        if (e instanceof OracleError) {
           if (/trapped/.test(e.message)) return { outcome: "trap", detail: firstLine(e.message), ms: performance.now() - t0 };
           // programs the reference driver does not render (sound files): not a finding
         } else throw e;

@@ -12,7 +12,7 @@ import {
   cRemainder,
   cRound,
   compileReference,
-  ReferenceError,
+  OracleError,
   renderReference,
   type RenderOptions,
 } from "./oracle.ts";
@@ -147,11 +147,11 @@ describe("renderReference", () => {
     }
   });
 
-  it("throws a ReferenceError with the compiler's message on a rejected program", async () => {
+  it("throws a OracleError with the compiler's message on a rejected program", async () => {
     const err = await compileReference("process = foo;", "bad").catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ReferenceError);
-    expect((err as ReferenceError).stage).toBe("compile");
-    expect((err as ReferenceError).message).toContain("undefined symbol : foo");
+    expect(err).toBeInstanceOf(OracleError);
+    expect((err as OracleError).stage).toBe("compile");
+    expect((err as OracleError).message).toContain("undefined symbol : foo");
   });
 });
 

@@ -27,7 +27,7 @@ export interface ReferenceOptions {
 export type { CompiledReference, ReferenceMeta, ReferenceUIItem } from "../chain/backends/dsp-json.ts";
 import type { CompiledReference, ReferenceMeta } from "../chain/backends/dsp-json.ts";
 
-export class ReferenceError extends Error {
+export class OracleError extends Error {
   constructor(
     message: string,
     readonly stage: "compile" | "render",
@@ -159,7 +159,7 @@ export async function compileReference(source: string, name: string, opts: Refer
   } catch {
     const message = lib.getErrorAfterException() || "unknown compilation error";
     lib.cleanupAfterException();
-    throw new ReferenceError(message.trim(), "compile");
+    throw new OracleError(message.trim(), "compile");
   } finally {
     quiet = false;
   }
@@ -260,15 +260,15 @@ export interface ReferenceInstance {
 export function instantiateReference(c: CompiledReference, sampleRate: number, blockSize: number, controls: Readonly<Record<string, number>> = {}): ReferenceInstance {
   const { inputs, outputs, size } = c.meta;
   if (/"type":\s*"soundfile"/.test(c.json))
-    throw new ReferenceError("the program reads a soundfile; the reference driver loads no sound files, so it does not render it", "render");
+    throw new OracleError("the program reads a soundfile; the reference driver loads no sound files, so it does not render it", "render");
   let instance: WebAssembly.Instance;
   try {
     const env = mathImports();
     const needed = WebAssembly.Module.imports(c.module).filter((i) => i.module === "env" && !(i.name in env) && i.kind === "function");
-    if (needed.length) throw new Error(`the module imports functions faustlab does not provide: ${needed.map((i) => i.name).join(", ")}`);
+    if (needed.length) throw new OracleError(`the module imports functions faustlab does not provide: ${needed.map((i) => i.name).join(", ")}`, "render");
     instance = new WebAssembly.Instance(c.module, { env });
   } catch (e) {
-    throw new ReferenceError((e as Error).message, "render");
+    throw new OracleError((e as Error).message, "render");
   }
   const ex = instance.exports as {
     memory: WebAssembly.Memory;
@@ -309,7 +309,7 @@ export function instantiateReference(c: CompiledReference, sampleRate: number, b
       try {
         ex.compute(0, count, ptrs, ptrs + 4 * inputs);
       } catch (e) {
-        throw new ReferenceError(`compute trapped: ${(e as Error).message}`, "render");
+        throw new OracleError(`compute trapped: ${(e as Error).message}`, "render");
       }
     },
     input: (k) => new Arr(mem.buffer, bufAddr(k), bs),

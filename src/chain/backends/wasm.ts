@@ -27,6 +27,7 @@ import { faustlabVersion } from "../../core/version.ts";
 import { elementKey, fieldUse, scalarArrays } from "../codegen/fields.ts";
 import { DiagnosticError, diag } from "../../core/diagnostics.ts";
 import { Code, encodeModule, OP, OP_FC, type FuncType, type ValType, type WasmFunction, type WasmImport, type WasmModuleSpec } from "./wasm-encode.ts";
+import { InternalError } from "../../core/assert.ts";
 
 /** A field's place in the struct. */
 export interface FieldSlot {
@@ -339,7 +340,7 @@ class FunctionWriter {
       case "and":
       case "or":
       case "xor":
-        throw new Error(`wasm backend: '${e.op}' on floats is ill-formed FIR`);
+        throw new InternalError(`wasm backend: '${e.op}' on floats is ill-formed FIR`);
       default:
         assertNever(e.op);
     }
@@ -377,7 +378,7 @@ class FunctionWriter {
           return;
         }
         default:
-          throw new Error(`wasm backend: '${e.fn}' on ints is ill-formed FIR`);
+          throw new InternalError(`wasm backend: '${e.fn}' on ints is ill-formed FIR`);
       }
     }
     switch (e.fn) {
@@ -537,7 +538,7 @@ class WasmLowering {
 
   slot(name: string): FieldSlot {
     const s = this.slots.get(name);
-    if (!s) throw new Error(`wasm backend: unknown field '${name}' (unverified FIR?)`);
+    if (!s) throw new InternalError(`wasm backend: unknown field '${name}' (unverified FIR?)`);
     return s;
   }
 

@@ -5,7 +5,8 @@
 // FL412–FL415 diagnostic at the composition's span, with notes at A and B.
 
 import { assertNever, children, isUnevaluated, primArity, type Box } from "../../core/boxes/box.ts";
-import { diag, type Diagnostic, type RelatedInfo, type Span } from "../../core/diagnostics.ts";
+import { diag, diagOf, type ArgsOf, type Diagnostic, type RelatedInfo, type Span } from "../../core/diagnostics.ts";
+import { InternalError } from "../../core/assert.ts";
 
 export interface Arity {
   readonly ins: number;
@@ -28,18 +29,18 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function compositionError(evalSpanOf: EvalSpanOf, b: Box, code: "FL412" | "FL413" | "FL414" | "FL415", args: Record<string, string | number>, a: Box, c: Box, aa: Arity, ca: Arity): never {
+function compositionError<C extends "FL412" | "FL413" | "FL414" | "FL415">(evalSpanOf: EvalSpanOf, b: Box, code: C, args: ArgsOf<C>, a: Box, c: Box, aa: Arity, ca: Arity): never {
   const related: RelatedInfo[] = [];
   const sa = evalSpanOf(a);
   const sc = evalSpanOf(c);
   if (sa) related.push({ span: sa, message: `A has ${plural(aa.ins, "input")} and ${plural(aa.outs, "output")}` });
   if (sc) related.push({ span: sc, message: `B has ${plural(ca.ins, "input")} and ${plural(ca.outs, "output")}` });
-  throw new ArityError(diag(code, args, evalSpanOf(b) ?? sa ?? sc, related));
+  throw new ArityError(diagOf(code, args, evalSpanOf(b) ?? sa ?? sc, related));
 }
 
 /** The arity of a leaf, or undefined for a node with children. */
 function leafArity(b: Box): Arity | undefined {
-  if (isUnevaluated(b)) throw new Error(`arity of an unevaluated '${b.kind}' box`);
+  if (isUnevaluated(b)) throw new InternalError(`arity of an unevaluated '${b.kind}' box`);
   switch (b.kind) {
     case "int":
     case "real":
@@ -132,7 +133,7 @@ function combine(b: Box, child: (c: Box) => Arity, evalSpanOf: EvalSpanOf): Arit
       return { ins: a.ins - c.outs, outs: a.outs };
     }
     default:
-      throw new Error(`not a composite box: ${b.kind}`);
+      throw new InternalError(`not a composite box: ${b.kind}`);
   }
 }
 

@@ -20,7 +20,7 @@ import path from "node:path";
 import { assertNever, B, mk, primArity, type Box, type BoxOf, type PrimOp } from "../../core/boxes/box.ts";
 import { SpanTable } from "../../core/spans.ts";
 import { printBox } from "../../core/boxes/print.ts";
-import { diag, type Code, type Diagnostic, type RelatedInfo, type Span } from "../../core/diagnostics.ts";
+import { diag, diagOf, type ArgsOf, type Code, type Diagnostic, type RelatedInfo, type Span } from "../../core/diagnostics.ts";
 import { editDistance } from "../../core/text.ts";
 import { Compilation, policyKey, type FileParser, type ImportPolicy, type Program } from "../frontend/imports.ts";
 import type { ParsedFile } from "../frontend/parser.ts";
@@ -93,8 +93,8 @@ export class EvalError extends Error {
   }
 }
 
-function fail(code: Code, args: Record<string, string | number>, span?: Span, related: readonly RelatedInfo[] = []): never {
-  throw new EvalError(diag(code, args, span, related));
+function fail<C extends Code>(code: C, args: ArgsOf<C>, span?: Span, related: readonly RelatedInfo[] = []): never {
+  throw new EvalError(diagOf(code, args, span, related));
 }
 
 // ---------------------------------------------------------------------------

@@ -40,6 +40,7 @@ import {
   assertNever, children, declareRec, mapChildren, defineRec, freshRecName, isRecDefined, recArity, sig,
   type Math1Op, type RecSig, type Sig, type SigOf,
 } from "../../core/signals/signal.ts";
+import { InternalError } from "../../core/assert.ts";
 
 export type AutodiffMode = "fad" | "rad";
 
@@ -400,7 +401,7 @@ function tangentRule(s: Sig, p: Sig, e: RuleEnv): Tan {
     }
     case "proj":
     case "rec":
-      throw new Error("autodiff: recursion nodes are handled by the expansion, not by the rule table");
+      throw new InternalError("autodiff: recursion nodes are handled by the expansion, not by the rule table");
     default:
       return assertNever(s);
   }

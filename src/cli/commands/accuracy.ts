@@ -24,7 +24,7 @@ export const accuracyCommand: Command = {
   options: accuracyOptions,
   async run(argv, io) {
     const args = parseArgs(argv, accuracyOptions);
-    if (!args.positional.length) throw new DiagnosticError([diag("FL003", { detail: "accuracy needs at least one FILE.dsp" })]);
+    if (!args.positional.length) throw new DiagnosticError([diag("FL010", { command: "accuracy", expected: "at least one FILE.dsp" })]);
     const passes = pipelineFromArgs(args.values.get("passes") as string | undefined, args.flags.has("O"));
     const rows: AccuracyRow[] = [];
     for (const file of args.positional)

@@ -19,7 +19,7 @@ export const boxesCommand: Command = {
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
-    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL003", { detail: "boxes takes exactly one FILE" })]);
+    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL010", { command: "boxes", expected: "exactly one FILE" })]);
     const comp = new Compilation(withStdlib(args.lists.get("I") ?? []));
     const program = comp.loadProgram(args.positional[0]!);
     const errors = program.diagnostics.filter((d) => d.severity === "error");

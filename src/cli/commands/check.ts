@@ -23,7 +23,7 @@ export const checkCommand: Command = {
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
-    if (args.positional.length === 0) throw new DiagnosticError([diag("FL003", { detail: "check needs at least one FILE" })]);
+    if (args.positional.length === 0) throw new DiagnosticError([diag("FL010", { command: "check", expected: "at least one FILE" })]);
     const includeDirs = args.lists.get("I") ?? [];
     // The evaluator's compilation: each file is parsed once for both stages.
     const comp = compilationFor(includeDirs);

@@ -45,14 +45,14 @@ export const compileCommand: Command = {
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
-    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL003", { detail: "compile takes exactly one FILE.dsp" })]);
+    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL010", { command: "compile", expected: "exactly one FILE.dsp" })]);
     const lang = (args.values.get("lang") as string | undefined) ?? "js";
     if (!(LANGS as readonly string[]).includes(lang)) throw new DiagnosticError([diag("FL602", { lang, expected: LANGS.join(" or ") })]);
     const passes = pipelineFromArgs(args.values.get("passes") as string | undefined, args.flags.has("O"));
     const m = compileFir(args.positional[0]!, { double: args.flags.has("double"), includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)), passes, registry: (await loadedPassesFromArgs(args)).registry });
     if (lang === "wasm") {
       const file = args.values.get("o") as string | undefined;
-      if (!file) throw new DiagnosticError([diag("FL003", { detail: "-lang wasm writes a binary module: give -o FILE.wasm (its JSON goes beside it)" })]);
+      if (!file) throw new DiagnosticError([diag("FL013")]);
       const w = wasmModule(m);
       compileWasm(w.bytes);
       write(file, w.bytes);
@@ -60,7 +60,7 @@ export const compileCommand: Command = {
       return 0;
     }
     const className = (args.values.get("cn") as string | undefined) ?? DEFAULT_CLASS;
-    if (!isCIdentifier(className)) throw new DiagnosticError([diag("FL003", { detail: `-cn must be a C identifier, not '${className}'` })]);
+    if (!isCIdentifier(className)) throw new DiagnosticError([diag("FL008", { option: "cn", expected: "a C identifier", value: className })]);
     let text: string;
     if (lang === "wast") {
       const w = wasmModule(m);

@@ -34,9 +34,9 @@ export const diagramCommand: Command = {
     const args = parseArgs(argv, options);
     const compare = args.flags.has("compare");
     const [file, ...rest] = args.positional;
-    if (file === undefined) throw new DiagnosticError([diag("FL003", { detail: "diagram needs a FILE" })]);
+    if (file === undefined) throw new DiagnosticError([diag("FL010", { command: "diagram", expected: "a FILE" })]);
     if (compare ? rest.length !== 2 : rest.length !== 0) {
-      throw new DiagnosticError([diag("FL003", { detail: compare ? "--compare takes two pipelines: diagram FILE --compare P1 P2" : "diagram takes one FILE" })]);
+      throw new DiagnosticError([compare ? diag("FL010", { command: "diagram --compare", expected: "one FILE and two pipelines: diagram FILE --compare P1 P2" }) : diag("FL010", { command: "diagram", expected: "one FILE" })]);
     }
     const dir = (args.values.get("o") as string | undefined) ?? path.join(path.dirname(file), `${path.basename(file).replace(/\.[^.]*$/, "")}-svg`);
     const includeDirs = args.lists.get("I") ?? [];
@@ -56,7 +56,7 @@ export const diagramCommand: Command = {
       const drawn = await d.drawSignalGraph(g, pipeline ? `${path.basename(file)} after '${pipeline}'` : path.basename(file));
       written = d.writeDiagramFiles(dir, [drawn]);
     } else {
-      if (args.values.has("passes") || args.flags.has("O")) throw new DiagnosticError([diag("FL003", { detail: "-passes and -O apply to --signals diagrams" })]);
+      if (args.values.has("passes") || args.flags.has("O")) throw new DiagnosticError([diag("FL012", { option: "-passes (or -O)", when: "to --signals diagrams" })]);
       const files = await d.drawBoxDiagram(file, {
         includeDirs,
         precision,

@@ -22,7 +22,7 @@ export const evalCommand: Command = {
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
-    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL003", { detail: "eval takes exactly one FILE" })]);
+    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL010", { command: "eval", expected: "exactly one FILE" })]);
     const precision: Precision = args.flags.has("quad") ? "quad" : args.flags.has("double") ? "double" : "single";
     const r = evaluateProgram(args.positional[0]!, { includeDirs: args.lists.get("I") ?? [], precision });
     if (!r.process || !r.arity || r.diagnostics.some((d) => d.severity === "error")) throw new DiagnosticError(r.diagnostics);

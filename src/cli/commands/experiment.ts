@@ -34,10 +34,10 @@ export const experimentCommand: Command = {
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
-    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL003", { detail: "experiment takes exactly one SPEC.json" })]);
+    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL010", { command: "experiment", expected: "exactly one SPEC.json" })]);
     const shardText = args.values.get("shard") as string | undefined;
     const shard = shardText === undefined ? undefined : parseShard(shardText);
-    if (shardText !== undefined && !shard) throw new DiagnosticError([diag("FL003", { detail: `-shard must be K/N with 1 <= K <= N, not '${shardText}'` })]);
+    if (shardText !== undefined && !shard) throw new DiagnosticError([diag("FL008", { option: "shard", expected: "K/N with 1 <= K <= N", value: shardText })]);
     const tty = args.flags.has("progress") || !!process.stderr.isTTY;
     let bar: cliProgress.SingleBar | undefined;
     const res = await runExperiment(args.positional[0]!, {

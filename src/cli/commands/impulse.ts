@@ -23,10 +23,10 @@ export const impulseCommand: Command = {
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
-    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL003", { detail: "impulse takes exactly one FILE.dsp" })]);
+    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL010", { command: "impulse", expected: "exactly one FILE.dsp" })]);
     const backend = (args.values.get("backend") as string | undefined) ?? "js";
     const all = [...BACKENDS, "c", "cpp", "wasm"];
-    if (!all.includes(backend)) throw new DiagnosticError([diag("FL003", { detail: `-backend must be one of ${all.join(", ")}, not '${backend}'` })]);
+    if (!all.includes(backend)) throw new DiagnosticError([diag("FL008", { option: "backend", expected: `one of ${all.join(", ")}`, value: backend })]);
     const n = (args.values.get("n") as number | undefined) ?? 16;
     const sr = (args.values.get("sr") as number | undefined) ?? 44100;
     const bs = (args.values.get("bs") as number | undefined) ?? 512;

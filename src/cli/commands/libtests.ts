@@ -21,7 +21,7 @@ export const libtestsCommand: Command = {
     const show = args.values.get("show") as string | undefined;
     if (show !== undefined) {
       const t = tests.find((x) => x.id === show);
-      if (!t) throw new DiagnosticError([diag("FL003", { detail: `no library test named '${show}'` })]);
+      if (!t) throw new DiagnosticError([diag("FL017", { name: show })]);
       io.out(t.source);
       return 0;
     }

@@ -30,9 +30,9 @@ function folder(p: string, what: string): string {
   try {
     real = fs.realpathSync(p);
   } catch (e) {
-    throw new DiagnosticError([diag("FL003", { detail: `${what} '${p}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` })]);
+    throw new DiagnosticError([diag("FL014", { what, path: p, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message })]);
   }
-  if (!fs.statSync(real).isDirectory()) throw new DiagnosticError([diag("FL003", { detail: `${what} '${p}' is not a folder` })]);
+  if (!fs.statSync(real).isDirectory()) throw new DiagnosticError([diag("FL014", { what, path: p, reason: "it is not a folder" })]);
   return real;
 }
 
@@ -42,7 +42,7 @@ export const mcpCommand: Command = {
   options,
   async run(argv) {
     const args = parseArgs(argv, options);
-    if (args.positional.length) throw new DiagnosticError([diag("FL003", { detail: "mcp takes no FILE" })]);
+    if (args.positional.length) throw new DiagnosticError([diag("FL010", { command: "mcp", expected: "no FILE" })]);
     const num = (k: string, d: number) => (args.values.get(k) as number | undefined) ?? d;
     const limits: Limits = {
       timeoutMs: num("timeout", DEFAULT_LIMITS.timeoutMs),

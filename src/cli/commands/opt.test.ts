@@ -133,10 +133,10 @@ describe("faustlab opt errors", () => {
     }
   });
   it("usage errors: no file, two files, both -O and -passes", async () => {
-    expect((await run("opt")).err).toMatch(/FL003: .*opt needs a FILE/);
-    expect((await run("opt", "a.sig", "b.sig")).err).toMatch(/FL003: .*one FILE/);
+    expect((await run("opt")).err).toMatch(/FL010: 'opt' takes a FILE/);
+    expect((await run("opt", "a.sig", "b.sig")).err).toMatch(/FL010: .*one FILE/);
     const both = await run("opt", "--print-pipeline", "-O", "-passes", "normalize");
-    expect([both.code, both.err]).toEqual([1, expect.stringMatching(/FL003: .*either -passes or -O/)]);
+    expect([both.code, both.err]).toEqual([1, expect.stringMatching(/FL011: .*either -passes or -O/)]);
   });
 });
 

@@ -79,14 +79,14 @@ export const optCommand: Command = {
     }
     const text = pipelineFromArgs(args.values.get("passes") as string | undefined, args.flags.has("O")) ?? "";
     const pipeline = parse(text, loaded.registry);
-    if (args.positional.length > 1) throw new DiagnosticError([diag("FL003", { detail: "opt takes one FILE" })]);
+    if (args.positional.length > 1) throw new DiagnosticError([diag("FL010", { command: "opt", expected: "one FILE" })]);
     const file = args.positional[0];
     if (file === undefined) {
       if (args.flags.has("print-pipeline")) {
         io.out(printPipeline(pipeline) + "\n");
         return 0;
       }
-      throw new DiagnosticError([diag("FL003", { detail: "opt needs a FILE (Faust source or signal IR), or --list, or --print-pipeline" })]);
+      throw new DiagnosticError([diag("FL010", { command: "opt", expected: "a FILE (Faust source or signal IR), or --list, or --print-pipeline" })]);
     }
     const { graph, spans } = readGraph(file, args, io);
     const run = runPipeline(graph, flattenPipeline(pipeline), {

@@ -27,9 +27,9 @@ export const proptestCommand: Command = {
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
-    if (args.positional.length) throw new DiagnosticError([diag("FL003", { detail: "proptest takes no FILE: it makes its own random graphs" })]);
+    if (args.positional.length) throw new DiagnosticError([diag("FL010", { command: "proptest", expected: "no FILE: it makes its own random graphs" })]);
     const pipeline = pipelineFromArgs(args.values.get("passes") as string | undefined, args.flags.has("O"));
-    if (pipeline === undefined) throw new DiagnosticError([diag("FL003", { detail: "proptest needs -passes P (or -O)" })]);
+    if (pipeline === undefined) throw new DiagnosticError([diag("FL010", { command: "proptest", expected: "-passes P (or -O)" })]);
     const { registry } = await loadedPassesFromArgs(args);
     const r = runProptest({
       pipeline,

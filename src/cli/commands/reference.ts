@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseArgs, type OptionSpec } from "../cliargs.ts";
 import { DiagnosticError, diag } from "../../core/diagnostics.ts";
 import { readSource } from "../../core/fsutil.ts";
-import { compileReference, ReferenceError, referenceVersion, renderReference } from "../../harness/oracle.ts";
+import { compileReference, OracleError, referenceVersion, renderReference } from "../../harness/oracle.ts";
 import { formatImpulse } from "../../driver/impulse.ts";
 import type { Command } from "./command.ts";
 
@@ -23,7 +23,7 @@ export const referenceCommand: Command = {
   options: renderOptions,
   async run(argv, io) {
     const args = parseArgs(argv, renderOptions);
-    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL003", { detail: "reference takes exactly one FILE.dsp" })]);
+    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL010", { command: "reference", expected: "exactly one FILE.dsp" })]);
     const file = args.positional[0]!;
     const source = readSource(file);
     const n = (args.values.get("n") as number | undefined) ?? 16;
@@ -40,7 +40,7 @@ export const referenceCommand: Command = {
       io.out(formatImpulse({ engine: `faust ${await referenceVersion()}`, sampleRate: sr, samples: n, double, ...r }));
       return 0;
     } catch (e) {
-      if (e instanceof ReferenceError) {
+      if (e instanceof OracleError) {
         if (e.stage === "compile") {
           io.err(e.message);
           return 1;

@@ -14,7 +14,7 @@ export const reportCommand: Command = {
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
-    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL003", { detail: "report takes exactly one DIR (an experiment's results folder)" })]);
+    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL010", { command: "report", expected: "exactly one DIR (an experiment's results folder)" })]);
     const r = await writeReport(args.positional[0]!);
     io.err(`faustlab report: ${r.pages.length} pages, ${r.plots} plots`);
     io.out(r.index + "\n");

@@ -21,13 +21,13 @@ export const resultsCommand: Command = {
     const args = parseArgs(argv.map((a) => (a === "--csv" ? "-csv" : a)), options);
     const [first, ...rest] = args.positional;
     if (first === "merge") {
-      if (rest.length < 2) throw new DiagnosticError([diag("FL003", { detail: "results merge needs OUT and at least one DIR" })]);
+      if (rest.length < 2) throw new DiagnosticError([diag("FL010", { command: "results merge", expected: "OUT and at least one DIR" })]);
       const [out, ...dirs] = rest;
       const n = mergeResults(out!, dirs);
       io.out(`${n} records from ${dirs.length} folders in ${out}/results.jsonl\n`);
       return 0;
     }
-    if (!first || rest.length) throw new DiagnosticError([diag("FL003", { detail: "results takes one DIR (or: results merge OUT DIR…)" })]);
+    if (!first || rest.length) throw new DiagnosticError([diag("FL010", { command: "results", expected: "one DIR (or: results merge OUT DIR…)" })]);
     const records = readResults(first);
     if (args.flags.has("csv")) {
       const csv = toCsv(records);

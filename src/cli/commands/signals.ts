@@ -22,7 +22,7 @@ export const signalsCommand: Command = {
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
-    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL003", { detail: "signals takes exactly one FILE" })]);
+    if (args.positional.length !== 1) throw new DiagnosticError([diag("FL010", { command: "signals", expected: "exactly one FILE" })]);
     const p = compileSignals(args.positional[0]!, {
       includeDirs: args.lists.get("I") ?? [],
       precision: args.flags.has("double") ? "double" : "single",

@@ -11,6 +11,7 @@ import path from "node:path";
 import { z } from "zod";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { DiagnosticError, diag } from "../../core/diagnostics.ts";
 import { faustlabVersion } from "../../core/version.ts";
 import { stdlibDir, stdlibFiles } from "../../driver/stdlib.ts";
 import { ToolFailure, type ToolError } from "./protocol.ts";
@@ -340,7 +341,7 @@ export function createServer(opts: ServerOptions): { server: McpServer; sandbox:
     { title: "Faust standard library", description: "The standard library files faustlab compiles against (@grame/faustwasm's)", mimeType: "text/x-faust" },
     (uri, { file }) => {
       const name = String(file);
-      if (!/^[A-Za-z0-9_-]+\.lib$/.test(name) || !fs.existsSync(path.join(libDir, name))) throw new Error(`no standard library file '${name}'`);
+      if (!/^[A-Za-z0-9_-]+\.lib$/.test(name) || !fs.existsSync(path.join(libDir, name))) throw new DiagnosticError([diag("FL305", { name })]);
       return { contents: [{ uri: uri.href, mimeType: "text/x-faust", text: fs.readFileSync(path.join(libDir, name), "utf8") }] };
     },
   );

@@ -233,9 +233,8 @@ export function fieldsOf(kind: Kind): readonly (readonly [string, FieldType])[] 
   return fieldLists.get(kind)!;
 }
 
-export function assertNever(x: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
-}
+import { assertNever } from "../assert.ts";
+export { assertNever };
 
 // ---------------------------------------------------------------------------
 // Hash-consing

@@ -9,6 +9,7 @@ import { cMath1, cMath2 } from "../signals/cmath.ts";
 import type { Math1Op, Math2Op } from "../signals/signal.ts";
 import type { DspInstance } from "./runtime.ts";
 import { assertNever, COUNT, FUNCTIONS, MATH_FNS, SAMPLE_RATE, type Expr, type FirModule, type FunctionName, type Stmt } from "./fir.ts";
+import { InternalError } from "../assert.ts";
 
 type Num = () => number;
 type Run = () => void;
@@ -54,12 +55,12 @@ class Interpreter {
 
   private slot(name: string): number {
     const k = this.slots.get(name);
-    if (k === undefined) throw new Error(`FIR interpreter: unknown variable '${name}'`);
+    if (k === undefined) throw new InternalError(`FIR interpreter: unknown variable '${name}'`);
     return k;
   }
   private array(name: string) {
     const a = this.arrays.get(name);
-    if (!a) throw new Error(`FIR interpreter: unknown array '${name}'`);
+    if (!a) throw new InternalError(`FIR interpreter: unknown array '${name}'`);
     return a;
   }
 

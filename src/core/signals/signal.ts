@@ -21,7 +21,7 @@
 // after creation, which is how the graph gets its cycles
 // (rec → body → … → delay1 → proj → rec).
 
-import { DiagnosticError, diag } from "../diagnostics.ts";
+import { DiagnosticError, diagOf, type ArgsOf } from "../diagnostics.ts";
 
 // ---------------------------------------------------------------------------
 // Operators
@@ -234,9 +234,8 @@ const FIELD_LISTS = Object.fromEntries(KINDS.map((k) => [k, Object.entries(SCHEM
   readonly (readonly [string, FieldType])[]
 >;
 
-export function assertNever(x: never): never {
-  throw new Error(`unexpected value ${JSON.stringify(x)}`);
-}
+import { assertNever } from "../assert.ts";
+export { assertNever };
 
 // ---------------------------------------------------------------------------
 // Encoding of parameters (used by keys and by the text printer)
@@ -318,8 +317,8 @@ function keyOf(kind: Kind, fields: Record<string, unknown>): string {
   return `${kind} ${parts.join(" ")}`;
 }
 
-function fail(code: "FL560" | "FL562" | "FL563" | "FL570", args: Record<string, string | number>): never {
-  throw new DiagnosticError([diag(code, args)]);
+function fail<C extends "FL560" | "FL562" | "FL563" | "FL570">(code: C, args: ArgsOf<C>): never {
+  throw new DiagnosticError([diagOf(code, args)]);
 }
 
 function checkField(kind: Kind, name: string, type: FieldType, v: unknown): void {

@@ -14,7 +14,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { projectPath } from "../../core/paths.ts";
-import { diag } from "../../core/diagnostics.ts";
+import { diagOf, type ArgsOf } from "../../core/diagnostics.ts";
 import { writeFileAtomic } from "../../core/fsutil.ts";
 import { diagnosticRecord } from "./measure.ts";
 import type { RunRecord } from "./record.ts";
@@ -49,7 +49,7 @@ export interface ExecuteResult {
   readonly records: readonly RunRecord[];
 }
 
-function failedRecord(run: Run, code: "FL032" | "FL033", args: Record<string, string | number>, failedAt: string, ms: number): RunRecord {
+function failedRecord<C extends "FL032" | "FL033">(run: Run, code: C, args: ArgsOf<C>, failedAt: string, ms: number): RunRecord {
   return {
     key: run.key,
     program: run.program.id,
@@ -63,7 +63,7 @@ function failedRecord(run: Run, code: "FL032" | "FL033", args: Record<string, st
     sampleRate: run.sampleRate,
     status: "failed",
     failedAt,
-    diagnostics: [diagnosticRecord(diag(code, args))],
+    diagnostics: [diagnosticRecord(diagOf(code, args))],
     timing: { stages: {}, total: ms },
   };
 }
