@@ -83,6 +83,7 @@ export const catalog = {
   FL015: { severity: "error", template: "no Chromium found: install Debian's chromium package (.ci/run does) or set CHROMIUM" },
   FL016: { severity: "error", template: "the Faust libraries of @grame/faustwasm cannot be unpacked: {reason}" },
   FL017: { severity: "error", template: "no library test named '{name}' (faustlab libtests lists them)" },
+  FL018: { severity: "error", template: "-cn '{name}' cannot name the generated class: it is {problem}" },
   // FL030–FL039 experiments (src/harness/experiment, reports/experiment-report.ts): specs, runs, result folders
   FL030: { severity: "error", template: "experiment spec: {detail}" },
   FL031: { severity: "error", template: "experiment spec: no program matches '{pattern}'" },

@@ -2,6 +2,7 @@
 // warnings), they agree with the JS backend in double precision (within 1e-12
 // of the peak, ints exactly) on corpus programs, library tests and int edge
 // cases. Every language's programs are batched into one compiler invocation.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -170,6 +171,20 @@ describe("faustlab compile -lang c|cpp and impulse -backend c|cpp", () => {
     const cpp = await run("compile", file, "-lang", "cpp", "-double");
     expect(cpp.out).toContain("#define FAUSTFLOAT double");
     expect((await run("compile", file, "-lang", "c", "-cn", "not valid")).code).toBe(1);
+  });
+
+  it("-cn refuses the names that cannot name the class (FL018) and every name it takes compiles in C and C++", async () => {
+    for (const bad of ["int", "class", "new", "sin", "dsp", "UIGlue", "FAUSTFLOAT", "__x", "_Big", "fl_idiv", "9lives"]) {
+      const r = await run("compile", file, "-lang", "cpp", "-cn", bad);
+      expect([bad, r.code, r.err]).toEqual([bad, 1, expect.stringMatching(/FL018: -cn '.*' cannot name the generated class/)]);
+    }
+    for (const good of ["mydsp", "Reverb_1", "lp", "_small", "Zita"])
+      for (const [lang, cc] of [["c", "cc"], ["cpp", "g++"]] as const) {
+        const r = await run("compile", file, "-lang", lang, "-cn", good);
+        expect(r.code).toBe(0);
+        const syntax = spawnSync(cc, ["-x", lang === "c" ? "c" : "c++", "-fsyntax-only", "-Wall", "-"], { input: r.out, encoding: "utf8" });
+        expect([good, lang, syntax.status, syntax.stderr]).toEqual([good, lang, 0, ""]);
+      }
   });
 
   it("impulse -backend c|cpp prints the same text as the JS backend (but the engine name)", async () => {

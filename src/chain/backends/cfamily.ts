@@ -28,9 +28,33 @@ export interface CSourceOptions {
 
 export const DEFAULT_CLASS = "mydsp";
 
-/** Whether a class name is a usable C identifier. */
-export function isCIdentifier(s: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(s);
+/** Keywords of C (C17 and C23) and C++ (C++20), and the alternative operator spellings: none can name a class. */
+const C_KEYWORDS = new Set(
+  (
+    "auto break case char const continue default do double else enum extern float for goto if inline int long register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while " +
+    "_Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert _Thread_local alignas alignof bool constexpr false nullptr static_assert thread_local true typeof typeof_unqual " +
+    "and and_eq asm bitand bitor catch char8_t char16_t char32_t class compl concept const_cast consteval constinit co_await co_return co_yield decltype delete dynamic_cast explicit export friend " +
+    "mutable namespace new noexcept not not_eq operator or or_eq private protected public reinterpret_cast requires static_cast template this throw try typeid typename using virtual wchar_t xor xor_eq"
+  ).split(" "),
+);
+
+/** Names the generated C and C++ declare or include (their headers, the architecture types, the helpers): a class of that name would clash. */
+const C_TAKEN = new Set(
+  (
+    "FAUSTFLOAT UIGlue MetaGlue UI Meta dsp std main malloc calloc realloc free memset memcpy abort exit " +
+    "sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh exp exp2 expm1 log log2 log10 log1p pow sqrt cbrt hypot fabs fmod remainder floor ceil trunc round rint nearbyint lrint " +
+    "fmin fmax fdim fma copysign nan isnan isinf isfinite signbit frexp ldexp modf erf erfc lgamma tgamma abs labs llabs div " +
+    "sinf cosf tanf asinf acosf atanf atan2f sinhf coshf tanhf asinhf acoshf atanhf expf exp2f expm1f logf log2f log10f log1pf powf sqrtf cbrtf hypotf fabsf fmodf remainderf floorf ceilf truncf roundf rintf fminf fmaxf copysignf"
+  ).split(" "),
+);
+
+/** Why a name cannot be the class (struct) name of generated C/C++, or undefined when it can. */
+export function classNameProblem(s: string): string | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) return "not a C identifier";
+  if (C_KEYWORDS.has(s)) return "a C or C++ keyword";
+  if (/^_[A-Z_]|__/.test(s)) return "a reserved identifier (a leading underscore and capital, or two underscores)";
+  if (C_TAKEN.has(s) || /^fl_/.test(s)) return "a name the generated code already uses (its headers, architecture types or helpers)";
+  return undefined;
 }
 
 /** A C string literal (non-ASCII bytes and control characters as 3-digit octal escapes). */

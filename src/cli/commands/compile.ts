@@ -12,7 +12,7 @@ import { cSource } from "../../chain/backends/c.ts";
 import { cppSource } from "../../chain/backends/cpp.ts";
 import { compileWasm, wasmModule } from "../../chain/backends/wasm.ts";
 import { printWast } from "../../chain/backends/wasm-wast.ts";
-import { DEFAULT_CLASS, isCIdentifier } from "../../chain/backends/cfamily.ts";
+import { classNameProblem, DEFAULT_CLASS } from "../../chain/backends/cfamily.ts";
 import { compileFir } from "../../driver/compile.ts";
 import { printModule } from "../../core/fir/print.ts";
 import { pipelineFromArgs, pipelineOptions } from "../pipeline-options.ts";
@@ -60,7 +60,8 @@ export const compileCommand: Command = {
       return 0;
     }
     const className = (args.values.get("cn") as string | undefined) ?? DEFAULT_CLASS;
-    if (!isCIdentifier(className)) throw new DiagnosticError([diag("FL008", { option: "cn", expected: "a C identifier", value: className })]);
+    const problem = classNameProblem(className);
+    if (problem) throw new DiagnosticError([diag("FL018", { name: className, problem })]);
     let text: string;
     if (lang === "wast") {
       const w = wasmModule(m);
