@@ -17,6 +17,7 @@
 import type { SignalGraph } from "../src/core/signals/graph.ts";
 import type { Sig } from "../src/core/signals/signal.ts";
 import type { SpanTable } from "../src/core/spans.ts";
+import type { Strategy } from "../src/core/schedule.ts";
 
 /** How printed analysis results name the nodes: the local names (`%3`) of the graph's canonical text. */
 export interface PrintContext {
@@ -44,6 +45,8 @@ export interface PipelineContext {
   readonly precision?: "single" | "double";
   /** The compilation's source spans (passes read them for remarks and record those of the nodes they make). */
   readonly spans?: SpanTable<Sig>;
+  /** The scheduling strategy of the compilation (-ss N), for the `schedule` analysis's default. */
+  readonly schedule?: Strategy;
 }
 
 /** What a pass keeps valid: every analysis, or those listed (by identity: the analysis objects). */

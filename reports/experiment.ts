@@ -8,6 +8,7 @@
 // DIR/results.jsonl (a rerun skips what is done), and the report to
 // DIR/report/index.html (reports/experiment-report.ts) unless `report: false`.
 
+import type { Strategy } from "../src/core/schedule.ts";
 import path from "node:path";
 import { parseSpec, readSpec, type Shard, type Spec } from "../src/harness/experiment/spec.ts";
 import { executeExperiment, type ExecuteOptions } from "../src/harness/experiment/execute.ts";
@@ -24,6 +25,8 @@ export interface RunExperimentOptions {
   readonly report?: boolean;
   /** More -load-pass modules for the pipelines, besides the spec's loadPasses. */
   readonly loadPasses?: readonly string[];
+  /** Scheduling strategies replacing the spec's `schedules` (-ss N). */
+  readonly schedules?: readonly Strategy[];
   readonly onPlan?: ExecuteOptions["onPlan"];
   readonly onRecord?: ExecuteOptions["onRecord"];
   readonly maxRuns?: number;
@@ -61,6 +64,7 @@ export async function runExperiment(spec: string | Spec | Record<string, unknown
   const t0 = performance.now();
   let s = toSpec(spec);
   if (opts.loadPasses?.length) s = { ...s, loadPasses: [...s.loadPasses, ...opts.loadPasses.map((p) => path.resolve(p))] };
+  if (opts.schedules?.length) s = { ...s, schedules: opts.schedules };
   const dir = path.resolve(opts.out ?? path.join("out", typeof spec === "string" ? path.basename(spec).replace(/\.json$/, "") : "experiment"));
   const r = await executeExperiment(s, { dir, jobs: opts.jobs, shard: opts.shard, onPlan: opts.onPlan, onRecord: opts.onRecord, maxRuns: opts.maxRuns });
   const reportPath = opts.report === false ? undefined : (await writeReport(dir)).index;

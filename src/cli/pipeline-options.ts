@@ -4,6 +4,7 @@
 import type { OptionSpec } from "./cliargs.ts";
 import { DiagnosticError, diag } from "../core/diagnostics.ts";
 import { DEFAULT_OPTIMIZING } from "../../passes/registry.ts";
+import { parseStrategy, STRATEGY_NAMES, type Strategy } from "../core/schedule.ts";
 
 /** The command-line options that select a pipeline (impulse, compile). */
 export const pipelineOptions: OptionSpec[] = [
@@ -17,3 +18,18 @@ export function pipelineFromArgs(passes: string | undefined, optimize: boolean):
   return optimize ? DEFAULT_OPTIMIZING : passes;
 }
 
+
+/** `-ss N`, Faust's scheduling strategy of the sample loop (impulse, compile, experiment). */
+export const scheduleOption: OptionSpec = {
+  name: "ss",
+  kind: "int",
+  help: `scheduling strategy of the sample loop: ${Object.entries(STRATEGY_NAMES).map(([k, v]) => `${k} ${v}`).join(", ")} (default: the graph's own post-order)`,
+};
+
+/** The strategy of `-ss N` (undefined: not given). */
+export function scheduleFromArgs(v: string | number | undefined): Strategy | undefined {
+  if (v === undefined) return undefined;
+  const s = parseStrategy(v);
+  if (s === undefined) throw new DiagnosticError([diag("FL008", { option: "ss", expected: "0, 1, 2 or 3", value: String(v) })]);
+  return s;
+}

@@ -28,6 +28,8 @@
 import { DiagnosticError, diag } from "../../core/diagnostics.ts";
 import type { MetadataEntry } from "../eval/eval.ts";
 import { instantOrder } from "../../core/signals/graph.ts";
+import { scheduleSignals } from "../../core/signals/schedule.ts";
+import type { Strategy } from "../../core/schedule.ts";
 import { evaluate } from "../../core/signals/evaluate.ts";
 import { addressSegment, collectWidgets, flattenUI, shownLabel, type UIItem, type WidgetSig } from "../propagate/ui.ts";
 import { assertNever, children, type Sig, type SigOf } from "../../core/signals/signal.ts";
@@ -45,6 +47,13 @@ export interface FirOptions {
   readonly maxCopyDelay?: number;
   /** Inlined expressions deeper than this get a variable (default 32). */
   readonly maxInlineDepth?: number;
+  /**
+   * The order of the computations (Faust's -ss): a strategy of src/core/signals/schedule.ts
+   * (recursions as units, block rate first). Undefined: the graph's instantaneous post-order
+   * from its nodes in DFS pre-order (the order before schedules existed). Every order gives
+   * the same samples.
+   */
+  readonly schedule?: Strategy;
 }
 
 /** What generation needs of a compiled program (the driver's SignalProgram is one). */
@@ -94,6 +103,7 @@ class ModuleBuilder {
   readonly precision: Precision;
   readonly maxCopyDelay: number;
   readonly maxInlineDepth: number;
+  readonly schedule: Strategy | undefined;
   readonly fields: FieldDecl[] = [];
   readonly widgets: FirWidget[] = [];
   readonly zones = new Map<Sig, string>();
@@ -110,6 +120,7 @@ class ModuleBuilder {
     this.precision = opts.precision ?? "single";
     this.maxCopyDelay = opts.maxCopyDelay ?? 16;
     this.maxInlineDepth = opts.maxInlineDepth ?? 32;
+    this.schedule = opts.schedule;
     this.intervals = p.info.intervals;
   }
 
@@ -335,7 +346,7 @@ class Scope {
 
   /** Liveness from the roots (not entering table generators), then levels, uses, lines and materialization. */
   generate(): void {
-    const sched = instantOrder(this.roots);
+    const sched = this.mod.schedule === undefined ? instantOrder(this.roots) : scheduleSignals(this.roots, this.mod.schedule);
     if ("cycle" in sched) reject(sched.cycle[0]!, "it is on an instantaneous cycle");
     // live nodes: a worklist over original nodes
     const live = new Set<Sig>();

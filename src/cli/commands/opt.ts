@@ -14,7 +14,7 @@ import { parseArgs, type OptionSpec } from "../cliargs.ts";
 import { DiagnosticError, diag, render } from "../../core/diagnostics.ts";
 import { compileSignals } from "../../driver/signals.ts";
 import { writeFileAtomic } from "../../core/fsutil.ts";
-import { pipelineFromArgs } from "../pipeline-options.ts";
+import { pipelineFromArgs, scheduleFromArgs, scheduleOption } from "../pipeline-options.ts";
 import { inputsRead, type SignalGraph } from "../../core/signals/graph.ts";
 import { parseSignals } from "../../core/signals/parse.ts";
 import { printSignals } from "../../core/signals/print.ts";
@@ -32,6 +32,7 @@ import { loadedPassesFromArgs, loadPassOption } from "../load-pass-options.ts";
 const options: OptionSpec[] = [
   { name: "passes", kind: "string", help: "the pipeline to run, e.g. 'normalize,print<types>'" },
   { name: "O", kind: "flag", help: "run the default optimizing pipeline" },
+  scheduleOption,
   { name: "list", kind: "flag", help: "print the registered passes (one a line, starting with its name), pipelines and analyses" },
   { name: "print-pipeline", kind: "flag", help: "print the canonical text of the pipeline on the last line" },
   { name: "stats", kind: "flag", help: "print each pass's statistics (stderr)" },
@@ -68,7 +69,7 @@ function readGraph(file: string, args: ReturnType<typeof parseArgs>, io: Command
 
 export const optCommand: Command = {
   name: "opt",
-  usage: "faustlab opt FILE [-passes P | -O] [-stats] [-time-passes] [-remarks] [-print-after-all] [-verify-each] [-load-pass FILE.ts] [-o OUT]\n       faustlab opt --list\n       faustlab opt --print-pipeline -passes P",
+  usage: "faustlab opt FILE [-passes P | -O] [-ss N] [-stats] [-time-passes] [-remarks] [-print-after-all] [-verify-each] [-load-pass FILE.ts] [-o OUT]\n       faustlab opt --list\n       faustlab opt --print-pipeline -passes P",
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
@@ -89,9 +90,10 @@ export const optCommand: Command = {
       throw new DiagnosticError([diag("FL010", { command: "opt", expected: "a FILE (Faust source or signal IR), or --list, or --print-pipeline" })]);
     }
     const { graph, spans } = readGraph(file, args, io);
+    const schedule = scheduleFromArgs(args.values.get("ss"));
     const run = runPipeline(graph, flattenPipeline(pipeline), {
       // Faust source is compiled in the precision -double selects; signal IR has none
-      context: file.endsWith(".dsp") ? { precision: args.flags.has("double") ? "double" : "single", spans } : {},
+      context: { ...(file.endsWith(".dsp") ? { precision: args.flags.has("double") ? "double" : "single", spans } : {}), ...(schedule !== undefined ? { schedule } : {}) },
       ...(args.flags.has("verify-each") ? { debug: true } : {}),
       onText: (t) => io.out(t),
       printAfter: args.flags.has("print-after-all") ? (pass, t) => io.err(`; *** signal graph after ${pass} ***\n${t}`) : undefined,

@@ -289,6 +289,7 @@ export async function measureRun(run: Run, cache: MeasureCache = newCache()): Pr
     pipeline: run.pipeline,
     precision: run.precision,
     backend: run.backend,
+    ...(run.schedule !== undefined ? { schedule: run.schedule } : {}),
     stimulus: stimulusName(run.stimulus),
     length: run.length,
     sampleRate: run.sampleRate,
@@ -356,7 +357,7 @@ export async function measureRun(run: Run, cache: MeasureCache = newCache()): Pr
   let m: FirModule;
   try {
     const t = timeIt(() => {
-      const mod = generateFir(p, { precision: run.precision });
+      const mod = generateFir(p, { precision: run.precision, schedule: run.schedule });
       const problems = verifyModule(mod);
       if (problems.length) throw new DiagnosticError(problems);
       return mod;

@@ -48,6 +48,8 @@ export interface RunRecord {
   readonly pipeline: string;
   readonly precision: "single" | "double";
   readonly backend: string;
+  /** The -ss strategy of the sample loop, when not the default order. */
+  readonly schedule?: number;
   readonly stimulus: string;
   readonly length: number;
   readonly sampleRate: number;

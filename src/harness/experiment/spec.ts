@@ -5,7 +5,7 @@
 //
 //   readSpec(file) / parseSpec(text, path) → Spec         throws DiagnosticError (FL030)
 //   expandPrograms(spec) → ProgramRef[]                   files and globs, corpus:GROUP, lib:PATTERN
-//   planRuns(spec, programs) → Run[]                      program × pipeline × precision × backend × stimulus
+//   planRuns(spec, programs) → Run[]                      program × pipeline × schedule × precision × backend × stimulus
 //   runKey(run) → 16 hex digits                           content hash of the program + the run's parameters
 //   inShard(key, shard) → boolean                         deterministic partition for --shard K/N
 //
@@ -13,6 +13,7 @@
 // matches nothing) are not spec errors: they are planned and become failed
 // records, so the batch goes on and the report shows them.
 
+import { STRATEGIES, type Strategy } from "../../core/schedule.ts";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -43,6 +44,8 @@ export interface Spec {
   readonly pipelines: Readonly<Record<string, string>>;
   readonly precisions: readonly ("single" | "double")[];
   readonly backends: readonly BackendName[];
+  /** Scheduling strategies of the sample loop (Faust's -ss 0–3), "default" for the graph's own order. */
+  readonly schedules: readonly (Strategy | "default")[];
   readonly stimuli: readonly StimulusSpec[];
   readonly length: number;
   readonly sampleRate: number;
@@ -92,6 +95,7 @@ export const SPEC_SCHEMA = {
     pipelines: { type: "object", minProperties: 1, propertyNames: { pattern: "^[A-Za-z0-9_.+-]+$" }, additionalProperties: { type: "string" } },
     precisions: { type: "array", minItems: 1, uniqueItems: true, items: { enum: ["single", "double"] } },
     backends: { type: "array", minItems: 1, uniqueItems: true, items: { enum: [...BACKEND_NAMES] } },
+    schedules: { type: "array", minItems: 1, uniqueItems: true, items: { enum: ["default", ...STRATEGIES] } },
     stimuli: { type: "array", minItems: 1, items: stimulusSchema },
     length: { type: "integer", minimum: 1, maximum: 10000000 },
     sampleRate: { type: "integer", minimum: 1, maximum: 1000000 },
@@ -164,6 +168,7 @@ export function parseSpec(text: string, file: string, dir = path.dirname(path.re
     pipelines: (v.pipelines as Record<string, string>) ?? { O0: "" },
     precisions: (v.precisions as ("single" | "double")[]) ?? ["single"],
     backends: (v.backends as BackendName[]) ?? ["js"],
+    schedules: (v.schedules as (Strategy | "default")[]) ?? ["default"],
     stimuli,
     length: (v.length as number) ?? 4096,
     sampleRate: (v.sampleRate as number) ?? 44100,
@@ -271,6 +276,8 @@ export interface Run {
   readonly pipeline: string;
   readonly precision: "single" | "double";
   readonly backend: BackendName;
+  /** The -ss strategy (undefined: the default order). */
+  readonly schedule?: Strategy;
   readonly stimulus: StimulusSpec;
   readonly length: number;
   readonly sampleRate: number;
@@ -297,20 +304,24 @@ export function stimulusName(s: StimulusSpec): string {
 /** The run's key: sha256 of the program's content hash and every parameter that changes its results. */
 export function runKey(r: Omit<Run, "key">): string {
   const wav = r.stimulus.kind === "wav" ? (() => { try { return sha(fs.readFileSync(r.stimulus.path).toString("base64")); } catch { return "unreadable"; } })() : "";
-  const params = [r.program.hash, r.pipeline, r.precision, r.backend, stimulusName(r.stimulus), wav, r.length, r.sampleRate, JSON.stringify(Object.entries(r.controls).sort()), [...r.metrics].sort().join(",")];
+  const params = [r.program.hash, r.pipeline, r.precision, r.backend, stimulusName(r.stimulus), wav, r.length, r.sampleRate, JSON.stringify(Object.entries(r.controls).sort()), [...r.metrics].sort().join(","), ...(r.schedule !== undefined ? [`ss${r.schedule}`] : [])];
   return sha(JSON.stringify(params)).slice(0, 16);
 }
 
-/** The runs of an experiment in plan order (programs, then pipelines, precisions, backends, stimuli), each key once. */
+/** The runs of an experiment in plan order (programs, then pipelines, schedules, precisions, backends, stimuli), each key once. */
 export function planRuns(spec: Spec, programs: readonly ProgramRef[]): Run[] {
   const runs: Run[] = [];
   const keys = new Set<string>();
   for (const program of programs)
-    for (const [pipelineName, pipeline] of Object.entries(spec.pipelines))
+    for (const [name, pipeline] of Object.entries(spec.pipelines))
+      for (const ss of spec.schedules)
       for (const precision of spec.precisions)
         for (const backend of spec.backends)
           for (const stimulus of spec.stimuli) {
-            const r = { program, pipelineName, pipeline, precision, backend, stimulus, length: spec.length, sampleRate: spec.sampleRate, controls: spec.controls, metrics: spec.metrics, loadPasses: spec.loadPasses, includeDirs: spec.includeDirs };
+            // a strategy other than the default is a variant of the pipeline in the tables (`O1 -ss 2`)
+            const pipelineName = ss === "default" ? name : `${name} -ss ${ss}`;
+            const sched = ss === "default" ? {} : { schedule: ss };
+            const r = { program, pipelineName, pipeline, precision, backend, ...sched, stimulus, length: spec.length, sampleRate: spec.sampleRate, controls: spec.controls, metrics: spec.metrics, loadPasses: spec.loadPasses, includeDirs: spec.includeDirs };
             const key = runKey(r);
             if (keys.has(key)) continue;
             keys.add(key);
