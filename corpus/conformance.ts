@@ -13,6 +13,10 @@
 // disagrees.
 // `npm run conformance -- -diff-only` skips part 1;
 // `-backends js,interp,wasm` runs only those backends in part 2.
+// `npm run sanitize` (`-diff-only -sanitize`): part 2 with the JS, C and C++
+// backends, the native code built with -fsanitize=address,undefined (added to
+// $CFLAGS/$CXXFLAGS, so $CC/$CXX still choose the compiler) and no recovery,
+// so a sanitizer report fails the program; writes out/sanitize.{json,txt}.
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,6 +40,12 @@ interface Disagreement {
 const disagreements: Disagreement[] = [];
 const t0 = performance.now();
 const diffOnly = process.argv.includes("-diff-only");
+const sanitize = process.argv.includes("-sanitize");
+if (sanitize) {
+  const flags = "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer";
+  for (const v of ["CFLAGS", "CXXFLAGS"]) process.env[v] = `${process.env[v] ?? ""} ${flags}`.trim();
+}
+const reportName = sanitize ? "sanitize" : "difftest";
 if (!diffOnly) await verdicts();
 await differential();
 
@@ -97,9 +107,12 @@ async function verdicts(): Promise<void> {
 async function differential(): Promise<void> {
   const t1 = performance.now();
   const at = process.argv.indexOf("-backends");
-  const backends = (at >= 0 ? (process.argv[at + 1] ?? "").split(",") : DIFF_BACKENDS) as DiffBackend[];
+  const backends = (at >= 0 ? (process.argv[at + 1] ?? "").split(",") : sanitize ? ["js", "c", "cpp"] : DIFF_BACKENDS) as DiffBackend[];
   const unknown = backends.filter((b) => !DIFF_BACKENDS.includes(b));
-  if (unknown.length || backends.length === 0) throw new Error(`-backends: expected a comma-separated list of ${DIFF_BACKENDS.join(", ")}`);
+  if (unknown.length || backends.length === 0) {
+    console.error(`conformance: -backends needs a comma-separated list of ${DIFF_BACKENDS.join(", ")}, not '${process.argv[at + 1] ?? ""}'`);
+    process.exit(1);
+  }
   const programs: { program: string; set: "corpus" | "library"; source: DiffProgram }[] = [];
   for (const e of readManifest()) {
     if (!e.accepted) continue;
@@ -144,12 +157,12 @@ async function differential(): Promise<void> {
     library: bySet("library"),
     failures: results.filter((r) => r.result.status !== "pass").map((r) => ({ program: r.program, ...r.result })),
   };
-  writeFileAtomic(path.join(out, "difftest.json"), JSON.stringify(summary, null, 2) + "\n");
+  writeFileAtomic(path.join(out, `${reportName}.json`), JSON.stringify(summary, null, 2) + "\n");
   const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)}%`;
   const failures = results.filter((r) => r.result.status !== "pass");
   failures.sort((a, b) => causes.indexOf(a.result.status as (typeof causes)[number]) - causes.indexOf(b.result.status as (typeof causes)[number]) || a.program.localeCompare(b.program));
   const text = [
-    `faustlab vs reference, double precision, 4096 samples, backends ${backends.join(", ")} (${seconds.toFixed(0)} s)`,
+    `faustlab vs reference, double precision, 4096 samples, backends ${backends.join(", ")}${sanitize ? ` (native code with ${process.env["CFLAGS"]})` : ""} (${seconds.toFixed(0)} s)`,
     `corpus: ${summary.corpus.pass}/${summary.corpus.total} pass (${pct(summary.corpus.pass, summary.corpus.total)})`,
     `library tests: ${summary.library.pass}/${summary.library.total} pass (${pct(summary.library.pass, summary.library.total)})`,
     `per backend, over the ${rendered.length} programs faustlab compiled and rendered:`,
@@ -161,6 +174,6 @@ async function differential(): Promise<void> {
     `failures by cause: ${causes.map((c) => `${c} ${failures.filter((f) => f.result.status === c).length}`).join(", ")}`,
     ...failures.map((f) => `  ${f.program}: ${describeResult(f.result)}`),
   ].join("\n");
-  writeFileAtomic(path.join(out, "difftest.txt"), text + "\n");
+  writeFileAtomic(path.join(out, `${reportName}.txt`), text + "\n");
   console.log(text);
 }

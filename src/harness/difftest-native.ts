@@ -120,14 +120,14 @@ async function buildAndRun(lang: CLang, jobs: readonly NativeRenderJob[], flags:
     const src = path.join(dir, lang === "c" ? "dsp.c" : "dsp.cpp");
     const exe = path.join(dir, "dsp");
     fs.writeFileSync(src, nativeBatchSource(lang, jobs));
-    const cc = await run(compiler, ["-O2", "-ffp-contract=off", ...flags, "-o", exe, src, "-lm"]);
+    const cc = await run(compiler.command, [...compiler.args, "-O2", "-ffp-contract=off", ...flags, "-o", exe, src, "-lm"]);
     if (cc.error) {
       const env = lang === "c" ? "CC" : "CXX";
-      throw new DiagnosticError([diag("FL610", { lang: LANG_NAME[lang], compiler, reason: cc.error.message, env })]);
+      throw new DiagnosticError([diag("FL610", { lang: LANG_NAME[lang], compiler: compiler.display, reason: cc.error.message, env })]);
     }
     if (cc.status !== 0) {
       const detail = cc.stderr.split("\n").filter((l) => /error/.test(l)).slice(0, 5).join("; ") || cc.stderr.slice(0, 500) || `exit status ${cc.status}`;
-      throw new DiagnosticError([diag("FL611", { lang: LANG_NAME[lang], compiler, detail })]);
+      throw new DiagnosticError([diag("FL611", { lang: LANG_NAME[lang], compiler: compiler.display, detail })]);
     }
     // the inputs, job by job and set by set, channel after channel
     let total = 0;

@@ -13,7 +13,7 @@ import { cSource } from "./c.ts";
 import { cFloat, cInt, cString } from "./cfamily.ts";
 import { cppSource } from "./cpp.ts";
 import { loadJs } from "./js.ts";
-import { runNative, type NativeJob } from "./native.ts";
+import { compilerFor, runNative, type NativeJob } from "./native.ts";
 import { compileFir } from "../../driver/compile.ts";
 import { renderDsp } from "./render.ts";
 import { runCli, tempTree } from "../../cli/testutil.ts";
@@ -185,6 +185,30 @@ describe("faustlab compile -lang c|cpp and impulse -backend c|cpp", () => {
         const syntax = spawnSync(cc, ["-x", lang === "c" ? "c" : "c++", "-fsyntax-only", "-Wall", "-"], { input: r.out, encoding: "utf8" });
         expect([good, lang, syntax.status, syntax.stderr]).toEqual([good, lang, 0, ""]);
       }
+  });
+
+  it("takes $CC/$CXX with flags and $CFLAGS/$CXXFLAGS as make does (words, shell quoting, no shell)", () => {
+    expect(compilerFor("c", {})).toEqual({ command: "cc", args: [], display: "cc" });
+    expect(compilerFor("cpp", { CXX: "clang++ -stdlib=libc++", CXXFLAGS: "-O3 -DNAME='a b'" })).toEqual({
+      command: "clang++",
+      args: ["-stdlib=libc++", "-O3", "-DNAME=a b"],
+      display: "clang++ -stdlib=libc++",
+    });
+    expect(compilerFor("c", { CC: "  ", CFLAGS: "-g" })).toEqual({ command: "cc", args: ["-g"], display: "cc" });
+  });
+
+  it("builds with a sanitizing $CC and gives the same samples", async () => {
+    const plain = await run("impulse", file, "-n", "64", "-backend", "c");
+    const saved = process.env["CC"];
+    process.env["CC"] = "cc -fsanitize=address,undefined -fno-sanitize-recover=all";
+    try {
+      const sanitized = await run("impulse", file, "-n", "64", "-backend", "c");
+      expect([sanitized.code, sanitized.err]).toEqual([0, ""]);
+      expect(sanitized.out).toBe(plain.out);
+    } finally {
+      if (saved === undefined) delete process.env["CC"];
+      else process.env["CC"] = saved;
+    }
   });
 
   it("impulse -backend c|cpp prints the same text as the JS backend (but the engine name)", async () => {

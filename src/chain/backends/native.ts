@@ -9,6 +9,7 @@
 // compile, FL612 the compiled program failed.
 
 import { spawnSync } from "node:child_process";
+import { parse as shellParse } from "shell-quote";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -36,9 +37,25 @@ export interface NativeOptions {
 
 const LANG_NAME: Record<CLang, string> = { c: "C", cpp: "C++" };
 
-/** The compiler command for a language: $CC / $CXX, else cc / g++. */
-export function compilerFor(lang: CLang): string {
-  return lang === "c" ? process.env["CC"] || "cc" : process.env["CXX"] || "g++";
+/** A C or C++ compiler as the environment names it. */
+export interface Compiler {
+  /** The program to run. */
+  readonly command: string;
+  /** Its own arguments: the words after the program in $CC/$CXX, then $CFLAGS/$CXXFLAGS. */
+  readonly args: readonly string[];
+  /** How diagnostics name it: $CC/$CXX as given. */
+  readonly display: string;
+}
+
+/**
+ * The compiler for a language, as make takes it: $CC / $CXX (else cc / g++) split into words with the shell's
+ * quoting (so `CC="cc -fsanitize=address"` works), followed by $CFLAGS / $CXXFLAGS. No shell runs.
+ */
+export function compilerFor(lang: CLang, env: NodeJS.ProcessEnv = process.env): Compiler {
+  const display = (lang === "c" ? env["CC"] : env["CXX"])?.trim() || (lang === "c" ? "cc" : "g++");
+  const words = (text: string | undefined) => (text ? shellParse(text).filter((w): w is string => typeof w === "string") : []);
+  const [command = lang === "c" ? "cc" : "g++", ...own] = words(display);
+  return { command, args: [...own, ...words(lang === "c" ? env["CFLAGS"] : env["CXXFLAGS"])], display };
 }
 
 /** The driver: runs job k's DSP (class `dspK`) and prints `#K`, then one line of %.17g samples per output. */
@@ -111,14 +128,14 @@ export function runNative(lang: CLang, jobs: readonly NativeJob[], opts: NativeO
     const src = path.join(dir, lang === "c" ? "dsp.c" : "dsp.cpp");
     const exe = path.join(dir, "dsp");
     fs.writeFileSync(src, nativeProgram(lang, jobs));
-    const cc = spawnSync(compiler, ["-O2", "-ffp-contract=off", ...(opts.flags ?? []), "-o", exe, src, "-lm"], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const cc = spawnSync(compiler.command, [...compiler.args, "-O2", "-ffp-contract=off", ...(opts.flags ?? []), "-o", exe, src, "-lm"], { encoding: "utf8", maxBuffer: 1 << 26 });
     if (cc.error) {
       const env = lang === "c" ? "CC" : "CXX";
-      throw new DiagnosticError([diag("FL610", { lang: LANG_NAME[lang], compiler, reason: cc.error.message, env })]);
+      throw new DiagnosticError([diag("FL610", { lang: LANG_NAME[lang], compiler: compiler.display, reason: cc.error.message, env })]);
     }
     if (cc.status !== 0) {
       const detail = (cc.stderr || cc.stdout || `exit status ${cc.status}`).split("\n").filter((l) => /error/.test(l)).slice(0, 5).join("; ") || cc.stderr.slice(0, 500);
-      throw new DiagnosticError([diag("FL611", { lang: LANG_NAME[lang], compiler, detail })]);
+      throw new DiagnosticError([diag("FL611", { lang: LANG_NAME[lang], compiler: compiler.display, detail })]);
     }
     if (cc.stderr) opts.onCompilerOutput?.(cc.stderr);
     const run = spawnSync(exe, [], { encoding: "utf8", maxBuffer: 1 << 30 });

@@ -25,7 +25,8 @@ function line(r: RunRecord): string {
   const what = `${r.program} ${r.pipelineName} ${r.precision} ${r.backend} ${r.stimulus}`;
   if (r.status === "failed") return `failed ${what}: ${r.diagnostics[0] ? `${r.diagnostics[0].code} ${r.diagnostics[0].message}` : ""}`;
   const snr = r.exact?.snr;
-  return `ok     ${what}: SNR ${snr === undefined ? "-" : snr === Infinity ? "exact" : snr.toFixed(1)} dB, ${(r.timing.total / 1000).toFixed(2)} s`;
+  const shown = snr === undefined ? "-" : snr === Infinity ? "exact" : Number.isNaN(snr) ? "undefined (unstable or silent)" : `${snr.toFixed(1)} dB`;
+  return `ok     ${what}: SNR ${shown}, ${(r.timing.total / 1000).toFixed(2)} s`;
 }
 
 export const experimentCommand: Command = {
