@@ -101,7 +101,9 @@ export function compileSignals(source: ProgramSource, opts: CompileOptions = {})
   } catch (e) {
     return located(e);
   }
-  const ui = buildUI(outputs, name);
+  // the top group is labelled with the program's `declare name`, else its file name, as in Faust
+  const declaredName = r.metadata.find((m) => m.target === "" && m.key === "name")?.value;
+  const ui = buildUI(outputs, declaredName || name);
   return {
     name,
     inputs: r.arity.ins,

@@ -388,7 +388,11 @@ export class CWriter {
       nentry: "addNumEntry", hbargraph: "addHorizontalBargraph", vbargraph: "addVerticalBargraph",
     };
     const ff = (v: unknown) => `(FAUSTFLOAT)${cFloat(Number(v), false)}`;
-    type Item = { type: string; label: string; items?: Item[]; address?: string; init?: number; min?: number; max?: number; step?: number };
+    type Item = { type: string; label: string; items?: Item[]; address?: string; meta?: readonly Record<string, string>[]; init?: number; min?: number; max?: number; step?: number };
+    // a widget's or group's metadata ([style:knob], [unit:dB], ...) as declare calls before it, as Faust's architectures expect
+    const declares = (item: Item, zone: string) => {
+      for (const entry of item.meta ?? []) for (const [k, v] of Object.entries(entry)) out.push(indent + call("declare", [zone, cString(k), cString(String(v))]));
+    };
     // explicit stack: (item, entering) pairs, so deep group nesting cannot overflow
     const stack: { item: Item; close: boolean }[] = [...(this.m.ui as Item[])].reverse().map((item) => ({ item, close: false }));
     while (stack.length) {
@@ -399,6 +403,7 @@ export class CWriter {
       }
       if (item.items) {
         const m = open[item.type] ?? "openVerticalBox";
+        declares(item, "0");
         out.push(indent + call(m, [cString(item.label ?? "")]));
         stack.push({ item, close: true });
         for (const c of [...item.items].reverse()) stack.push({ item: c, close: false });
@@ -409,6 +414,7 @@ export class CWriter {
       if (!zone || !method) continue;
       const z = `&${this.fieldRef(zone)}`;
       const label = cString(item.label ?? "");
+      declares(item, z);
       if (item.type === "button" || item.type === "checkbox") out.push(indent + call(method, [label, z]));
       else if (item.type === "hbargraph" || item.type === "vbargraph") out.push(indent + call(method, [label, z, ff(item.min), ff(item.max)]));
       else out.push(indent + call(method, [label, z, ff(item.init), ff(item.min), ff(item.max), ff(item.step)]));

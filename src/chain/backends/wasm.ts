@@ -665,8 +665,9 @@ function wasmMeta(m: FirModule, slots: ReadonlyMap<string, FieldSlot>, size: num
     return slot ? { ...item, index: slot.offset } : item;
   };
   const compileOptions = `-lang wasm -${m.precision} -ftz 0`;
+  const declaredName = m.metadata.find(([k]) => k === "name")?.[1];
   return {
-    name: m.name,
+    name: declaredName || m.name,
     filename: m.name,
     version,
     compile_options: compileOptions,

@@ -177,7 +177,8 @@ class ModuleBuilder {
       let label = shownLabel(w.label);
       if (w.label === "" && (w.kind === "hbargraph" || w.kind === "vbargraph")) label = `${w.kind}${unnamed[w.kind]++}`;
       const groups = w.path.map((g) => shownLabel(g.label));
-      const segs = single ? [...groups, label] : [this.p.name, ...groups, label];
+      // without one enclosing group, buildUI's root is the program's own group (its `declare name`, else the file's)
+      const segs = single ? [...groups, label] : [this.p.ui[0]?.label ?? this.p.name, ...groups, label];
       const address = "/" + segs.map(addressSegment).join("/");
       const item = byAddress.get(address);
       const cv = (s: Sig | undefined, dflt: number) => (s === undefined ? dflt : isLiteral(s) ? (s as SigOf<"int">).value : evaluate([s], { samples: 1 })[0]![0]!);
