@@ -163,6 +163,9 @@ export function localForm(s: Sig): LocalForm | { readonly not: string | undefine
     case "fir":
     case "iir":
       return { not: `explicit ${s.kind} node` };
+    case "reverse":
+    case "tape":
+      return { not: "block-reversed signal (a reverse-mode gradient)" };
     case "input":
       return { not: undefined };
     case "int":
@@ -273,6 +276,9 @@ function classify(s: Sig, cl: (c: Sig) => NodeLinearity): NodeLinearity {
       return nonlinear("soundfile read at a signal index");
     case "table":
       return nonlinear("table filled from a signal");
+    case "reverse":
+    case "tape":
+      return nonlinear("block-reversed signal (a reverse-mode gradient)");
     case "fir":
     case "iir": {
       // a filter of x: linear in x, its coefficients act as gains

@@ -262,6 +262,8 @@ function transfer(s: Sig, get: (c: Sig) => Lattice): Lattice {
     case "fir":
     case "iir":
     case "sos":
+    case "reverse":
+    case "tape":
       return VARYING;
     default:
       return assertNever(s);

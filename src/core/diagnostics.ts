@@ -154,6 +154,10 @@ export const catalog = {
   FL550: { severity: "error", template: "rad: cannot differentiate {what} in reverse mode: {reason}" },
   FL551: { severity: "error", template: "rad: the body keeps state and needs a tape of {need} samples per signal, more than the limit of {limit}" },
   FL552: { severity: "remark", template: "{mode}: the derivative of {what}: {reason}" },
+  FL553: {
+    severity: "error",
+    template: "rad: the gradient {node} of a body with state feeds back into that body; its block-local reverse sweep needs the whole block's forward pass first (use fad, whose tangents are causal)",
+  },
   // FL520–FL549 normalization and interval analysis (src/chain/normalize): Faust's folding errors and delay/table checks
   FL520: { severity: "error", template: "division by 0 in {expr}" },
   FL521: { severity: "error", template: "% by 0 in {expr}" },

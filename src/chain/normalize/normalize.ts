@@ -194,6 +194,9 @@ class Typing {
         return of(s.x);
       case "sos":
         return of(s.y);
+      case "reverse":
+      case "tape":
+        return T(of(s.x).nature, "sample");
       case "fir":
       case "iir":
         return T(joinN(of(s.x).nature, ...s.coefs.map((c) => of(c).nature)), "sample");
@@ -320,6 +323,8 @@ class Normalizer {
       case "fir":
       case "iir":
       case "sos":
+      case "reverse":
+      case "tape":
         return s;
       default:
         return assertNever(s);

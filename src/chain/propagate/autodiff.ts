@@ -29,13 +29,23 @@
 // pointwise linear map of the tangents, which is its own transpose, so one
 // rule table (`tangentRule`) serves both modes: the contribution of node s to
 // child c is the rule of s with c's tangent set to s's adjoint.
-// A body with state uses the forward expansion for its gradient lanes (the
-// sum over outputs of the tangents), with a remark: see README.md.
+// A body with state gets back-propagation through time over the block: the
+// adjoints are a signal graph in *reversed block time* (sig.reverse/sig.tape,
+// see signal.ts): a delay's transpose is a delay in reversed time, so the
+// adjoints of a recursion are recursion groups of the reversed graph (one
+// per delay whose input the seeds move), started from zero at the
+// block's end; the primal values the rules read are tapes of the forward
+// signals. A gradient lane is reverse(adjoint of the seed): per sample, the
+// contribution of the seed at that sample, whose sum over the block is the
+// derivative of the block's summed outputs (the state entering the block held
+// constant). Code generation records the tapes in the forward loop and runs
+// the reversed graph backwards over the block (src/chain/codegen/generate.ts).
 //
 // Every walk is iterative and memoized by node: a shared sub-graph is
 // differentiated once.
 
 import { DiagnosticError, diag, type Diagnostic, type Span } from "../../core/diagnostics.ts";
+import { lowerFilters } from "../codegen/lower.ts";
 import {
   assertNever, children, declareRec, mapChildren, defineRec, freshRecName, isRecDefined, recArity, sig,
   type Math1Op, type RecSig, type Sig, type SigOf,
@@ -49,6 +59,8 @@ export interface AutodiffContext {
   readonly span?: Span;
   /** Receives remarks (undefined points, approximations, zero-tangent boundaries); deduplicated per call. */
   readonly onRemark?: (d: Diagnostic) => void;
+  /** Where the body's signals come from (a node rad cannot differentiate is located there, else at `span`). */
+  readonly spanOf?: (s: Sig) => Span | undefined;
 }
 
 /** A tangent: a signal, or undefined for an exact zero. */
@@ -186,6 +198,8 @@ function isTemporal(s: Sig): boolean {
     case "control":
     case "fir":
     case "iir":
+    case "reverse":
+    case "tape":
       return true;
     default:
       return false;
@@ -398,6 +412,12 @@ function tangentRule(s: Sig, p: Sig, e: RuleEnv): Tan {
         drive = tsub(drive, tscale(sig.delay(p, sig.int(k + 1)), T(c)));
       });
       return drive && sig.iir(drive, s.coefs.map(P));
+    }
+    case "reverse":
+    case "tape": {
+      // linear in x, in either direction of time
+      const t = T(s.x);
+      return t && sig[s.kind](t);
     }
     case "proj":
     case "rec":
@@ -614,6 +634,132 @@ function reverse(roots: readonly Sig[], seeds: readonly Sig[], act: ReadonlySet<
 }
 
 // ---------------------------------------------------------------------------
+// Back-propagation through time (bodies with state)
+
+/** The primal value of a forward node as the reversed graph reads it: constants and tables as they are, the rest taped. */
+function taped(x: Sig): Sig {
+  switch (x.kind) {
+    case "int":
+    case "float":
+    case "table":
+    case "waveform":
+      return x;
+    default:
+      return sig.tape(x);
+  }
+}
+
+/** The nodes whose adjoint an active node gives to (a projection gives to its body; a group node is passed through). */
+function adjointInputs(s: Sig): readonly Sig[] {
+  if (s.kind === "proj") return isRecDefined(s.group) ? [s.group.bodies[s.index]!] : [];
+  if (s.kind === "rec") return [];
+  return tangentInputs(s);
+}
+
+/** Active delays (read the past of an active input): their adjoint is a signal of the reversed graph's recursion. */
+function delayedInput(s: Sig, act: ReadonlySet<Sig>): Sig | undefined {
+  switch (s.kind) {
+    case "delay1":
+    case "prefix":
+      return act.has(s.x) ? s.x : undefined;
+    case "delay":
+      return s.amount.kind === "int" && s.amount.value >= 1 && act.has(s.x) ? s.x : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function bptt(primals: readonly Sig[], seeds: readonly Sig[], env: Omit<RuleEnv, "P" | "T">): Sig[] {
+  const { active: act } = activity(primals, seeds);
+  const seedSet = new Set(seeds);
+  const delays = [...act].filter((s) => !seedSet.has(s) && delayedInput(s, act));
+  // one group per delay: a group's projections read all its bodies, and a body may read another delay's adjoint now
+  const R = delays.map(() => declareRec(freshRecName("rad_adj"), 1));
+  const slot = new Map(delays.map((d, j) => [d, j]));
+  // children before parents over the instantaneous adjoint edges, from the roots and the delays' inputs
+  const order: Sig[] = [];
+  const done = new Set<Sig>();
+  const starts = [...primals, ...delays.map((d) => delayedInput(d, act)!)];
+  for (const r of starts) {
+    if (!act.has(r) || done.has(r)) continue;
+    const stack: [Sig, boolean][] = [[r, false]];
+    while (stack.length) {
+      const [s, expanded] = stack.pop()!;
+      if (expanded) {
+        if (!done.has(s)) (done.add(s), order.push(s));
+        continue;
+      }
+      if (done.has(s)) continue;
+      stack.push([s, true]);
+      if (seedSet.has(s)) continue;
+      const cut = slot.has(s) ? delayedInput(s, act) : undefined;
+      for (const c of adjointInputs(s)) if (act.has(c) && c !== cut && !done.has(c)) stack.push([c, false]);
+      // a prefix whose init is its delayed input too: the init edge is instantaneous
+      if (s.kind === "prefix" && cut && s.init === cut && !done.has(cut)) stack.push([cut, false]);
+    }
+  }
+  const adj = new Map<Sig, Tan>();
+  const give = (c: Sig, t: Tan) => {
+    if (t && act.has(c)) adj.set(c, tadd(adj.get(c), t));
+  };
+  for (const r of primals) if (act.has(r)) give(r, ONE());
+  // a delay's input gets the delay's adjoint (the recursion's signal) one or k reversed samples later:
+  // given first, since that edge is not in the order
+  delays.forEach((d, j) => give(delayedInput(d, act)!, sig.delayBy(sig.proj(R[j]!, 0), d.kind === "delay" ? (d.amount as SigOf<"int">).value : 1)));
+  for (let i = order.length - 1; i >= 0; i--) {
+    const s = order[i]!;
+    if (seedSet.has(s)) continue;
+    const j = slot.get(s);
+    const a: Tan = j !== undefined ? sig.proj(R[j]!, 0) : adj.get(s);
+    if (!a) continue;
+    switch (s.kind) {
+      case "proj":
+        for (const c of adjointInputs(s)) give(c, a);
+        break;
+      case "delay1":
+        break; // given above
+      case "delay": {
+        if (j !== undefined) break; // given above
+        if (act.has(s.x) && !(s.amount.kind === "int" && s.amount.value === 0))
+          env.unsupported(s, "a variable delay of a signal the seeds move", "its transpose scatters each adjoint to a varying past sample");
+        if (s.amount.kind === "int") give(s.x, a); // delay by 0
+        else if (act.has(s.amount)) {
+          // v[n] = u[n − d[n]]: dd receives −slope(u)[n−d]·adjoint, the slope the backward difference
+          env.remark("variable delay", "the slope of the delayed signal is its backward difference u[n−d] − u[n−d−1]");
+          const u = s.x;
+          const d = s.amount;
+          give(d, sig.sub(F(0), sig.mul(sig.tape(sig.sub(sig.delay(u, d), sig.delay(u, sig.add(d, sig.int(1))))), a)));
+        }
+        break;
+      }
+      case "prefix":
+        // y[0] = init[0], y[n] = x[n−1]: x gets the adjoint one reversed sample later, init only at time 0
+        if (act.has(s.init)) give(s.init, sig.select2(sig.tape(sig.prefix(sig.int(1), sig.int(0))), F(0), a));
+        break;
+      case "enable":
+      case "control":
+        env.unsupported(s, `${s.kind}(x, y) of a signal the seeds move`, "the adjoint of a held value is not implemented");
+        break;
+      case "reverse":
+      case "tape":
+        env.unsupported(s, "a gradient of a body with state", "nesting block-reversed gradients is not implemented");
+        break;
+      default:
+        for (const c of new Set(adjointInputs(s))) {
+          if (!act.has(c)) continue;
+          // a pointwise rule, fed the adjoint, on the taped primals (its own transpose)
+          give(c, tangentRule(s, taped(s), { ...env, P: taped, T: (x) => (x === c ? a : undefined) }));
+        }
+    }
+  }
+  delays.forEach((d, j) => defineRec(R[j]!, [adj.get(d) ?? F(0)]));
+  return seeds.map((s) => {
+    const a = adj.get(s);
+    return a ? sig.reverse(a) : F(0);
+  });
+}
+
+// ---------------------------------------------------------------------------
 // Entry point
 
 /** The outputs of `fad`/`rad` of a body with outputs `primals` and seed signals `seeds` (N ≥ 1). */
@@ -628,8 +774,8 @@ export function expandAutodiff(mode: AutodiffMode, primals: readonly Sig[], seed
   const { active, perSeed } = activity(primals, seeds);
   const env: Omit<RuleEnv, "P" | "T"> = {
     remark,
-    unsupported(_s, what, reason) {
-      if (mode === "rad") throw new DiagnosticError([diag("FL550", { what, reason }, ctx.span)]);
+    unsupported(s, what, reason) {
+      if (mode === "rad") throw new DiagnosticError([diag("FL550", { what, reason }, ctx.spanOf?.(s) ?? ctx.span)]);
       remark(what, `zero tangent (${reason})`);
     },
   };
@@ -639,8 +785,11 @@ export function expandAutodiff(mode: AutodiffMode, primals: readonly Sig[], seed
   }
   const stateful = [...active].some(isTemporal);
   if (!stateful) return [...primals, ...reverse(primals, seeds, active, env)];
-  remark("a body with state", "its gradient lanes are the forward tangents summed over the outputs (no block-local reverse tape yet)");
-  const duals = new Forward(seeds, active, perSeed, env).run(primals);
-  const grads = seeds.map((_, j) => duals.reduce<Tan>((acc, d) => tadd(acc, d.t[j]), undefined) ?? F(0));
-  return [...duals.map((d) => d.p), ...grads];
+  remark(
+    "a body with state",
+    "its gradient lanes are back-propagated through time over each compute block (a zero adjoint at the block's end): per sample, the seed's contribution, summing over the block to the gradient of the block's summed outputs",
+  );
+  // explicit filters are lowered to delays and recursions first (seeds are matched on the lowered graph)
+  const low = lowerFilters([...primals, ...seeds]);
+  return [...primals, ...bptt(low.slice(0, primals.length), low.slice(primals.length), env)];
 }

@@ -304,7 +304,7 @@ class Propagator {
         need(Math.max(a.ins, s.ins));
         const primals = yield [b.body, ctx, inputs.slice(0, a.ins)];
         const seeds = yield [b.seed, ctx, inputs.slice(0, s.ins)];
-        return expandAutodiff(b.mode === "rad" ? "rad" : "fad", primals, seeds, { span: this.spanOfBox(b), onRemark: this.opts.onRemark });
+        return expandAutodiff(b.mode === "rad" ? "rad" : "fad", primals, seeds, { span: this.spanOfBox(b), onRemark: this.opts.onRemark, spanOf: this.opts.spans?.lookup });
       }
       case "slot": {
         const bound = ctx.slots.get(b.index);

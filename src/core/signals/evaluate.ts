@@ -30,14 +30,19 @@
 //     rate), fvar: `foreign.vars[name]`, ffun: `foreign.functions[name]` or the
 //     C math function of that name (sin, sinf, powf, …);
 //   - soundfiles: `soundfiles[address]` = { rate, parts: channels[][] }, default
-//     one silent part of one sample.
+//     one silent part of one sample;
+//   - `reverse(x)` (rad's gradient lanes over a body with state): the run is cut
+//     into blocks of `blockSize` samples (default 512, the renderer's block);
+//     per block of L samples from b, x is run for L samples in reversed time
+//     from a zero state, each `tape(v)` inside it reading v at b+L−1−n', and
+//     reverse(x)[b+n] is x's value at n' = L−1−n.
 // The graph is verified first; problems and missing foreign values are
 // DiagnosticErrors (FL57x).
 
 import { DiagnosticError, diag } from "../diagnostics.ts";
 import { instantOrder } from "./graph.ts";
 import { cFunction, cMath1, cMath2 } from "./cmath.ts";
-import { assertNever, uiAddress, type Sig, type SigOf } from "./signal.ts";
+import { assertNever, children, uiAddress, type Sig, type SigOf } from "./signal.ts";
 import { typeOf } from "./types.ts";
 import { assertWellFormed, describe } from "./verify.ts";
 
@@ -58,6 +63,13 @@ export interface EvalOptions {
     readonly functions?: Readonly<Record<string, (...args: number[]) => number>>;
   };
   readonly soundfiles?: Readonly<Record<string, Soundfile>>;
+  /** The block of `reverse` nodes (default 512: a compute call of the renderer). */
+  readonly blockSize?: number;
+}
+
+/** Internal: the values of the tapes of a reversed run. */
+interface RunOptions extends EvalOptions {
+  readonly tapes?: ReadonlyMap<Sig, Float64Array>;
 }
 
 const toInt = (v: number) => v | 0;
@@ -72,12 +84,61 @@ export function evaluate(roots: readonly Sig[], opts: EvalOptions): Float64Array
   return run(roots, opts);
 }
 
-function run(roots: readonly Sig[], opts: EvalOptions): Float64Array[] {
+/** The tape nodes under the x of `reverse` nodes (not entering the forward signals they record). */
+function tapesUnder(xs: readonly Sig[]): Sig[] {
+  const seen = new Set<Sig>();
+  const out: Sig[] = [];
+  const stack = [...xs];
+  while (stack.length) {
+    const s = stack.pop()!;
+    if (seen.has(s)) continue;
+    seen.add(s);
+    if (s.kind === "tape") out.push(s);
+    else stack.push(...children(s));
+  }
+  return out;
+}
+
+/** Whether a node is reached from the roots without crossing into the x of a reverse or a tape. */
+function inThisRun(roots: readonly Sig[]): (s: Sig) => boolean {
+  const seen = new Set<Sig>();
+  const stack = [...roots];
+  while (stack.length) {
+    const s = stack.pop()!;
+    if (seen.has(s)) continue;
+    seen.add(s);
+    if (s.kind !== "reverse" && s.kind !== "tape") stack.push(...children(s));
+  }
+  return (s) => seen.has(s);
+}
+
+/** The values of the `reverse` nodes `rs` over the whole run, block by block (see the header). */
+function reversedRuns(rs: readonly SigOf<"reverse">[], opts: RunOptions): Map<Sig, Float64Array> {
+  const n = opts.samples;
+  const bs = Math.max(1, opts.blockSize ?? 512);
+  const xs = rs.map((r) => r.x);
+  const tapes = tapesUnder(xs);
+  const recorded = run(tapes.map((t) => (t as SigOf<"tape">).x), { ...opts, tapes: undefined });
+  const out = new Map<Sig, Float64Array>(rs.map((r) => [r, new Float64Array(n)]));
+  for (let b = 0; b < n; b += bs) {
+    const L = Math.min(bs, n - b);
+    const slices = new Map<Sig, Float64Array>(tapes.map((t, k) => [t, Float64Array.from({ length: L }, (_, j) => recorded[k]![b + L - 1 - j]!)]));
+    const ys = run(xs, { ...opts, samples: L, inputs: [], tapes: slices });
+    rs.forEach((r, k) => {
+      const o = out.get(r)!;
+      for (let j = 0; j < L; j++) o[b + L - 1 - j] = ys[k]![j]!;
+    });
+  }
+  return out;
+}
+
+function run(roots: readonly Sig[], opts: RunOptions): Float64Array[] {
   const n = opts.samples;
   const sr = opts.sampleRate ?? 44100;
   const sched = instantOrder(roots);
   if ("cycle" in sched) fail(sched.cycle[0]!, "instantaneous cycle");
-  const order = sched.order;
+  // the nodes of this run: a reverse's x and a tape's x are run on their own (reversedRuns)
+  const order = sched.order.some((s) => s.kind === "reverse" || s.kind === "tape") ? sched.order.filter(inThisRun(roots)) : sched.order;
   const slot = new Map<Sig, number>();
   order.forEach((s, k) => slot.set(s, k));
   const val = new Float64Array(order.length);
@@ -99,6 +160,7 @@ function run(roots: readonly Sig[], opts: EvalOptions): Float64Array[] {
     return c;
   };
   let t = 0;
+  let reversed: Map<Sig, Float64Array> | undefined;
   const steps: (() => number)[] = order.map((s) => compile(s));
 
   function compile(s: Sig): () => number {
@@ -318,6 +380,17 @@ function run(roots: readonly Sig[], opts: EvalOptions): Float64Array[] {
           yh[t] = acc;
           return acc;
         };
+      }
+      case "reverse": {
+        // every reverse node of this run at once (they share their tapes)
+        reversed ??= reversedRuns(order.filter((r): r is SigOf<"reverse"> => r.kind === "reverse"), opts);
+        const v = reversed.get(s)!;
+        return () => v[t]!;
+      }
+      case "tape": {
+        const v = opts.tapes?.get(s);
+        if (!v) return fail(s, "a tape outside the x of a reverse node");
+        return () => v[t]!;
       }
       case "rec":
         return () => 0;

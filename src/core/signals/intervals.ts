@@ -320,6 +320,11 @@ function rule(s: Sig, I: (c: Sig) => Interval, P: (g: RecSig, i: number) => Inte
       return I(s.x);
     case "sos":
       return I(s.y);
+    case "tape":
+      return I(s.x);
+    case "reverse":
+      // x's state starts at 0 at each block end
+      return join(I(s.x), point(0));
     case "delay1":
     case "delay":
     case "enable":

@@ -147,6 +147,20 @@ export const SCHEMA = {
    * generation (src/chain/codegen/lower.ts).
    */
   sos: { fields: { x: "sig", y: "sig", biquad: "f64s", zeros: "f64s", poles: "f64s", gain: "f64", index: "nat", count: "nat", label: "str" }, timing: { x: "never" } },
+  /**
+   * Block reversal (the gradient lanes of rad over a body with state): x is a
+   * signal in *reversed block time*, whose value at sample n of a block of L
+   * samples starting at b is x at reversed index b+L−1−n, x's state starting
+   * from zero at each block (the block's end). x reads forward signals only
+   * through `tape` nodes and contains no `reverse`. Timing "block": x is read
+   * over the whole block, not in the current sample.
+   */
+  reverse: { fields: { x: "sig" }, timing: { x: "block" } },
+  /**
+   * Inside the x of a `reverse`: the forward signal x at the forward sample
+   * b+L−1−n' of reversed index n' (what a block-local tape recorded).
+   */
+  tape: { fields: { x: "sig" }, timing: { x: "block" } },
 } as const;
 
 export type FieldType = "sig" | "sigs" | "i32" | "nat" | "f64" | "f64s" | "str" | "binop" | "math1" | "math2" | "nature" | "natures" | "path" | "meta" | "group" | "name";
@@ -181,7 +195,7 @@ export type Sig = { [K in Kind]: SigOf<K> }[Kind];
 export type RecSig = SigOf<"rec">;
 export type ProjSig = SigOf<"proj">;
 
-type Timing = number | "init" | "never" | string;
+type Timing = number | "init" | "never" | "block" | string;
 const timingOf = (kind: Kind, field: string): Timing | undefined => ((SCHEMA[kind] as { timing?: Record<string, Timing> }).timing ?? {})[field];
 
 /**
@@ -192,25 +206,25 @@ const timingOf = (kind: Kind, field: string): Timing | undefined => ((SCHEMA[kin
  * lag, which the run time clamps to 0, counts as varying too: no caller may
  * take it for a delay).
  */
-export function operandLag(s: Sig, field: string): number | "init" | "never" | "varying" {
+export function operandLag(s: Sig, field: string): number | "init" | "never" | "block" | "varying" {
   const t = timingOf(s.kind, field);
   if (t === undefined) return 0;
-  if (typeof t === "number" || t === "init" || t === "never") return t;
+  if (typeof t === "number" || t === "init" || t === "never" || t === "block") return t;
   const amount = (s as unknown as Record<string, Sig>)[t]!;
   return amount.kind === "int" && amount.value >= 0 ? amount.value : "varying";
 }
 
-/** Whether the edge from `s` through `field` is not read within the current sample (a lag ≥ 1, init time, or never). */
+/** Whether the edge from `s` through `field` is not read within the current sample (a lag ≥ 1, init time, never, or over the block). */
 export function readsPast(s: Sig, field: string): boolean {
   const l = operandLag(s, field);
-  return l === "init" || l === "never" || (typeof l === "number" && l >= 1);
+  return l === "init" || l === "never" || l === "block" || (typeof l === "number" && l >= 1);
 }
 
 /** Kinds that are one operand delayed (their only other operands give the lag), with that operand's field. */
 const DELAY_FIELD = Object.fromEntries(
   KINDS.flatMap((k) => {
     const timing = Object.entries((SCHEMA[k] as { timing?: Record<string, Timing> }).timing ?? {});
-    if (timing.length !== 1 || timing[0]![1] === "init" || timing[0]![1] === "never") return [];
+    if (timing.length !== 1 || timing[0]![1] === "init" || timing[0]![1] === "never" || timing[0]![1] === "block") return [];
     const [field, t] = timing[0]!;
     const others = Object.entries(SCHEMA[k].fields).filter(([f, type]) => f !== field && f !== t && (type === "sig" || type === "sigs"));
     return others.length === 0 ? [[k, field]] : [];
@@ -620,6 +634,8 @@ export const sig = {
   attach: (x: Sig, y: Sig) => make("attach", { x, y }),
   enable: (x: Sig, y: Sig) => make("enable", { x, y }),
   control: (x: Sig, y: Sig) => make("control", { x, y }),
+  reverse: (x: Sig) => make("reverse", { x }),
+  tape: (x: Sig) => make("tape", { x }),
   declareRec,
   defineRec,
   proj: (group: RecSig, index: number) => make("proj", { group, index }),

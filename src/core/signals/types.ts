@@ -166,6 +166,9 @@ function typeRule(s: Sig, ty: (c: Sig) => SigType, projTy: (g: RecSig, i: number
       return ty(s.x);
     case "sos":
       return ty(s.y);
+    case "reverse":
+    case "tape":
+      return atLeast(ty(s.x), "sample");
     case "rec":
       return s.bodies.length ? join(...s.bodies.map((_, i) => projTy(s, i))) : REC_START;
     case "proj":

@@ -13,12 +13,14 @@
 //   - recursion: projections index an existing signal of their group (FL570),
 //     every group used has bodies (FL572), every cycle goes through a
 //     one-sample delay (delay1, prefix, or delay by a constant ≥ 1) — FL571;
-//   - a `fir` has at least one coefficient (an `iir` may have none: y = x) — FL570.
+//   - a `fir` has at least one coefficient (an `iir` may have none: y = x) — FL570;
+//   - block reversal: `tape` only inside the x of a `reverse`, no reverse there
+//     (FL570), no reverse whose tapes depend on itself (FL553).
 // Each problem names the offending node (its printed kind and id, and the node itself).
 
 import { DiagnosticError, diag, type Diagnostic } from "../diagnostics.ts";
 import { instantOrder, reachable } from "./graph.ts";
-import { assertNever, fieldsOf, formatGroupName, isRecDefined, isSig, recArity, type Sig } from "./signal.ts";
+import { assertNever, children, fieldsOf, formatGroupName, isRecDefined, isSig, recArity, type Sig, type SigOf } from "./signal.ts";
 import { noSpans, type SpanOf } from "../spans.ts";
 
 export interface SignalProblem {
@@ -131,17 +133,90 @@ export function verifySignals(roots: readonly Sig[], spanOf: SpanOf<Sig> = noSpa
       case "enable":
       case "control":
       case "iir":
-        break; // the schema's field checks suffice
+      case "reverse":
+      case "tape":
+        break; // the schema's field checks suffice; their placement is checked below
       default:
         assertNever(s);
     }
   }
+  checkBlockReversal(roots, report, bad);
   const sched = instantOrder(roots);
   if ("cycle" in sched) {
     const at = sched.cycle.find((n) => n.kind === "proj") ?? sched.cycle[0]!;
     report(at, diag("FL571", { node: describe(at) }));
   }
   return problems;
+}
+
+/**
+ * Block reversal: `tape` only inside the x of a `reverse`, no `reverse` there
+ * (FL570), and no reverse node whose tapes record a signal that depends on
+ * that reverse node itself (FL553: its gradient would feed back into its body
+ * within the block it is computed over).
+ */
+function checkBlockReversal(roots: readonly Sig[], report: (n: Sig, d: Diagnostic) => void, bad: (n: Sig, detail: string) => void): void {
+  // forward walks stop at reverse nodes; the reversed graph of each is walked once, to its tapes
+  const reversesFrom = (starts: readonly Sig[], inReversed: boolean): Sig[] => {
+    const found: Sig[] = [];
+    const seen = new Set<Sig>();
+    const stack = [...starts];
+    while (stack.length) {
+      const s = stack.pop()!;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      if (s.kind === "reverse") {
+        if (inReversed) bad(s, "a reverse inside the reversed graph of another reverse");
+        else found.push(s);
+        continue;
+      }
+      if (s.kind === "tape") {
+        if (!inReversed) bad(s, "a tape outside the reversed graph of a reverse");
+        else found.push(s);
+        continue;
+      }
+      stack.push(...children(s));
+    }
+    return found;
+  };
+  const top = reversesFrom(roots, false);
+  if (!top.length) return;
+  // reverse → the reverse nodes its tapes' forward signals read (a DFS over that relation finds feedback)
+  const deps = new Map<Sig, Sig[]>();
+  const work = [...top];
+  while (work.length) {
+    const r = work.pop()!;
+    if (deps.has(r) || r.kind !== "reverse") continue;
+    const tapes = reversesFrom([r.x], true);
+    const next = reversesFrom(tapes.map((t) => (t as SigOf<"tape">).x), false);
+    deps.set(r, next);
+    work.push(...next);
+  }
+  const state = new Map<Sig, 1 | 2>();
+  for (const r0 of deps.keys()) {
+    if (state.has(r0)) continue;
+    const stack: [Sig, number][] = [[r0, 0]];
+    state.set(r0, 1);
+    while (stack.length) {
+      const top2 = stack[stack.length - 1]!;
+      const ds = deps.get(top2[0]) ?? [];
+      if (top2[1] >= ds.length) {
+        state.set(top2[0], 2);
+        stack.pop();
+        continue;
+      }
+      const d = ds[top2[1]++]!;
+      const st = state.get(d);
+      if (st === 1) {
+        report(d, diag("FL553", { node: describe(d) }));
+        return;
+      }
+      if (st === undefined) {
+        state.set(d, 1);
+        stack.push([d, 0]);
+      }
+    }
+  }
 }
 
 /** Throws a DiagnosticError carrying every problem, if any. */
