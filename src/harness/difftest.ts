@@ -244,7 +244,7 @@ async function stage(prog: DiffProgram, s: Settings, includeDirs: readonly strin
       ref = {
         meta: { inputs: p.inputs, outputs: p.outputs.length },
         render: (samples, input) =>
-          evaluateSignals(p.outputs, { samples, sampleRate: sr, inputs: Array.from({ length: p.inputs }, (_, c) => Float64Array.from({ length: samples }, (_, i) => input(c, i))) }),
+          evaluateSignals(p.outputs, { samples, sampleRate: sr, blockSize: bs, inputs: Array.from({ length: p.inputs }, (_, c) => Float64Array.from({ length: samples }, (_, i) => input(c, i))) }),
       };
     } else {
       const c = await compileReference(prog.text, name, { double, includeDirs, sourceDir: path.dirname(prog.path) });

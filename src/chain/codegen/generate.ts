@@ -21,16 +21,26 @@
 //
 // Explicit `fir`/`iir` nodes are first lowered to ordinary signals (lower.ts).
 //
+// Block reversal (rad over a body with state, `reverse`/`tape` signals): the
+// compute call is cut into blocks of at most `tapeBlock` samples; each node
+// gets a *phase* (0, or 1 + the phase of the signals a reverse node's tapes
+// record), and per block the sample loop of phase 0 runs, then the reverse
+// sweep of the reverse nodes of phase 1 (the reversed graph as its own scope,
+// its state cleared first, reading the tapes backwards and writing the
+// gradient arrays), then the loop of phase 1, and so on. Values crossing
+// from one phase's loop to a later one go through block arrays.
+//
 // Semantics follow src/core/signals/evaluate.ts (int wrap-around, C remainder,
 // truncating casts, select2 on int(sel), clamped table indices, enable and
 // control holding their last value, delays clamped at 0).
 
 import { DiagnosticError, diag } from "../../core/diagnostics.ts";
 import type { MetadataEntry } from "../eval/eval.ts";
-import { instantOrder } from "../../core/signals/graph.ts";
+import { instantOrder, tapesOf } from "../../core/signals/graph.ts";
 import { scheduleSignals } from "../../core/signals/schedule.ts";
 import type { Strategy } from "../../core/schedule.ts";
 import { evaluate } from "../../core/signals/evaluate.ts";
+import { describe } from "../../core/signals/verify.ts";
 import { addressSegment, collectWidgets, flattenUI, shownLabel, type UIItem, type WidgetSig } from "../propagate/ui.ts";
 import { assertNever, children, type Sig, type SigOf } from "../../core/signals/signal.ts";
 import { typeOf } from "../../core/signals/types.ts";
@@ -54,7 +64,13 @@ export interface FirOptions {
    * the same samples.
    */
   readonly schedule?: Strategy;
+  /** The longest block a reverse sweep covers (rad over a body with state): longer compute calls are cut (default 4096, at most 65536). */
+  readonly tapeBlock?: number;
 }
+
+/** The default and the largest tape block (samples). */
+export const TAPE_BLOCK = 4096;
+export const MAX_TAPE_BLOCK = 65536;
 
 /** What generation needs of a compiled program (the driver's SignalProgram is one). */
 export interface FirInput {
@@ -97,6 +113,29 @@ interface Line {
   readonly size: number;
   readonly ring: boolean;
   readonly maxDelay: number;
+  /** The ring buffer's counter (one per phase loop). */
+  readonly iota?: string;
+}
+
+/** The statement lists of one sample loop (one per phase in the main scope, else one). */
+interface PhaseLists {
+  readonly loopVar: string;
+  /** line writes of values computed outside the loop */
+  readonly head: Stmt[];
+  readonly loop: Stmt[];
+  readonly outputs: Stmt[];
+  /** end of each sample: shifts, IOTA, counters */
+  readonly end: Stmt[];
+  iota?: string;
+  first?: string;
+}
+
+/** What a reverse sweep's scope reads of the forward one. */
+interface ReversedReads {
+  /** The level of a tape's source in the forward scope. */
+  level(t: SigOf<"tape">): number;
+  /** The value of a tape at the current reversed sample. */
+  value(t: SigOf<"tape">): Expr;
 }
 
 class ModuleBuilder {
@@ -110,6 +149,11 @@ class ModuleBuilder {
   readonly tables = new Map<Sig, { name: string; size: number; type: Ty }>();
   readonly tableFills: Stmt[] = [];
   readonly resetUI: Stmt[] = [];
+  /** instanceConstants parts of the reverse sweeps' scopes */
+  readonly extraInit: Stmt[] = [];
+  readonly tapeBlock: number;
+  /** The gradient arrays of reverse nodes. */
+  readonly gradients = new Map<Sig, string>();
   private readonly counters = new Map<string, number>();
   readonly intervals: Map<Sig, Interval>;
 
@@ -122,6 +166,16 @@ class ModuleBuilder {
     this.maxInlineDepth = opts.maxInlineDepth ?? 32;
     this.schedule = opts.schedule;
     this.intervals = p.info.intervals;
+    this.tapeBlock = opts.tapeBlock ?? TAPE_BLOCK;
+    if (!(Number.isInteger(this.tapeBlock) && this.tapeBlock >= 1 && this.tapeBlock <= MAX_TAPE_BLOCK))
+      throw new DiagnosticError([diag("FL551", { need: String(this.tapeBlock), limit: MAX_TAPE_BLOCK })]);
+  }
+
+  /** The block array a reverse node's sweep writes (one value per sample of the block). */
+  gradient(r: Sig): string {
+    let name = this.gradients.get(r);
+    if (!name) this.gradients.set(r, (name = this.field(typeOf(r).nature === "int" ? "iGrad" : "fGrad", typeOf(r).nature, this.tapeBlock)));
+    return name;
   }
 
   fresh(prefix: string): string {
@@ -143,10 +197,10 @@ class ModuleBuilder {
     this.makeWidgets();
     const main = new Scope(this, p.outputs, "i0", true);
     main.generate();
+    const body: Stmt[] = main.phased ? this.blocks(main) : [...main.block, fir.for("i0", fir.int(0), fir.load(COUNT), [...main.loopHead, ...main.loop, ...main.outputs, ...main.end])];
     const cells = this.fields.reduce((n, f) => n + (f.size ?? 1), 0);
     if (cells > MAX_STATE)
       throw new DiagnosticError([diag("FL600", { what: "this program", detail: `its state needs ${cells} cells (delay lines and tables), more than the limit of ${MAX_STATE}` })]);
-    const body: Stmt[] = [...main.block, fir.for("i0", fir.int(0), fir.load(COUNT), [...main.loopHead, ...main.loop, ...main.outputs, ...main.end])];
     return {
       name: p.name,
       precision: this.precision,
@@ -157,12 +211,58 @@ class ModuleBuilder {
       ui: p.ui,
       metadata: (p.metadata ?? []).map((e) => [e.target ? `${e.target}.${e.key}` : e.key, e.value] as const),
       functions: {
-        instanceConstants: [...this.tableFills, ...main.init],
+        instanceConstants: [...this.tableFills, ...main.init, ...this.extraInit],
         instanceResetUserInterface: this.resetUI,
         instanceClear: main.clear,
         compute: body,
       },
     };
+  }
+
+  /**
+   * The compute body of a program with reverse nodes: per block of at most
+   * tapeBlock samples, the loop of each phase, each preceded by the reverse
+   * sweep of the reverse nodes of that phase.
+   */
+  private blocks(main: Scope): Stmt[] {
+    const B = this.tapeBlock;
+    const chunk = this.fresh("iBlock");
+    const start = main.blockStart;
+    const len = main.blockLength;
+    const inner: Stmt[] = [
+      fir.declare(start, "int", fir.binop("mul", "int", fir.load(chunk), fir.int(B))),
+      fir.declare(len, "int", fir.call("min", "int", [fir.int(B), fir.binop("sub", "int", fir.load(COUNT), fir.load(start))])),
+    ];
+    main.phaseLists.forEach((ph, q) => {
+      const rs = main.reversesOfPhase(q);
+      if (rs.length) inner.push(...this.sweep(main, rs, len));
+      inner.push(fir.for(ph.loopVar, fir.int(0), fir.load(len), [...ph.head, ...ph.loop, ...ph.outputs, ...ph.end]));
+    });
+    const chunks = fir.binop("div", "int", fir.binop("add", "int", fir.load(COUNT), fir.int(B - 1)), fir.int(B));
+    return [...main.block, fir.for(chunk, fir.int(0), chunks, inner)];
+  }
+
+  /** One reverse sweep: the reversed graphs of `rs` run from the block's end, from a zero state, into their gradient arrays. */
+  private sweep(main: Scope, rs: readonly SigOf<"reverse">[], len: string): Stmt[] {
+    const j = this.fresh("j_rev");
+    // the forward sample of reversed sample j: len − 1 − j
+    const at = fir.binop("sub", "int", fir.binop("sub", "int", fir.load(len), fir.int(1)), fir.load(j));
+    const reads: ReversedReads = {
+      level: (t) => main.levelOfNode(main.canon(t.x)),
+      value: (t) => {
+        const v = main.canon(t.x);
+        if (main.levelOfNode(v) <= BLOCK) return main.convert(main.valueExpr(v), typeOf(v).nature, typeOf(t).nature);
+        return main.convert(fir.loadArr(main.tapeOf(v), at), typeOf(v).nature, typeOf(t).nature);
+      },
+    };
+    const rev = new Scope(this, rs.map((r) => r.x), j, false, reads);
+    rev.generate();
+    this.extraInit.push(...rev.init);
+    const stores = rs.map((r) => {
+      const x = rev.canon(r.x);
+      return fir.storeArr(this.gradient(r), at, rev.convert(rev.valueExpr(x), typeOf(x).nature, typeOf(r).nature));
+    });
+    return [...rev.clear, ...rev.block, fir.for(j, fir.int(0), fir.load(len), [...rev.loopHead, ...rev.loop, ...stores, ...rev.end])];
   }
 
   /** Zones and addresses of the widgets, as buildUI lays them out. */
@@ -227,12 +327,19 @@ class Scope {
   readonly clear: Stmt[] = [];
   /** before the sample loop (level block) */
   readonly block: Stmt[] = [];
-  /** line writes of values computed outside the loop */
-  readonly loopHead: Stmt[] = [];
-  readonly loop: Stmt[] = [];
-  readonly outputs: Stmt[] = [];
-  /** end of each sample: shifts, IOTA, counters */
-  readonly end: Stmt[] = [];
+  /** The sample loops: one, or one per phase in a main scope with reverse nodes. */
+  readonly phaseLists: PhaseLists[];
+  /** Whether this main scope has reverse nodes (its compute is cut into blocks, see ModuleBuilder.blocks). */
+  phased = false;
+  /** The phase loop being emitted. */
+  private cur = 0;
+  private readonly phase = new Map<Sig, number>();
+  /** Block arrays of values read by a later phase, tape arrays of the signals reverse sweeps read. */
+  private readonly crossArrays = new Map<Sig, string>();
+  private readonly tapes = new Map<Sig, string>();
+  private readonly tapeSources = new Set<Sig>();
+  readonly blockStart: string;
+  readonly blockLength: string;
 
   private readonly canonMemo = new Map<Sig, Sig>();
   private readonly level = new Map<Sig, number>();
@@ -243,15 +350,50 @@ class Scope {
   private readonly value = new Map<Sig, Expr>();
   private readonly materialize = new Set<Sig>();
   private readonly hoisted = new Map<string, Expr>();
-  private iota: string | undefined;
-  private first: string | undefined;
-
   constructor(
     readonly mod: ModuleBuilder,
     readonly roots: readonly Sig[],
     readonly loopVar: string,
     readonly isMain: boolean,
-  ) {}
+    /** In the scope of a reverse sweep: how its tapes are read. */
+    private readonly reversed?: ReversedReads,
+  ) {
+    this.phaseLists = [{ loopVar, head: [], loop: [], outputs: [], end: [] }];
+    this.blockStart = isMain ? mod.fresh("iBlockStart") : "";
+    this.blockLength = isMain ? mod.fresh("iBlockLength") : "";
+  }
+
+  private ph(): PhaseLists {
+    return this.phaseLists[this.cur]!;
+  }
+  get loopHead(): Stmt[] {
+    return this.ph().head;
+  }
+  get loop(): Stmt[] {
+    return this.ph().loop;
+  }
+  get outputs(): Stmt[] {
+    return this.ph().outputs;
+  }
+  get end(): Stmt[] {
+    return this.ph().end;
+  }
+  /** The input/output sample index of the current loop. */
+  private sampleIndex(): Expr {
+    const i = fir.load(this.ph().loopVar);
+    return this.phased ? fir.binop("add", "int", fir.load(this.blockStart), i) : i;
+  }
+  levelOfNode(s: Sig): number {
+    return this.level.get(s) ?? SAMPLE;
+  }
+  /** The reverse nodes whose sweep precedes the loop of phase q. */
+  reversesOfPhase(q: number): SigOf<"reverse">[] {
+    return [...this.phase].filter(([s, p]) => p === q && s.kind === "reverse").map(([s]) => s as SigOf<"reverse">);
+  }
+  /** The tape array of a forward signal a sweep reads. */
+  tapeOf(v: Sig): string {
+    return this.tapes.get(v)!;
+  }
 
   private get precision() {
     return this.mod.precision;
@@ -334,6 +476,8 @@ class Scope {
         return { now: [], past: [] };
       case "table":
       case "rec":
+      case "reverse":
+      case "tape":
         return { now: [], past: [] };
       case "soundfile":
       case "sflength":
@@ -368,6 +512,15 @@ class Scope {
         case "vbargraph":
           work.push(s.x);
           break;
+        case "reverse":
+          if (this.isMain) {
+            this.phased = true;
+            for (const t of tapesOf([s.x])) {
+              this.tapeSources.add(this.canon(t.x));
+              work.push(t.x);
+            }
+          }
+          break;
         default:
           if (this.canon(s) !== s) work.push(this.canon(s));
           else {
@@ -400,6 +553,8 @@ class Scope {
       }
     }
     for (const r of this.roots) use(r, SAMPLE);
+    const crossing = this.phased ? this.phases(order) : new Set<Sig>();
+    for (const v of this.tapeSources) use(v, SAMPLE);
     // materialization and inline depth
     const depth = new Map<Sig, number>();
     for (const s of order) {
@@ -420,23 +575,26 @@ class Scope {
         this.maxDelay.has(s) ||
         (!cheap && uses >= 2) ||
         (!cheap && (this.userLevel.get(s) ?? 0) > lvl) ||
+        (lvl === SAMPLE && (crossing.has(s) || this.tapeSources.has(s))) ||
         d > this.mod.maxInlineDepth;
       if (must) this.materialize.add(s);
       else depth.set(s, d);
     }
     // delay lines
     for (const [x, d] of this.maxDelay) {
+      this.cur = this.phase.get(x) ?? 0;
       const ring = d > this.mod.maxCopyDelay;
       let size = d + 1;
       if (ring) for (size = 1; size < d + 1; ) size *= 2;
       const type = this.ty(x);
       const name = this.mod.field(type === "int" ? (ring ? "iVec" : "iRec") : ring ? "fVec" : "fRec", type, size);
-      this.lines.set(x, { name, size, ring, maxDelay: d });
       this.clear.push(this.zeroArray(name, size, type));
-      if (ring && !this.iota) {
-        this.iota = this.mod.field("IOTA", "int");
-        this.clear.push(fir.store(this.iota, fir.int(0)));
+      const ph = this.ph();
+      if (ring && !ph.iota) {
+        ph.iota = this.mod.field("IOTA", "int");
+        this.clear.push(fir.store(ph.iota, fir.int(0)));
       }
+      this.lines.set(x, { name, size, ring, maxDelay: d, ...(ring ? { iota: ph.iota } : {}) });
       if (!ring) {
         // shift: name[j] = name[j-1] for j = d … 1
         if (d <= 8) for (let j = d; j >= 1; j--) this.end.push(fir.storeArr(name, fir.int(j), fir.loadArr(name, fir.int(j - 1))));
@@ -447,9 +605,10 @@ class Scope {
         }
       }
     }
-    if (this.iota) this.end.push(fir.store(this.iota, fir.binop("add", "int", fir.load(this.iota), fir.int(1))));
+    for (const ph of this.phaseLists) if (ph.iota) ph.end.push(fir.store(ph.iota, fir.binop("add", "int", fir.load(ph.iota), fir.int(1))));
     // emission in schedule order
     for (const s of order) {
+      this.cur = this.phase.get(this.canon(s)) ?? 0;
       if (s.kind === "hbargraph" || s.kind === "vbargraph") {
         const x = this.canon(s.x);
         const zone = this.mod.zones.get(s);
@@ -463,12 +622,71 @@ class Scope {
         const lvl = this.level.get(s)!;
         (lvl === SAMPLE ? this.loop : this.loopHead).push(this.writeLine(line, this.valueExpr(s)));
       }
+      if (this.level.get(s) === SAMPLE) this.record(s, crossing);
     }
     if (this.isMain)
       this.roots.forEach((r, i) => {
         const x = this.canon(r);
-        this.outputs.push(fir.output(i, fir.load(this.loopVar), this.convert(this.valueExpr(x), this.ty(x), "float")));
+        this.cur = this.phase.get(x) ?? 0;
+        this.outputs.push(fir.output(i, this.sampleIndex(), this.convert(this.valueExpr(x), this.ty(x), "float")));
       });
+  }
+
+  /**
+   * The phase of every live node (see the header): at least those of its
+   * operands, 1 + those a reverse node's tapes record, and a delayed signal in
+   * the phase of its readers (its line is read in their loop). Returns the
+   * sample-level nodes a later phase reads (they get block arrays).
+   */
+  private phases(order: readonly Sig[]): Set<Sig> {
+    const nodes = order.filter((s) => this.canon(s) === s && this.level.has(s));
+    const P = (c: Sig) => this.phase.get(this.canon(c)) ?? 0;
+    const reverses = nodes.filter((s) => s.kind === "reverse").length;
+    for (let changed = true; changed; ) {
+      changed = false;
+      const raise = (s: Sig, p: number) => {
+        if (p <= (this.phase.get(s) ?? 0)) return;
+        if (p > reverses) throw new DiagnosticError([diag("FL553", { node: describe(s) })]);
+        this.phase.set(s, p);
+        changed = true;
+      };
+      for (const s of nodes) {
+        const { now, past } = this.deps(s);
+        let p = 0;
+        for (const c of now) p = Math.max(p, P(c));
+        for (const [x] of past) p = Math.max(p, P(x));
+        if (s.kind === "reverse") for (const t of tapesOf([s.x])) p = Math.max(p, P(t.x) + 1);
+        raise(s, p);
+        for (const [x] of past) raise(this.canon(x), P(s));
+      }
+    }
+    const top = Math.max(0, ...this.phase.values());
+    for (let q = 1; q <= top; q++) this.phaseLists.push({ loopVar: this.mod.fresh("i_phase"), head: [], loop: [], outputs: [], end: [] });
+    const crossing = new Set<Sig>();
+    for (const s of nodes)
+      for (const c of this.deps(s).now) {
+        const x = this.canon(c);
+        if (P(x) < P(s) && x.kind !== "input" && x.kind !== "reverse" && this.level.get(x) === SAMPLE) crossing.add(x);
+      }
+    for (const r of this.roots) if (P(r) > 0) this.phase.set(this.canon(r), P(r));
+    return crossing;
+  }
+
+  /** After a sample-level node is emitted: its block array (read by later phases) and its tape (read by sweeps). */
+  private record(s: Sig, crossing: ReadonlySet<Sig>): void {
+    const type = this.ty(s);
+    const B = this.mod.tapeBlock;
+    const at = fir.load(this.ph().loopVar);
+    if (this.tapeSources.has(s)) {
+      const name = this.mod.field(type === "int" ? "iTape" : "fTape", type, B);
+      this.loop.push(fir.storeArr(name, at, this.valueExpr(s)));
+      this.tapes.set(s, name);
+    }
+    if (crossing.has(s)) {
+      const name = this.mod.field(type === "int" ? "iBlk" : "fBlk", type, B);
+      this.loop.push(fir.storeArr(name, at, this.valueExpr(s)));
+      this.crossArrays.set(s, name);
+    }
   }
 
   private levelOf(s: Sig, now: readonly Sig[]): number {
@@ -497,6 +715,10 @@ class Scope {
         return BLOCK;
       case "ffun":
         return s.args.length === 0 ? SAMPLE : kids();
+      case "reverse":
+        return SAMPLE;
+      case "tape":
+        return this.reversed && this.reversed.level(s) <= BLOCK ? BLOCK : SAMPLE;
       default:
         return kids();
     }
@@ -514,18 +736,18 @@ class Scope {
   }
 
   private writeLine(line: Line, v: Expr): Stmt {
-    return fir.storeArr(line.name, line.ring ? fir.binop("and", "int", fir.load(this.iota!), fir.int(line.size - 1)) : fir.int(0), v);
+    return fir.storeArr(line.name, line.ring ? fir.binop("and", "int", fir.load(line.iota!), fir.int(line.size - 1)) : fir.int(0), v);
   }
 
   private readLine(x: Sig, d: Expr | number): Expr {
     const line = this.lines.get(this.canon(x))!;
     if (typeof d === "number") {
       if (!line.ring) return fir.loadArr(line.name, fir.int(d));
-      return fir.loadArr(line.name, fir.binop("and", "int", fir.binop("sub", "int", fir.load(this.iota!), fir.int(d)), fir.int(line.size - 1)));
+      return fir.loadArr(line.name, fir.binop("and", "int", fir.binop("sub", "int", fir.load(line.iota!), fir.int(d)), fir.int(line.size - 1)));
     }
     // d: a variable amount already clamped by delayAmount
     if (!line.ring) return fir.loadArr(line.name, d);
-    return fir.loadArr(line.name, fir.binop("and", "int", fir.binop("sub", "int", fir.load(this.iota!), d), fir.int(line.size - 1)));
+    return fir.loadArr(line.name, fir.binop("and", "int", fir.binop("sub", "int", fir.load(line.iota!), d), fir.int(line.size - 1)));
   }
 
   /** A variable delay amount as an index offset: max(0, int(amount)) (and at most the line's delay in a shifted array), hoisted to the amount's level. */
@@ -598,6 +820,8 @@ class Scope {
 
   /** The expression giving the current value of a canonical node (its variable, or its inlined computation). */
   valueExpr(s: Sig): Expr {
+    const arr = this.crossArrays.get(s);
+    if (arr && (this.phase.get(s) ?? 0) !== this.cur) return fir.loadArr(arr, fir.load(this.ph().loopVar));
     const v = this.value.get(s);
     if (v) return v;
     return this.build(s);
@@ -630,7 +854,7 @@ class Scope {
       case "float":
         return this.mod.lit(type, s.value);
       case "input":
-        return this.isMain ? fir.input(s.index, fir.load(this.loopVar)) : this.mod.lit("float", 0);
+        return this.isMain ? fir.input(s.index, this.sampleIndex()) : this.mod.lit("float", 0);
       case "delay1":
         return this.convert(this.readLine(s.x, 1), this.ty(this.canon(s.x)), type);
       case "delay": {
@@ -639,13 +863,14 @@ class Scope {
         return this.convert(this.readLine(x, d), this.ty(x), type);
       }
       case "prefix": {
-        if (!this.first) {
-          this.first = this.mod.field("iFirst", "int");
-          this.clear.push(fir.store(this.first, fir.int(1)));
-          this.end.push(fir.store(this.first, fir.int(0)));
+        const ph = this.ph();
+        if (!ph.first) {
+          ph.first = this.mod.field("iFirst", "int");
+          this.clear.push(fir.store(ph.first, fir.int(1)));
+          ph.end.push(fir.store(ph.first, fir.int(0)));
         }
         const x = this.canon(s.x);
-        return fir.select(type, fir.load(this.first), this.operand(s.init, type), this.convert(this.readLine(x, 1), this.ty(x), type));
+        return fir.select(type, fir.load(ph.first), this.operand(s.init, type), this.convert(this.readLine(x, 1), this.ty(x), type));
       }
       case "binop": {
         const op = s.op;
@@ -748,6 +973,12 @@ class Scope {
       case "iir":
       case "sos":
         return reject(s, "internal: filter node not lowered");
+      case "reverse":
+        if (!this.isMain) return reject(s, "a reverse inside a reversed graph");
+        return this.convert(fir.loadArr(this.mod.gradient(s), fir.load(this.ph().loopVar)), typeOf(s).nature, type);
+      case "tape":
+        if (!this.reversed) return reject(s, "a tape outside a reversed graph");
+        return this.reversed.value(s);
       default:
         return assertNever(s);
     }

@@ -8,12 +8,19 @@ import { DIFF_BACKENDS, describeResult, diffPrograms, type DiffProgram } from ".
 import { compileFir, instantiate } from "../../driver/compile.ts";
 import { renderDsp } from "../backends/render.ts";
 import { projectPath } from "../../core/paths.ts";
+import { compileSignals } from "../../driver/signals.ts";
+import { evaluate } from "../../core/signals/evaluate.ts";
 
 const programs: Record<string, string> = {
   onepole: `p = hslider("p", 0.5, 0, 0.9, 0.01); process = fad(_ : + ~ *(p), p);`,
   product: `x = hslider("x", 0.7, -2, 2, 0.01); y = hslider("y", 0.3, -2, 2, 0.01); process = fad(x * y + sin(x) * _, (x, y, _));`,
   radff: `import("stdfaust.lib"); x = hslider("x", 0.7, -2, 2, 0.01); y = hslider("y", 0.3, -2, 2, 0.01); process = rad(ma.tanh(x * _) + pow(1.5 + y, x) + atan2(y, 2), (x, y));`,
   radstate: `p = hslider("p", 0.5, 0, 0.9, 0.01); process = rad(_ : + ~ *(p) : sin, p);`,
+  // back-propagation through time: a biquad, delays and prefix, a gradient read by a later
+  // recursion (a second phase with state), a primal read with the gradient (a block array)
+  radtf2: `import("stdfaust.lib"); a1 = hslider("a1", -0.5, -1, 1, 0.01); b0 = hslider("b0", 0.3, -1, 1, 0.01); process = rad(fi.tf2(b0, 0.2, 0.1, a1, 0.3, _), (b0, a1, _));`,
+  raddelays: `g = hslider("g", 0.3, 0, 1, 0.01); process = rad(_ <: prefix(g, _ * g) + (_ * g)@3 + (_ : + ~ *(0.5 * g)) @ 20, g);`,
+  radconsumed: `p = hslider("p", 0.5, 0, 0.9, 0.01); process = rad(_ : + ~ *(p), p) : (_ <: _, _), (+ ~ _) : _, *;`,
   nested: `x = hslider("x", 0.7, -2, 2, 0.01); process = fad(rad(sin(x * x), x), x);`,
   delays: `g = hslider("g", 0.3, 0, 1, 0.01); d = hslider("d", 3, 1, 8, 0.01); process = fad(_ <: (_ * g)@(d) + prefix(g, _ * g)' + (_@2 * g), (g, d));`,
   tables: `import("stdfaust.lib"); f = hslider("f", 440, 100, 1000, 1); process = fad(os.osc(f), f);`,
@@ -27,6 +34,19 @@ describe("fad/rad on every backend (js, interp, wasm, c, cpp)", () => {
     const bad = results.map((r, i) => [progs[i]!.name, r] as const).filter(([, r]) => r.status !== "pass");
     expect(bad.map(([n, r]) => `${n}: ${describeResult(r)}`)).toEqual([]);
   }, 120_000);
+  it("rad with state: blocks of 100 samples (the gradient's horizon is the compute call)", async () => {
+    const progs: DiffProgram[] = ["radtf2", "radconsumed"].map((name) => ({ name, text: programs[name]!, path: `/virtual/${name}.dsp` }));
+    const results = await diffPrograms(progs, { backends: DIFF_BACKENDS, reference: "signals", samples: 450, blockSize: 100, backendTolerance: 1e-9 });
+    expect(results.map((r, i) => `${progs[i]!.name}: ${describeResult(r)}`).filter((_, i) => results[i]!.status !== "pass")).toEqual([]);
+  }, 120_000);
+  it("rad with state: a compute call longer than the tape block is cut into blocks of tapeBlock samples", () => {
+    const text = programs.radtf2!;
+    const m = compileFir({ text, path: "/virtual/long.dsp" }, { double: true, tapeBlock: 64 });
+    const got = renderDsp(instantiate(m, "js")(), { samples: 300, sampleRate: 44100, blockSize: 300, double: true, input: (_c, i) => Math.sin(0.1 * i) });
+    const p = compileSignals({ text, path: "/virtual/long.dsp" }, { precision: "double" });
+    const want = evaluate(p.outputs, { samples: 300, blockSize: 64, inputs: [Float64Array.from({ length: 300 }, (_, i) => Math.sin(0.1 * i))] });
+    want.forEach((w, k) => w.forEach((v, i) => expect(Math.abs(got[k]![i]! - v)).toBeLessThan(1e-9 * Math.max(1, Math.abs(v)))));
+  });
 });
 
 function renderFile(file: string, samples: number): Float64Array[] {

@@ -40,7 +40,7 @@
 // DiagnosticErrors (FL57x).
 
 import { DiagnosticError, diag } from "../diagnostics.ts";
-import { instantOrder } from "./graph.ts";
+import { instantOrder, tapesOf } from "./graph.ts";
 import { cFunction, cMath1, cMath2 } from "./cmath.ts";
 import { assertNever, children, uiAddress, type Sig, type SigOf } from "./signal.ts";
 import { typeOf } from "./types.ts";
@@ -84,21 +84,6 @@ export function evaluate(roots: readonly Sig[], opts: EvalOptions): Float64Array
   return run(roots, opts);
 }
 
-/** The tape nodes under the x of `reverse` nodes (not entering the forward signals they record). */
-function tapesUnder(xs: readonly Sig[]): Sig[] {
-  const seen = new Set<Sig>();
-  const out: Sig[] = [];
-  const stack = [...xs];
-  while (stack.length) {
-    const s = stack.pop()!;
-    if (seen.has(s)) continue;
-    seen.add(s);
-    if (s.kind === "tape") out.push(s);
-    else stack.push(...children(s));
-  }
-  return out;
-}
-
 /** Whether a node is reached from the roots without crossing into the x of a reverse or a tape. */
 function inThisRun(roots: readonly Sig[]): (s: Sig) => boolean {
   const seen = new Set<Sig>();
@@ -117,8 +102,8 @@ function reversedRuns(rs: readonly SigOf<"reverse">[], opts: RunOptions): Map<Si
   const n = opts.samples;
   const bs = Math.max(1, opts.blockSize ?? 512);
   const xs = rs.map((r) => r.x);
-  const tapes = tapesUnder(xs);
-  const recorded = run(tapes.map((t) => (t as SigOf<"tape">).x), { ...opts, tapes: undefined });
+  const tapes = tapesOf(xs);
+  const recorded = run(tapes.map((t) => t.x), { ...opts, tapes: undefined });
   const out = new Map<Sig, Float64Array>(rs.map((r) => [r, new Float64Array(n)]));
   for (let b = 0; b < n; b += bs) {
     const L = Math.min(bs, n - b);

@@ -14,9 +14,10 @@
 //   instantOrder(roots)         a schedule of the nodes needed within one sample: every node after
 //                               its instantaneous children, or the node on an instantaneous cycle
 //   stronglyConnected(…)        Tarjan's components, iteratively (the one SCC walk of the code base)
+//   tapesOf(xs)                 the tape nodes of reversed graphs (the x of reverse nodes)
 // Rewriting a graph (rebuilding its recursion groups) is rewrite.ts.
 
-import { children, fieldsOf, readsPast, type RecSig, type Sig } from "./signal.ts";
+import { children, fieldsOf, readsPast, type RecSig, type Sig, type SigOf } from "./signal.ts";
 
 /** Every node reachable from `roots`, in DFS pre-order (children in schema order). */
 export function reachable(roots: readonly Sig[]): Sig[] {
@@ -177,6 +178,21 @@ export function instantOrder(roots: readonly Sig[]): { order: Sig[] } | { cycle:
     }
   }
   return { order };
+}
+
+/** The `tape` nodes inside the reversed graphs `xs` (x of reverse nodes), not entering the forward signals they record. */
+export function tapesOf(xs: readonly Sig[]): SigOf<"tape">[] {
+  const seen = new Set<Sig>();
+  const out: SigOf<"tape">[] = [];
+  const stack = [...xs];
+  while (stack.length) {
+    const s = stack.pop()!;
+    if (seen.has(s)) continue;
+    seen.add(s);
+    if (s.kind === "tape") out.push(s);
+    else stack.push(...children(s));
+  }
+  return out;
 }
 
 /**
