@@ -596,12 +596,11 @@ function rebuild(s: Sig, P: (c: Sig) => Sig): Sig {
 // ---------------------------------------------------------------------------
 // Reverse sweep (instantaneous bodies)
 
-function reverse(roots: readonly Sig[], seeds: readonly Sig[], act: ReadonlySet<Sig>, env: Omit<RuleEnv, "P" | "T">): Sig[] {
-  // post-order of the active nodes (children before parents), seeds as leaves
+/** Post-order (children before parents) of the active nodes reached from `starts` through `inputs`, seeds as leaves. */
+function activePostOrder(starts: readonly Sig[], act: ReadonlySet<Sig>, seedSet: ReadonlySet<Sig>, inputs: (s: Sig) => readonly Sig[]): Sig[] {
   const order: Sig[] = [];
   const done = new Set<Sig>();
-  const seedSet = new Set(seeds);
-  for (const r of roots) {
+  for (const r of starts) {
     if (!act.has(r) || done.has(r)) continue;
     const stack: [Sig, boolean][] = [[r, false]];
     while (stack.length) {
@@ -613,9 +612,15 @@ function reverse(roots: readonly Sig[], seeds: readonly Sig[], act: ReadonlySet<
       if (done.has(s)) continue;
       stack.push([s, true]);
       if (seedSet.has(s)) continue;
-      for (const c of tangentInputs(s)) if (act.has(c) && !done.has(c)) stack.push([c, false]);
+      for (const c of inputs(s)) if (act.has(c) && !done.has(c)) stack.push([c, false]);
     }
   }
+  return order;
+}
+
+function reverse(roots: readonly Sig[], seeds: readonly Sig[], act: ReadonlySet<Sig>, env: Omit<RuleEnv, "P" | "T">): Sig[] {
+  const seedSet = new Set(seeds);
+  const order = activePostOrder(roots, act, seedSet, tangentInputs);
   const adj = new Map<Sig, Tan>();
   for (const r of roots) if (act.has(r)) adj.set(r, tadd(adj.get(r), ONE()));
   const P = (c: Sig) => c;
@@ -676,28 +681,13 @@ function bptt(primals: readonly Sig[], seeds: readonly Sig[], env: Omit<RuleEnv,
   // one group per delay: a group's projections read all its bodies, and a body may read another delay's adjoint now
   const R = delays.map(() => declareRec(freshRecName("rad_adj"), 1));
   const slot = new Map(delays.map((d, j) => [d, j]));
-  // children before parents over the instantaneous adjoint edges, from the roots and the delays' inputs
-  const order: Sig[] = [];
-  const done = new Set<Sig>();
+  // children before parents over the instantaneous adjoint edges (a delay's input edge cut),
+  // from the roots and the delays' inputs; a prefix's init edge is instantaneous, even when init is x
   const starts = [...primals, ...delays.map((d) => delayedInput(d, act)!)];
-  for (const r of starts) {
-    if (!act.has(r) || done.has(r)) continue;
-    const stack: [Sig, boolean][] = [[r, false]];
-    while (stack.length) {
-      const [s, expanded] = stack.pop()!;
-      if (expanded) {
-        if (!done.has(s)) (done.add(s), order.push(s));
-        continue;
-      }
-      if (done.has(s)) continue;
-      stack.push([s, true]);
-      if (seedSet.has(s)) continue;
-      const cut = slot.has(s) ? delayedInput(s, act) : undefined;
-      for (const c of adjointInputs(s)) if (act.has(c) && c !== cut && !done.has(c)) stack.push([c, false]);
-      // a prefix whose init is its delayed input too: the init edge is instantaneous
-      if (s.kind === "prefix" && cut && s.init === cut && !done.has(cut)) stack.push([cut, false]);
-    }
-  }
+  const order = activePostOrder(starts, act, seedSet, (s) => {
+    const cut = slot.has(s) ? delayedInput(s, act) : undefined;
+    return s.kind === "prefix" ? [s.init] : adjointInputs(s).filter((c) => c !== cut);
+  });
   const adj = new Map<Sig, Tan>();
   const give = (c: Sig, t: Tan) => {
     if (t && act.has(c)) adj.set(c, tadd(adj.get(c), t));

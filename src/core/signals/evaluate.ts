@@ -40,9 +40,9 @@
 // DiagnosticErrors (FL57x).
 
 import { DiagnosticError, diag } from "../diagnostics.ts";
-import { instantOrder, tapesOf } from "./graph.ts";
+import { instantOrder, reachableUpTo, tapesOf } from "./graph.ts";
 import { cFunction, cMath1, cMath2 } from "./cmath.ts";
-import { assertNever, children, uiAddress, type Sig, type SigOf } from "./signal.ts";
+import { assertNever, uiAddress, type Sig, type SigOf } from "./signal.ts";
 import { typeOf } from "./types.ts";
 import { assertWellFormed, describe } from "./verify.ts";
 
@@ -86,14 +86,7 @@ export function evaluate(roots: readonly Sig[], opts: EvalOptions): Float64Array
 
 /** Whether a node is reached from the roots without crossing into the x of a reverse or a tape. */
 function inThisRun(roots: readonly Sig[]): (s: Sig) => boolean {
-  const seen = new Set<Sig>();
-  const stack = [...roots];
-  while (stack.length) {
-    const s = stack.pop()!;
-    if (seen.has(s)) continue;
-    seen.add(s);
-    if (s.kind !== "reverse" && s.kind !== "tape") stack.push(...children(s));
-  }
+  const seen = reachableUpTo(roots, (s) => s.kind === "reverse" || s.kind === "tape");
   return (s) => seen.has(s);
 }
 

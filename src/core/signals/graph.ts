@@ -14,6 +14,7 @@
 //   instantOrder(roots)         a schedule of the nodes needed within one sample: every node after
 //                               its instantaneous children, or the node on an instantaneous cycle
 //   stronglyConnected(…)        Tarjan's components, iteratively (the one SCC walk of the code base)
+//   reachableUpTo(roots, stop)  reachable nodes, not walking through those where stop holds
 //   tapesOf(xs)                 the tape nodes of reversed graphs (the x of reverse nodes)
 // Rewriting a graph (rebuilding its recursion groups) is rewrite.ts.
 
@@ -180,19 +181,22 @@ export function instantOrder(roots: readonly Sig[]): { order: Sig[] } | { cycle:
   return { order };
 }
 
-/** The `tape` nodes inside the reversed graphs `xs` (x of reverse nodes), not entering the forward signals they record. */
-export function tapesOf(xs: readonly Sig[]): SigOf<"tape">[] {
+/** Every node reachable from `roots`, not walking through the nodes for which `stop` holds (they are listed). */
+export function reachableUpTo(roots: readonly Sig[], stop: (s: Sig) => boolean): Set<Sig> {
   const seen = new Set<Sig>();
-  const out: SigOf<"tape">[] = [];
-  const stack = [...xs];
+  const stack = [...roots];
   while (stack.length) {
     const s = stack.pop()!;
     if (seen.has(s)) continue;
     seen.add(s);
-    if (s.kind === "tape") out.push(s);
-    else stack.push(...children(s));
+    if (!stop(s)) stack.push(...children(s));
   }
-  return out;
+  return seen;
+}
+
+/** The `tape` nodes inside the reversed graphs `xs` (x of reverse nodes), not entering the forward signals they record. */
+export function tapesOf(xs: readonly Sig[]): SigOf<"tape">[] {
+  return [...reachableUpTo(xs, (s) => s.kind === "tape")].filter((s): s is SigOf<"tape"> => s.kind === "tape");
 }
 
 /**

@@ -19,8 +19,8 @@
 // Each problem names the offending node (its printed kind and id, and the node itself).
 
 import { DiagnosticError, diag, type Diagnostic } from "../diagnostics.ts";
-import { instantOrder, reachable } from "./graph.ts";
-import { assertNever, children, fieldsOf, formatGroupName, isRecDefined, isSig, recArity, type Sig, type SigOf } from "./signal.ts";
+import { instantOrder, reachable, reachableUpTo } from "./graph.ts";
+import { assertNever, fieldsOf, formatGroupName, isRecDefined, isSig, recArity, type Sig, type SigOf } from "./signal.ts";
 import { noSpans, type SpanOf } from "../spans.ts";
 
 export interface SignalProblem {
@@ -159,23 +159,10 @@ function checkBlockReversal(roots: readonly Sig[], report: (n: Sig, d: Diagnosti
   // forward walks stop at reverse nodes; the reversed graph of each is walked once, to its tapes
   const reversesFrom = (starts: readonly Sig[], inReversed: boolean): Sig[] => {
     const found: Sig[] = [];
-    const seen = new Set<Sig>();
-    const stack = [...starts];
-    while (stack.length) {
-      const s = stack.pop()!;
-      if (seen.has(s)) continue;
-      seen.add(s);
-      if (s.kind === "reverse") {
-        if (inReversed) bad(s, "a reverse inside the reversed graph of another reverse");
-        else found.push(s);
-        continue;
-      }
-      if (s.kind === "tape") {
-        if (!inReversed) bad(s, "a tape outside the reversed graph of a reverse");
-        else found.push(s);
-        continue;
-      }
-      stack.push(...children(s));
+    for (const s of reachableUpTo(starts, (n) => n.kind === "reverse" || n.kind === "tape")) {
+      if (s.kind === "reverse" && inReversed) bad(s, "a reverse inside the reversed graph of another reverse");
+      else if (s.kind === "tape" && !inReversed) bad(s, "a tape outside the reversed graph of a reverse");
+      else if (s.kind === "reverse" || s.kind === "tape") found.push(s);
     }
     return found;
   };
