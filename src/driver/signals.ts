@@ -4,6 +4,7 @@
 // DiagnosticError holding them, so every caller (the CLI, tests, the
 // conformance runner) reports them the same way.
 
+import { verifyBlockReversal } from "../core/signals/verify.ts";
 import path from "node:path";
 import { DiagnosticError, diag, type Diagnostic } from "../core/diagnostics.ts";
 import {
@@ -89,6 +90,9 @@ export function compileSignals(source: ProgramSource, opts: CompileOptions = {})
   const remarks: Diagnostic[] = [];
   try {
     raw = propagateProcess(r.process, { precision: opts.precision ?? "single", onRemark: (d) => remarks.push(d), boxSpans: r.spans, spans });
+    // a rad gradient over a body with state that feeds back into its body (FL553), at the rad
+    const fed = verifyBlockReversal(raw, spans.lookup);
+    if (fed.length) throw new DiagnosticError(fed.map((p) => p.diagnostic));
     // normalization is the `normalize` pass, run (and in debug mode verified) by the pass manager (passes/)
     outputs = [...runPipeline({ inputs: r.arity.ins, outputs: raw }, instances("normalize"), {
       debug: opts.debug,

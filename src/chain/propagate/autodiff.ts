@@ -765,7 +765,12 @@ export function expandAutodiff(mode: AutodiffMode, primals: readonly Sig[], seed
   const env: Omit<RuleEnv, "P" | "T"> = {
     remark,
     unsupported(s, what, reason) {
-      if (mode === "rad") throw new DiagnosticError([diag("FL550", { what, reason }, ctx.spanOf?.(s) ?? ctx.span)]);
+      if (mode === "rad") {
+        // located at the node, with a note at the rad expression when they differ
+        const at = ctx.spanOf?.(s) ?? ctx.span;
+        const note = ctx.span && at !== ctx.span ? [{ span: ctx.span, message: "in this rad" }] : [];
+        throw new DiagnosticError([diag("FL550", { what, reason }, at, note)]);
+      }
       remark(what, `zero tangent (${reason})`);
     },
   };

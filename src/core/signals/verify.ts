@@ -149,6 +149,14 @@ export function verifySignals(roots: readonly Sig[], spanOf: SpanOf<Sig> = noSpa
   return problems;
 }
 
+/** The block-reversal problems alone (propagation checks them, located, before normalization). */
+export function verifyBlockReversal(roots: readonly Sig[], spanOf: SpanOf<Sig> = noSpans): SignalProblem[] {
+  const problems: SignalProblem[] = [];
+  const report = (node: Sig, d: Diagnostic) => problems.push({ node, diagnostic: spanOf(node) && !d.span ? { ...d, span: spanOf(node) } : d });
+  checkBlockReversal(roots, report, (node, detail) => report(node, diag("FL570", { node: describe(node), detail })));
+  return problems;
+}
+
 /**
  * Block reversal: `tape` only inside the x of a `reverse`, no `reverse` there
  * (FL570), and no reverse node whose tapes record a signal that depends on
