@@ -1,7 +1,8 @@
 // The cost of fad and rad: compile time and render throughput of a body alone
 // and differentiated with respect to N seeds, for a stateful body (a cascade of
 // N one-pole filters, one slider each: fad carries N tangent lanes through
-// every recursion) and an instantaneous one (a waveshaper with N slider
+// every recursion, rad back-propagates through time over the block) and an
+// instantaneous one (a waveshaper with N slider
 // coefficients: rad takes its reverse sweep). Throughput is in M frames/s
 // (one frame = one sample of every output), float, blocks of 512, input 0.5.
 // The real compiler renders the primal alone in the same run (it has no fad);
