@@ -393,6 +393,21 @@ export async function writeReport(dir: string): Promise<ReportResult> {
     if (spec.length && spec.some((s) => (s.v as number) > -399)) ps.push(await renderPlot(`${id}-espec`, "float32 error spectrum against the exact reference (dB)", lineSpec("", spec, { field: "f", title: "frequency (Hz)", log: true }, { field: "v", title: "error power (dB)" })));
     if (overTime.length && overTime.some((s) => (s.v as number) > -399))
       ps.push(await renderPlot(`${id}-etime`, "float32 error over time: max |error| per block (dB)", lineSpec("", overTime.map((o) => ({ ...o, v: Math.max(o.v as number, -400) })), { field: "t", title: "time (s)" }, { field: "v", title: "max |error| (dB)" })));
+    // metric sensitivity: output 0's sensitivity to each control over time (fad)
+    for (const pl of pipelineOrder) {
+      const r = pick(ok.filter((x) => x.pipelineName === pl && x.sensitivity?.values.length));
+      if (!r) continue;
+      const sv = r.sensitivity!;
+      const rows = sv.values.flatMap((vs, k) => vs.map((v, i) => ({ t: sv.time[i], v, series: `${sv.controls[k]!.label} (${sv.controls[k]!.min} … ${sv.controls[k]!.max})`, dash: "a" })));
+      ps.push(
+        await renderPlot(
+          `${id}-sens-${pipelineOrder.indexOf(pl)}`,
+          `sensitivity of output 0 to each control after ${pl}: RMS of d(out)/d(control) × the control's range, per window`,
+          lineSpec("", rows, { field: "t", title: "time (s)" }, { field: "v", title: "|d out / d control| × range (RMS)" }),
+        ),
+      );
+      break; // the first pipeline measured: the derivative does not depend on the pipeline
+    }
     plots += ps.length;
     const chosen: string[] = [];
     const allRemarks: string[] = [];

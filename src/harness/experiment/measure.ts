@@ -38,6 +38,7 @@ import { compileReference, renderReference } from "../oracle.ts";
 import type { PassRegistry } from "../../../passes/pipeline.ts";
 import type { DiagnosticRecord, ErrorRecord, RunRecord, TransferRecord } from "./record.ts";
 import { stimulusName, type Run, type StimulusSpec } from "./spec.ts";
+import { measureSensitivity } from "./sensitivity.ts";
 
 /** What a worker keeps between runs, keyed by content (program hash and run parameters): the exact reference and the real compiler's modules. */
 export interface MeasureCache {
@@ -441,6 +442,16 @@ export async function measureRun(run: Run, cache: MeasureCache = newCache()): Pr
     return failed(stages.backend === undefined ? "backend" : "render", e, { ...done, codeSize });
   }
 
+  let sensitivity: RunRecord["sensitivity"];
+  if (has("sensitivity")) {
+    try {
+      sensitivity = measureSensitivity(p, { length: run.length, sampleRate: run.sampleRate, input: inputFn, controls });
+      if (!sensitivity) notes.push("sensitivity: the program has no slider or number entry");
+    } catch (e) {
+      notes.push(`sensitivity not measured: ${diagnosticsOf(e)[0]?.message ?? String(e)}`);
+    }
+  }
+
   // 6. measures: exact reference, the real compiler
   const record: {
     exact?: ErrorRecord;
@@ -492,6 +503,7 @@ export async function measureRun(run: Run, cache: MeasureCache = newCache()): Pr
     impulse: impulseData,
     errorTime: record.errorTime,
     errorSpectrum: record.errorSpectrum,
+    sensitivity,
     notes: notes.length ? notes : undefined,
     timing: { stages, passes: passMs, throughput: speed, faustThroughput: record.faustThroughput, total: performance.now() - t0 },
   };

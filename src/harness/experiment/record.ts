@@ -40,6 +40,15 @@ export interface TransferRecord {
   }[];
 }
 
+/** The sensitivity of output 0 to each control over time (fad, each tangent × its control's range, RMS per window). */
+export interface SensitivityRecord {
+  readonly controls: readonly { readonly address: string; readonly label: string; readonly min: number; readonly max: number }[];
+  /** Start of each window, seconds. */
+  readonly time: readonly number[];
+  /** Per control, per window: the RMS of d(output 0)/d(control) × (max − min). */
+  readonly values: readonly (readonly number[])[];
+}
+
 export interface RunRecord {
   readonly key: string;
   readonly program: string;
@@ -77,6 +86,8 @@ export interface RunRecord {
   /** |error| against the exact reference: its maximum per block over time, and its spectrum in dB (log-spaced bins). */
   readonly errorTime?: readonly number[];
   readonly errorSpectrum?: { readonly freqs: readonly number[]; readonly db: readonly number[] };
+  /** Metric `sensitivity`: output 0's sensitivity to each control over time. */
+  readonly sensitivity?: SensitivityRecord;
   readonly notes?: readonly string[];
   readonly timing: {
     /** Milliseconds per stage: read (source → signals), passes, codegen (FIR), backend (module/code), render. */

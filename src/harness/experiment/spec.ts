@@ -26,7 +26,9 @@ import { LocatedJsonError, parseLocated } from "./json-locate.ts";
 
 export const BACKEND_NAMES = ["js", "interp", "wasm", "c", "cpp"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
-export const METRIC_NAMES = ["accuracy", "reference", "throughput", "transfer", "response", "codesize"] as const;
+export const METRIC_NAMES = ["accuracy", "reference", "throughput", "transfer", "response", "codesize", "sensitivity"] as const;
+/** The metrics of a spec that names none (sensitivity, a second compilation with fad, only on request). */
+export const DEFAULT_METRICS: readonly MetricName[] = METRIC_NAMES.filter((m) => m !== "sensitivity");
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 export type StimulusSpec =
@@ -173,7 +175,7 @@ export function parseSpec(text: string, file: string, dir = path.dirname(path.re
     length: (v.length as number) ?? 4096,
     sampleRate: (v.sampleRate as number) ?? 44100,
     controls: (v.controls as Record<string, number>) ?? {},
-    metrics: (v.metrics as MetricName[]) ?? [...METRIC_NAMES],
+    metrics: (v.metrics as MetricName[]) ?? [...DEFAULT_METRICS],
     timeLimit: (v.timeLimit as number) ?? 60,
     memoryLimit: (v.memoryLimit as number) ?? 2048,
     loadPasses: ((v.loadPasses as string[]) ?? []).map((p) => path.resolve(dir, p)),
