@@ -35,6 +35,7 @@
 
 import { diag, type Diagnostic } from "../src/core/diagnostics.ts";
 import { instantOrder, reachable } from "../src/core/signals/graph.ts";
+import { Mix } from "../src/core/signals/order.ts";
 import { noSpans, type SpanOf } from "../src/core/spans.ts";
 import { assertNever, children, encodeParam, fieldsOf, formatGroupName, recArity, sig, type RecSig, type Sig } from "../src/core/signals/signal.ts";
 import { typeOf } from "../src/core/signals/types.ts";
@@ -101,38 +102,11 @@ function labelOf(s: Sig, named: boolean): string {
   return parts.join(" ");
 }
 
-// A 53-bit structural hash from two 32-bit lanes (murmur-style mixing).
-function mix(h: number, v: number): number {
-  let k = Math.imul(v | 0, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-function hashString(t: string, seed: number): number {
-  let h = seed;
-  for (let i = 0; i < t.length; i++) h = mix(h, t.charCodeAt(i));
-  return fmix(mix(h, t.length));
-}
-/** Combines a label hash with child hashes (53-bit numbers) into a 53-bit number. */
+/** Combines a label hash with child hashes (53-bit numbers) into a 53-bit number, with the structural order's mixer. */
 function combine(label: number, kidHashes: readonly number[]): number {
-  let a = label | 0;
-  let b = (label / 2097152) | 0;
-  for (const k of kidHashes) {
-    const lo = k % 4294967296 | 0;
-    const hi = Math.floor(k / 4294967296) | 0;
-    a = mix(mix(a, lo), hi);
-    b = mix(mix(b ^ 0x5bd1e995, hi), lo);
-  }
-  return fmix(a) * 2097152 + (fmix(b ^ kidHashes.length) >>> 11);
+  const m = new Mix().num(label).num(kidHashes.length);
+  for (const k of kidHashes) m.num(k);
+  return m.done();
 }
 
 /** The pure algorithm: the outputs with common subexpressions and equal recursions shared. */
@@ -378,7 +352,7 @@ function run(roots: readonly Sig[], commutative: boolean, groupsOn: boolean, bud
     const order = quotientOrder({ rep, kids: qkids, groups: qgroups, roots: roots.map((r) => cls[index.get(r)!]!) });
     const hl = rep.map((s, c) => {
       const t = labelOf(s, false) + (comm[repIdx[c]!] ? " ~" : "");
-      return hashString(t, 0x9747b28c) * 2097152 + (hashString(t, 0x1234567) >>> 11);
+      return new Mix().str(t).done();
     });
     let h = hl.slice();
     for (let round = 0; round < 8; round++) {

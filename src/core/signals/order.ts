@@ -40,7 +40,8 @@ import { stronglyConnected } from "./graph.ts";
 // ---------------------------------------------------------------------------
 // Hash mixing: two 32-bit lanes combined into a 53-bit safe integer
 
-class Mix {
+/** The structural hashes' mixer (two 32-bit lanes into a 53-bit number): order.ts's signal hash, and cse's hash of its classes. */
+export class Mix {
   private a = 0x9e3779b9 | 0;
   private b = 0x85ebca6b | 0;
   num(v: number): this {
