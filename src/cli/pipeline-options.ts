@@ -5,6 +5,7 @@ import type { OptionSpec } from "./cliargs.ts";
 import { DiagnosticError, diag } from "../core/diagnostics.ts";
 import { DEFAULT_OPTIMIZING } from "../../passes/registry.ts";
 import { parseStrategy, STRATEGY_NAMES, type Strategy } from "../core/schedule.ts";
+import { MAX_TAPE_BLOCK, TAPE_BLOCK } from "../chain/codegen/generate.ts";
 
 /** The command-line options that select a pipeline (impulse, compile). */
 export const pipelineOptions: OptionSpec[] = [
@@ -33,3 +34,16 @@ export function scheduleFromArgs(v: string | number | undefined): Strategy | und
   if (s === undefined) throw new DiagnosticError([diag("FL008", { option: "ss", expected: "0, 1, 2 or 3", value: String(v) })]);
   return s;
 }
+
+/** `-rad-block N`: the longest block a stateful rad's reverse sweep covers (impulse, compile). */
+export const radBlockOption: OptionSpec = {
+  name: "rad-block",
+  kind: "int",
+  help: `the longest block (samples) of rad's back-propagation through time over a body with state: longer compute calls are cut into blocks of N (default ${TAPE_BLOCK}, at most ${MAX_TAPE_BLOCK})`,
+};
+
+/** The tape block of `-rad-block N` (undefined: not given; out of range: FL551 at code generation). */
+export function radBlockFromArgs(v: string | number | undefined): number | undefined {
+  return v === undefined ? undefined : Number(v);
+}
+

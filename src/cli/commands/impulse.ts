@@ -11,11 +11,11 @@ import { runNative } from "../../chain/backends/native.ts";
 import { wasmReference } from "../../chain/backends/wasm.ts";
 import { renderReference } from "../../harness/oracle.ts";
 import { renderOptions } from "./reference.ts";
-import { pipelineFromArgs, pipelineOptions, scheduleFromArgs, scheduleOption } from "../pipeline-options.ts";
+import { pipelineFromArgs, pipelineOptions, radBlockFromArgs, radBlockOption, scheduleFromArgs, scheduleOption } from "../pipeline-options.ts";
 import type { Command } from "./command.ts";
 import { loadedPassesFromArgs, loadPassOption } from "../load-pass-options.ts";
 
-const options: OptionSpec[] = [...renderOptions, ...pipelineOptions, scheduleOption, loadPassOption, { name: "backend", kind: "string", help: "js (default), interp (the FIR interpreter), c or cpp (compiled with $CC/cc or $CXX/g++), wasm (our wasm module, run by the reference driver)" }];
+const options: OptionSpec[] = [...renderOptions, ...pipelineOptions, scheduleOption, radBlockOption, loadPassOption, { name: "backend", kind: "string", help: "js (default), interp (the FIR interpreter), c or cpp (compiled with $CC/cc or $CXX/g++), wasm (our wasm module, run by the reference driver)" }];
 
 export const impulseCommand: Command = {
   name: "impulse",
@@ -32,7 +32,7 @@ export const impulseCommand: Command = {
     const bs = (args.values.get("bs") as number | undefined) ?? 512;
     const double = args.flags.has("double");
     const passes = pipelineFromArgs(args.values.get("passes") as string | undefined, args.flags.has("O"));
-    const m = compileFir(args.positional[0]!, { double, includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)), passes, schedule: scheduleFromArgs(args.values.get("ss")), registry: (await loadedPassesFromArgs(args)).registry });
+    const m = compileFir(args.positional[0]!, { double, includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)), passes, schedule: scheduleFromArgs(args.values.get("ss")), tapeBlock: radBlockFromArgs(args.values.get("rad-block")), registry: (await loadedPassesFromArgs(args)).registry });
     const data =
       backend === "c" || backend === "cpp"
         ? runNative(backend, [{ module: m, samples: n, sampleRate: sr, blockSize: bs }])[0]!
