@@ -338,6 +338,8 @@ class Scope {
   private readonly crossArrays = new Map<Sig, string>();
   private readonly tapes = new Map<Sig, string>();
   private readonly tapeSources = new Set<Sig>();
+  /** The live reverse nodes (a main scope's). */
+  private readonly reverses: SigOf<"reverse">[] = [];
   readonly blockStart: string;
   readonly blockLength: string;
 
@@ -388,7 +390,7 @@ class Scope {
   }
   /** The reverse nodes whose sweep precedes the loop of phase q. */
   reversesOfPhase(q: number): SigOf<"reverse">[] {
-    return [...this.phase].filter(([s, p]) => p === q && s.kind === "reverse").map(([s]) => s as SigOf<"reverse">);
+    return this.reverses.filter((r) => (this.phase.get(r) ?? 0) === q);
   }
   /** The tape array of a forward signal a sweep reads. */
   tapeOf(v: Sig): string {
@@ -515,6 +517,7 @@ class Scope {
         case "reverse":
           if (this.isMain) {
             this.phased = true;
+            this.reverses.push(s);
             for (const t of tapesOf([s.x])) {
               this.tapeSources.add(this.canon(t.x));
               work.push(t.x);

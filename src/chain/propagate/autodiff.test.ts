@@ -121,6 +121,14 @@ describe("fad/rad in programs", () => {
     const x = 0.7;
     expect(o[3]).toBeCloseTo(2 * Math.cos(x * x) - 4 * x * x * Math.sin(x * x), 12);
   });
+  it("nests over state: fad of a stateful rad's lane is the finite difference of that lane", () => {
+    const lane = (pv: number) => render(`p = hslider("p", ${pv}, 0, 0.9, 0.001); process = rad(_ : + ~ *(p) : sin, p);`, 40)[1]!;
+    const o = render(`p = hslider("p", 0.5, 0, 0.9, 0.001); process = fad(rad(_ : + ~ *(p) : sin, p), p);`, 40);
+    const h = 1e-5;
+    const up = lane(0.5 + h);
+    const down = lane(0.5 - h);
+    expect(close(o[3]!, up.map((v, i) => (v - down[i]!) / (2 * h)), 1e-6)).toBeUndefined();
+  });
   it("matches seeds by identity: two identical sliders are one seed", () => {
     const o = render(`process = fad(hslider("g", 2, 0, 4, 0.1) * hslider("g", 2, 0, 4, 0.1), hslider("g", 2, 0, 4, 0.1));`);
     expect(o[1]![0]).toBe(4);
