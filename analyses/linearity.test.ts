@@ -120,6 +120,15 @@ describe("lti-regions", () => {
     expect(r.regions[0]!.outputs).toEqual([...g.outputs]);
   });
 
+  it("a region does not cross a clock-domain boundary: the filter inside a domain and the one outside are two regions", () => {
+    const { r } = regions("fi.lowpass(2,1000) : (2, _) : downsampling(fi.highpass(2,500)) : fi.lowpass(2,2000)");
+    const big = r.regions.filter((x) => x.groups.length > 0);
+    expect(big).toHaveLength(3);
+    // the body's region reads the domain's value (din), the last one the domain's held output
+    expect(big.map((x) => x.inputs.map((s: Sig) => s.kind).join()).sort()).toEqual(["clockout", "din", "input"]);
+    for (const x of big) expect(x.members.some((m) => m.kind === "din" || m.kind === "clockout" || m.kind === "clocked")).toBe(false);
+  });
+
   it("slider coefficients make an ltv region", () => {
     const { r } = regions(`fi.lowpass(2, hslider("fc",1000,10,10000,1))`);
     expect(r.regions.map((x) => x.kind)).toEqual(["ltv"]);

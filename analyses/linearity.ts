@@ -166,6 +166,12 @@ export function localForm(s: Sig): LocalForm | { readonly not: string | undefine
     case "reverse":
     case "tape":
       return { not: "block-reversed signal (a reverse-mode gradient)" };
+    case "din":
+      return { not: "a value read across a clock-domain boundary (sampled at each run of the body)" };
+    case "clockout":
+      return { not: "an output of a clock domain (held between runs)" };
+    case "clocked":
+      return { not: undefined };
     case "input":
       return { not: undefined };
     case "int":
@@ -194,6 +200,7 @@ function operands(s: Sig): readonly Sig[] {
   if (s.kind === "proj") return [s.group.bodies[s.index]!];
   if (s.kind === "rec") return [];
   if (s.kind === "sos") return [s.y]; // x describes the section; y reads it
+  if (s.kind === "clocked") return [s.clock, ...s.ins]; // the body runs in its own time
   return children(s);
 }
 
@@ -279,6 +286,12 @@ function classify(s: Sig, cl: (c: Sig) => NodeLinearity): NodeLinearity {
     case "reverse":
     case "tape":
       return nonlinear("block-reversed signal (a reverse-mode gradient)");
+    case "clocked":
+      return nonlinear("a clock domain (its body runs in its own time)");
+    case "din":
+      return nonlinear("a value read across a clock-domain boundary (sampled at each run of the body)");
+    case "clockout":
+      return nonlinear("an output of a clock domain (held between runs)");
     case "fir":
     case "iir": {
       // a filter of x: linear in x, its coefficients act as gains

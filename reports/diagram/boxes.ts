@@ -83,6 +83,7 @@ function structuralChildren(b: Box): Box[] {
     case "tgroup":
       return [b.body];
     case "symbolic":
+    case "clocked":
       return [b.body];
     case "autodiff":
       return [b.body, b.seed];
@@ -264,6 +265,16 @@ class FileBuilder {
         body.outs.forEach((o, i) => this.link(o, d.ins[i]!));
         seed.outs.forEach((o, i) => this.link(o, d.ins[m + i]!));
         return { ins, outs: d.outs };
+      }
+      case "clocked": {
+        // the body's outputs pass through a block that takes the clock first and holds them
+        const body = kids[0]!;
+        const clock = this.point();
+        const n = body.outs.length;
+        const d = this.blockIface({ kind: "prim", label: `⏲ ${b.mode}`, sub: `${n} held output(s)`, title: `${b.mode}: the body runs in its own time, by the clock (first input)`, ins: n + 1, outs: n });
+        this.link(clock, d.ins[0]!);
+        body.outs.forEach((o, i) => this.link(o, d.ins[i + 1]!));
+        return { ins: [clock, ...body.ins], outs: d.outs };
       }
       case "symbolic": {
         const body = kids[0]!;

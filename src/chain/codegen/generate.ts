@@ -36,7 +36,7 @@
 
 import { DiagnosticError, diag } from "../../core/diagnostics.ts";
 import type { MetadataEntry } from "../eval/eval.ts";
-import { instantOrder, tapesOf } from "../../core/signals/graph.ts";
+import { instantOrder, reachable, tapesOf } from "../../core/signals/graph.ts";
 import { scheduleSignals } from "../../core/signals/schedule.ts";
 import type { Strategy } from "../../core/schedule.ts";
 import { evaluate } from "../../core/signals/evaluate.ts";
@@ -352,6 +352,11 @@ class Scope {
   private readonly value = new Map<Sig, Expr>();
   private readonly materialize = new Set<Sig>();
   private readonly hoisted = new Map<string, Expr>();
+  /** The fields holding each clock domain's outputs. */
+  private readonly holds = new Map<Sig, readonly string[]>();
+  /** Values read by a clock domain's body (materialized: the body reads their variables). */
+  private readonly domainIns = new Set<Sig>();
+
   constructor(
     readonly mod: ModuleBuilder,
     readonly roots: readonly Sig[],
@@ -359,6 +364,8 @@ class Scope {
     readonly isMain: boolean,
     /** In the scope of a reverse sweep: how its tapes are read. */
     private readonly reversed?: ReversedReads,
+    /** In a clock domain's body: what each `din` reads, and its level. */
+    private readonly bound: ReadonlyMap<Sig, { readonly expr: Expr; readonly level: number }> = new Map(),
   ) {
     this.phaseLists = [{ loopVar, head: [], loop: [], outputs: [], end: [] }];
     this.blockStart = isMain ? mod.fresh("iBlockStart") : "";
@@ -480,7 +487,13 @@ class Scope {
       case "rec":
       case "reverse":
       case "tape":
+      case "din":
         return { now: [], past: [] };
+      case "clocked":
+        // the body is compiled in its own scope (emitDomain); here: its clock and the values it reads
+        return { now: [s.clock, ...s.ins], past: [] };
+      case "clockout":
+        return { now: [s.domain], past: [] };
       case "soundfile":
       case "sflength":
       case "sfrate":
@@ -493,7 +506,8 @@ class Scope {
 
   /** Liveness from the roots (not entering table generators), then levels, uses, lines and materialization. */
   generate(): void {
-    const sched = this.mod.schedule === undefined ? instantOrder(this.roots) : scheduleSignals(this.roots, this.mod.schedule);
+    // the nodes of this scope's clock domain (a domain's body is its own scope)
+    const sched = this.mod.schedule === undefined ? instantOrder(this.roots, true) : scheduleSignals(this.roots, this.mod.schedule);
     if ("cycle" in sched) reject(sched.cycle[0]!, "it is on an instantaneous cycle");
     // live nodes: a worklist over original nodes
     const live = new Set<Sig>();
@@ -550,6 +564,7 @@ class Scope {
       const lvl = this.levelOf(s, now);
       this.level.set(s, lvl);
       for (const c of now) use(c, lvl);
+      if (s.kind === "clocked") for (const c of s.ins) this.domainIns.add(this.canon(c));
       for (const [x, d] of past) {
         const cx = this.canon(x);
         this.maxDelay.set(cx, Math.max(this.maxDelay.get(cx) ?? 0, d));
@@ -573,6 +588,8 @@ class Scope {
       }
       const must =
         s.kind === "rwtable" ||
+        s.kind === "clocked" ||
+        (this.domainIns.has(s) && !cheap) ||
         s.kind === "enable" ||
         s.kind === "control" ||
         this.maxDelay.has(s) ||
@@ -706,7 +723,13 @@ class Scope {
       case "waveform":
       case "enable":
       case "control":
+      case "clocked":
+      case "clockout":
         return SAMPLE;
+      case "din": {
+        const b = this.bound.get(s);
+        return b ? b.level : reject(s, "a value of a clock domain's body read outside the body");
+      }
       case "fconst":
         return INIT;
       case "fvar":
@@ -784,6 +807,9 @@ class Scope {
     const type = this.ty(s);
     const list = this.listFor(lvl);
     switch (s.kind) {
+      case "clocked":
+        this.emitDomain(s, list);
+        return;
       case "enable":
       case "control": {
         const hold = this.mod.field(type === "int" ? "iHold" : "fHold", type);
@@ -807,6 +833,62 @@ class Scope {
       default:
         this.bind(s, lvl, type, this.build(s), list);
     }
+  }
+
+  /**
+   * A clock domain: its body compiled in a scope of its own (own state, advancing
+   * only when it runs), run under a guard or a loop in this scope's sample:
+   *   ondemand with a clock in [0, 1]:  if (int(clock) != 0) { body }
+   *   ondemand, upsampling:             for (k = 0; k < int(clock); k++) { body }  (upsampling: the
+   *                                     block inputs are 0 but in the last iteration)
+   *   downsampling:                     if (int(clock) != 0 && counter == 0) { body }; counter = (counter + 1) % int(clock)
+   * The body's outputs go to hold fields (0 at clear) that the clockout nodes read.
+   */
+  private emitDomain(s: SigOf<"clocked">, list: Stmt[]): void {
+    const clk = this.mod.fresh("iClock");
+    list.push(fir.declare(clk, "int", this.operand(s.clock, "int")));
+    const counted = s.mode === "upsampling" || (s.mode === "ondemand" && !this.isFlag(s.clock));
+    const k = this.mod.fresh("k");
+    const bound = new Map<Sig, { expr: Expr; level: number }>();
+    for (const d of reachable(s.outs, true)) {
+      if (d.kind !== "din") continue;
+      if (d.index >= s.ins.length || s.ins[d.index] !== d.x) reject(d, `not the value ${d.index} of its clock domain`);
+      const x = this.canon(d.x);
+      const v = this.convert(this.valueExpr(x), this.ty(x), this.ty(d));
+      if (s.mode === "upsampling" && d.index < s.inputs) {
+        const last = fir.binop("eq", "int", fir.load(k), fir.binop("sub", "int", fir.load(clk), fir.int(1)));
+        bound.set(d, { expr: fir.select(this.ty(d), last, v, this.mod.lit(this.ty(d), 0)), level: SAMPLE });
+      } else bound.set(d, { expr: v, level: this.level.get(x) ?? SAMPLE });
+    }
+    const body = new Scope(this.mod, s.outs, this.mod.fresh("i_clk"), false, undefined, bound);
+    body.generate();
+    this.init.push(...body.init);
+    this.clear.push(...body.clear);
+    this.block.push(...body.block);
+    const holds = s.outs.map((o) => {
+      const x = body.canon(o);
+      const type = this.ty(x);
+      const name = this.mod.field(type === "int" ? "iHold" : "fHold", type);
+      this.clear.push(fir.store(name, this.mod.lit(type, 0)));
+      return { name, value: body.valueExpr(x) };
+    });
+    this.holds.set(s, holds.map((h) => h.name));
+    const run = [...body.loopHead, ...body.loop, ...holds.map((h) => fir.store(h.name, h.value)), ...body.end];
+    if (counted) list.push(fir.for(k, fir.int(0), fir.load(clk), run));
+    else if (s.mode === "ondemand") list.push(fir.if(fir.binop("ne", "int", fir.load(clk), fir.int(0)), run));
+    else {
+      const counter = this.mod.field("iDSCounter", "int");
+      this.clear.push(fir.store(counter, fir.int(0)));
+      const fires = fir.binop("and", "int", fir.binop("ne", "int", fir.load(clk), fir.int(0)), fir.binop("eq", "int", fir.load(counter), fir.int(0)));
+      list.push(fir.if(fires, run));
+      list.push(fir.store(counter, fir.binop("rem", "int", fir.binop("add", "int", fir.load(counter), fir.int(1)), fir.load(clk))));
+    }
+  }
+
+  /** Whether a clock's interval lies in [0, 1] (ondemand then runs its body at most once: a guard, not a loop). */
+  private isFlag(clock: Sig): boolean {
+    const itv = this.mod.intervals.get(clock) ?? this.mod.intervals.get(this.canon(clock));
+    return itv !== undefined && itv.lo >= 0 && itv.hi <= 1;
   }
 
   private bind(s: Sig, lvl: number, type: Ty, v: Expr, list: Stmt[]): void {
@@ -959,6 +1041,17 @@ class Scope {
       case "rwtable":
         // stateful: always materialized by emit()
         return reject(s, "internal: stateful signal not materialized");
+      case "clocked":
+        return reject(s, "not a sample value");
+      case "clockout": {
+        const hold = this.holds.get(s.domain)?.[s.index];
+        if (!hold) return reject(s, "internal: clock domain not emitted before its output");
+        return this.convert(fir.load(hold), this.ty(this.canon((s.domain as SigOf<"clocked">).outs[s.index]!)), type);
+      }
+      case "din": {
+        const b = this.bound.get(s);
+        return b ? b.expr : reject(s, "a value of a clock domain's body read outside the body");
+      }
       case "output":
       case "attach":
       case "hbargraph":

@@ -82,6 +82,7 @@ function leafArity(b: Box): Arity | undefined {
     case "tgroup":
     case "symbolic":
     case "autodiff":
+    case "clocked":
       return undefined;
     default:
       return assertNever(b);
@@ -94,7 +95,9 @@ function combine(b: Box, child: (c: Box) => Arity, evalSpanOf: EvalSpanOf): Arit
     case "vgroup":
     case "tgroup":
       return child(b.body);
-    case "symbolic": {
+    case "symbolic":
+    case "clocked": {
+      // a slot's first input; a clock domain's clock
       const a = child(b.body);
       return { ins: a.ins + 1, outs: a.outs };
     }
@@ -143,6 +146,7 @@ function compositeChildren(b: Box): Box[] {
     case "vgroup":
     case "tgroup":
     case "symbolic":
+    case "clocked":
       return [b.body];
     case "autodiff":
       return [b.body, b.seed];

@@ -25,6 +25,7 @@ import { editDistance } from "../../core/text.ts";
 import { Compilation, policyKey, type FileParser, type ImportPolicy, type Program } from "../frontend/imports.ts";
 import type { ParsedFile } from "../frontend/parser.ts";
 import { arity, ArityError, treeSize, type Arity } from "./arity.ts";
+import { CLOCK_MODES } from "../../core/signals/signal.ts";
 import { constantOf, constantsOf, ConstDivZero, type Const } from "./constant.ts";
 
 export type Precision = "single" | "double" | "quad" | "fixed";
@@ -711,6 +712,15 @@ export class Evaluator {
         this.setEvalSpan(body, this.spanOf(b.body));
         this.setEvalSpan(seed, this.spanOf(b.seed));
         const v = mk("autodiff", { mode: b.mode, body, seed });
+        this.setEvalSpan(v, this.spanOf(b));
+        this.arityAt(v, this.spanOf(b));
+        return v;
+      }
+      case "clocked": {
+        if (!(CLOCK_MODES as readonly string[]).includes(b.mode)) fail("FL419", { detail: `unknown clock domain '${b.mode}'` }, this.spanOf(b));
+        const body = this.toBox(this.eval(b.body, env), this.spanOf(b.body) ?? this.spanOf(b));
+        this.setEvalSpan(body, this.spanOf(b.body));
+        const v = mk("clocked", { mode: b.mode, body });
         this.setEvalSpan(v, this.spanOf(b));
         this.arityAt(v, this.spanOf(b));
         return v;

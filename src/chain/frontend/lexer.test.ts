@@ -35,7 +35,8 @@ describe("lexer", () => {
       "with:with", "identifier:process", "letrec:letrec", "where:where", "route:route", "round:round", "any:any",
       "singleprecision:singleprecision",
     ]);
-    for (const w of ["ondemand", "upsampling", "modulate", "cinputs"]) expect(keywords.has(w)).toBe(false);
+    for (const w of ["ondemand", "upsampling", "downsampling"]) expect(keywords.has(w)).toBe(true);
+    for (const w of ["modulate", "cinputs"]) expect(keywords.has(w)).toBe(false);
   });
 
   it("keeps strings raw, across lines and with backslashes", () => {

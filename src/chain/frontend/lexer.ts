@@ -128,6 +128,9 @@ const names = [
   ["FIXEDPOINTMODE", "fixedpointprecision"],
   ["FAD", "fad"],
   ["RAD", "rad"],
+  ["ONDEMAND", "ondemand"],
+  ["UPSAMPLING", "upsampling"],
+  ["DOWNSAMPLING", "downsampling"],
 ] as const;
 
 type TokName = (typeof names)[number][0];

@@ -669,6 +669,19 @@ class Parser {
         this.leave();
         return this.node(mk("autodiff", { mode, body, seed }), start);
       }
+      case T.ONDEMAND:
+      case T.UPSAMPLING:
+      case T.DOWNSAMPLING: {
+        // ondemand(C), upsampling(C), downsampling(C): C in a clock domain (one more first input, the clock)
+        const mode = this.k() === T.ONDEMAND ? "ondemand" : this.k() === T.UPSAMPLING ? "upsampling" : "downsampling";
+        this.p++;
+        const open = this.expect(T.LPAR);
+        this.enter();
+        const body = this.argument();
+        this.expectClose(open);
+        this.leave();
+        return this.node(mk("clocked", { mode, body }), start);
+      }
       case T.ROUTE: {
         this.p++;
         const open = this.expect(T.LPAR);

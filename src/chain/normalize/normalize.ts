@@ -197,6 +197,12 @@ class Typing {
       case "reverse":
       case "tape":
         return T(of(s.x).nature, "sample");
+      case "clocked":
+        return T("int", "sample");
+      case "din":
+        return of(s.x);
+      case "clockout":
+        return T(s.domain.kind === "clocked" && s.domain.outs[s.index] ? of(s.domain.outs[s.index]!).nature : "float", "sample");
       case "fir":
       case "iir":
         return T(joinN(of(s.x).nature, ...s.coefs.map((c) => of(c).nature)), "sample");
@@ -325,6 +331,9 @@ class Normalizer {
       case "sos":
       case "reverse":
       case "tape":
+      case "clocked":
+      case "din":
+      case "clockout":
         return s;
       default:
         return assertNever(s);

@@ -251,6 +251,11 @@ function tangentRule(s: Sig, p: Sig, e: RuleEnv): Tan {
     case "rwtable":
       e.unsupported(s, "a writable table", "its contents depend on the history of writes");
       return undefined;
+    case "clocked":
+    case "din":
+    case "clockout":
+      e.unsupported(s, "a clock domain", "a derivative does not flow across a clock-domain boundary");
+      return undefined;
     case "ffun": {
       const op = s.args.length === 1 ? FOREIGN_MATH[s.name] : undefined;
       if (!op) {

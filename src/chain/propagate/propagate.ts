@@ -19,7 +19,8 @@ import { DiagnosticError, diag, type Diagnostic, type Span } from "../../core/di
 import { expandAutodiff } from "./autodiff.ts";
 import { arity } from "../eval/arity.ts";
 import type { EvalSpans } from "../eval/eval.ts";
-import { freshRecName, sig, type MetaEntry, type Nature, type Sig, type UIGroup } from "../../core/signals/signal.ts";
+import { freshRecName, isConst, sig, type ClockMode, type MetaEntry, type Nature, type Sig, type UIGroup } from "../../core/signals/signal.ts";
+import { typeOf } from "../../core/signals/types.ts";
 import { extractMetadata, labelPath, resolvePath } from "./labels.ts";
 
 /** Number of inputs and outputs of an evaluated box (the evaluator's own arity, memoized). */
@@ -57,13 +58,15 @@ function numberOf(b: Box): number {
 interface Ctx {
   readonly path: readonly UIGroup[];
   readonly slots: ReadonlyMap<number, Sig>;
+  /** Inside a clock domain whose rate differs (up/downsampling): the sample rate its body reads for `fSamplingFreq`. */
+  readonly sr?: Sig;
   readonly key: string;
 }
 
-function makeCtx(path: readonly UIGroup[], slots: ReadonlyMap<number, Sig>): Ctx {
+function makeCtx(path: readonly UIGroup[], slots: ReadonlyMap<number, Sig>, sr?: Sig): Ctx {
   const p = path.map((g) => `${g.orient}:${g.label.length}:${g.label}`).join("/");
   const sl = [...slots].map(([k, v]) => `${k}=${v.id}`).join(",");
-  return { path, slots, key: `${p}|${sl}` };
+  return { path, slots, ...(sr ? { sr } : {}), key: `${p}|${sl}|${sr?.id ?? ""}` };
 }
 
 const topCtx = makeCtx([], new Map());
@@ -238,7 +241,7 @@ class Propagator {
         const { label, meta } = extractMetadata(b.label);
         void meta;
         const orient = b.kind === "hgroup" ? "h" : b.kind === "vgroup" ? "v" : "t";
-        return (yield [b.body, makeCtx([...path, { orient, label }], ctx.slots), inputs]);
+        return (yield [b.body, makeCtx([...path, { orient, label }], ctx.slots, ctx.sr), inputs]);
       }
       case "button":
       case "checkbox": {
@@ -274,6 +277,8 @@ class Propagator {
         return [sig.ffun(name, b.type, params, inputs, b.include, b.library)];
       }
       case "fconstant":
+        // inside an up/downsampling domain, the sample rate is the domain's
+        if (ctx.sr && b.name === "fSamplingFreq") return [ctx.sr];
         return [sig.fconst(b.type, b.name, b.include)];
       case "fvariable":
         return [sig.fvar(b.type, b.name, b.include)];
@@ -316,11 +321,54 @@ class Propagator {
         if (b.slot.kind !== "slot") throw bad("symbolic", "its first field must be a slot");
         if (inputs.length < 1) throw bad("symbolic", "it needs at least one input");
         const slots = new Map(ctx.slots).set(b.slot.index, inputs[0]!);
-        return (yield [b.body, makeCtx(path, slots), inputs.slice(1)]);
+        return (yield [b.body, makeCtx(path, slots, ctx.sr), inputs.slice(1)]);
       }
+      case "clocked":
+        return yield* this.clockDomain(b, ctx, inputs);
       default:
         return assertNever(b);
     }
+  }
+
+  /**
+   * `ondemand(C)`, `upsampling(C)`, `downsampling(C)` fed (clock, xs…): C's
+   * outputs in a clock domain of their own. The body reads what comes from
+   * outside only through `din` nodes: its block inputs xs, then the values it
+   * captures (the signals bound to enclosing slots, and the sample rate: SR·H
+   * in upsampling, SR/H in downsampling, compounded when nested). A constant
+   * clock simplifies: 0 (or, for ondemand and upsampling, below 0: no run)
+   * gives 0s, 1 gives C itself.
+   */
+  private *clockDomain(b: BoxOf<"clocked">, ctx: Ctx, inputs: readonly Sig[]): Step {
+    const a = arityOf(b.body);
+    if (inputs.length !== a.ins + 1) throw bad(b.kind, `expected ${a.ins + 1} inputs, got ${inputs.length}`);
+    const mode = b.mode as ClockMode;
+    const [clock, ...xs] = inputs as [Sig, ...Sig[]];
+    if (isConst(clock)) {
+      const h = clock.kind === "int" ? clock.value : Math.trunc(clock.value) | 0;
+      const transparent = h === 1 || (mode === "downsampling" && h === -1);
+      const silent = mode === "downsampling" ? h === 0 : h <= 0;
+      if (transparent || silent) {
+        const outs = yield [b.body, ctx, xs];
+        return silent ? outs.map((o) => (typeOf(o).nature === "int" ? sig.int(0) : sig.float(0))) : outs;
+      }
+    }
+    const values: Sig[] = [...xs];
+    const capture = (v: Sig): Sig => {
+      values.push(v);
+      return sig.din(v, values.length - 1);
+    };
+    const bodyIns = xs.map((x, k) => sig.din(x, k));
+    const slots = new Map([...ctx.slots].map(([k, v]) => [k, capture(v)] as const));
+    const outerSR = ctx.sr ?? sig.fconst("int", "fSamplingFreq", "<math.h>");
+    const h = sig.intcast(clock);
+    const sr =
+      mode === "upsampling" ? capture(sig.mul(outerSR, h))
+      : mode === "downsampling" ? capture(sig.div(outerSR, h))
+      : ctx.sr && capture(ctx.sr);
+    const outs = yield [b.body, makeCtx(ctx.path, slots, sr), bodyIns];
+    const domain = sig.clocked(mode, clock, values, xs.length, outs);
+    return outs.map((_, i) => sig.clockout(domain, i));
   }
 
   /** A numeric box (widget parameter, waveform value) as a constant signal. */

@@ -68,6 +68,7 @@ const { box: arbBox } = fc.letrec<{ box: Box; def: Box; recdef: Box; stmt: Box }
       fc.tuple(box, box, fc.option(box, { nil: undefined })).map(([ins, outs, spec]) => mk("route", { ins, outs, spec })),
       fc.tuple(label, box).map(([l, chans]) => mk("soundfile", { label: l, chans })),
       fc.tuple(fc.constantFrom("fad", "rad"), box, box).map(([mode, body, seed]) => mk("autodiff", { mode, body, seed })),
+      fc.tuple(fc.constantFrom("ondemand", "upsampling", "downsampling"), box).map(([mode, body]) => mk("clocked", { mode, body })),
       fc.tuple(fc.constantFrom("hslider" as const, "vslider" as const, "nentry" as const), label, boxes(4, 4)).map(([k, l, [a, b, c, d]]) => mk(k, { label: l, init: a!, min: b!, max: c!, step: d! })),
       fc.tuple(fc.constantFrom("hbargraph" as const, "vbargraph" as const), label, box, box).map(([k, l, a, b]) => mk(k, { label: l, min: a, max: b })),
       fc.tuple(fc.constantFrom("hgroup" as const, "vgroup" as const, "tgroup" as const), label, box).map(([k, l, body]) => mk(k, { label: l, body })),

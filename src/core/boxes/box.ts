@@ -126,6 +126,11 @@ export interface BoxFields {
    * (expanded into ordinary signals by propagation). `mode` is "fad" or "rad".
    */
   autodiff: { readonly mode: string; readonly body: Box; readonly seed: Box };
+  /**
+   * `ondemand(C)`, `upsampling(C)`, `downsampling(C)`: C run in a clock domain
+   * of its own, with one more first input, the clock (`mode` names the primitive).
+   */
+  clocked: { readonly mode: string; readonly body: Box };
   /** Evaluator output: a placeholder signal (0 inputs, 1 output) bound by the enclosing `symbolic`. */
   slot: { readonly index: number };
   /** Evaluator output: a lambda kept as a block diagram; its first input feeds `slot` (arity 1 + ins(body) → outs(body)). */
@@ -201,6 +206,7 @@ export const schema: { readonly [K in Kind]: FieldSpec<BoxFields[K]> } = {
   modulate: { entries: "boxes", body: "box" },
   modEntry: { label: "string", circuit: "box?" },
   autodiff: { mode: "string", body: "box", seed: "box" },
+  clocked: { mode: "string", body: "box" },
   slot: { index: "number" },
   symbolic: { slot: "box", body: "box" },
   closure: { index: "number" },

@@ -225,6 +225,8 @@ class Printer {
         return b.circuit ? `${str(b.label)} : ${this.arg(b.circuit)}` : str(b.label);
       case "autodiff":
         return `${b.mode}(${this.arg(b.body)}, ${this.arg(b.seed)})`;
+      case "clocked":
+        return `${b.mode}(${this.arg(b.body)})`;
       case "slot": // evaluator output only; printed as a lambda parameter
         return `slot${b.index}`;
       case "symbolic":

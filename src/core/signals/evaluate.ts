@@ -40,7 +40,7 @@
 // DiagnosticErrors (FL57x).
 
 import { DiagnosticError, diag } from "../diagnostics.ts";
-import { instantOrder, reachableUpTo, tapesOf } from "./graph.ts";
+import { instantOrder, reachable, reachableUpTo, tapesOf } from "./graph.ts";
 import { cFunction, cMath1, cMath2 } from "./cmath.ts";
 import { assertNever, uiAddress, type Sig, type SigOf } from "./signal.ts";
 import { typeOf } from "./types.ts";
@@ -111,22 +111,44 @@ function reversedRuns(rs: readonly SigOf<"reverse">[], opts: RunOptions): Map<Si
 }
 
 function run(roots: readonly Sig[], opts: RunOptions): Float64Array[] {
-  const n = opts.samples;
+  const m = machine(roots, opts, new Map());
+  const out = roots.map(() => new Float64Array(opts.samples));
+  for (let t = 0; t < opts.samples; t++) {
+    m.tick();
+    for (let r = 0; r < roots.length; r++) out[r]![t] = m.value(r);
+  }
+  return out;
+}
+
+/** A graph of one clock domain, run one tick at a time; `value(r)` is root r's value at the last tick. */
+interface Machine {
+  tick(): void;
+  value(r: number): number;
+}
+
+/**
+ * The machine of the clock domain of `roots` (the program's, or a domain's body,
+ * whose `din` nodes read `bound`). Its time counts its own ticks: a body's
+ * delays, recursions, tables and waveforms advance only when it runs.
+ */
+function machine(roots: readonly Sig[], opts: RunOptions, bound: ReadonlyMap<Sig, () => number>): Machine {
   const sr = opts.sampleRate ?? 44100;
-  const sched = instantOrder(roots);
+  const sched = instantOrder(roots, true);
   if ("cycle" in sched) fail(sched.cycle[0]!, "instantaneous cycle");
   // the nodes of this run: a reverse's x and a tape's x are run on their own (reversedRuns)
   const order = sched.order.some((s) => s.kind === "reverse" || s.kind === "tape") ? sched.order.filter(inThisRun(roots)) : sched.order;
   const slot = new Map<Sig, number>();
   order.forEach((s, k) => slot.set(s, k));
   const val = new Float64Array(order.length);
-  // full histories of the nodes read in the past
-  const hist = new Map<Sig, Float64Array>();
+  // histories of the nodes read in the past (one value per tick)
+  const hist = new Map<Sig, number[]>();
   const histOf = (x: Sig) => {
     let h = hist.get(x);
-    if (!h) hist.set(x, (h = new Float64Array(n)));
+    if (!h) hist.set(x, (h = []));
     return h;
   };
+  // the outputs a clock domain holds, by domain
+  const holds = new Map<Sig, Float64Array>();
   const tables = new Map<Sig, Float64Array>();
   const tableOf = (tb: Sig): Float64Array => {
     let c = tables.get(tb);
@@ -348,7 +370,7 @@ function run(roots: readonly Sig[], opts: RunOptions): Float64Array[] {
         // ((x[n] − c0·y[n−1]) − c1·y[n−2]) − …, in the node's nature
         const xs = at(s.x);
         const cs = s.coefs.map(at);
-        const yh = new Float64Array(n);
+        const yh: number[] = [];
         return () => {
           let acc = val[xs]!;
           for (let k = 1; k <= cs.length; k++) {
@@ -370,6 +392,19 @@ function run(roots: readonly Sig[], opts: RunOptions): Float64Array[] {
         if (!v) return fail(s, "a tape outside the x of a reverse node");
         return () => v[t]!;
       }
+      case "clocked":
+        return clockDomain(s, at);
+      case "clockout": {
+        const held = holds.get(s.domain);
+        if (!held) return fail(s, "its clock domain is not computed before it");
+        const i = s.index;
+        return () => held[i]!;
+      }
+      case "din": {
+        const f = bound.get(s);
+        if (!f) return fail(s, "a value of a clock domain's body read outside the body");
+        return f;
+      }
       case "rec":
         return () => 0;
       case "proj": {
@@ -388,13 +423,53 @@ function run(roots: readonly Sig[], opts: RunOptions): Float64Array[] {
     return () => v;
   }
 
-  const out = roots.map(() => new Float64Array(n));
+  /**
+   * A clock domain: each tick, runs its body max(0, int(clock)) times (ondemand,
+   * upsampling: the block inputs reach only the last run, 0 before it) or once
+   * when the clock is not 0 and a counter, advanced modulo the clock each tick,
+   * is 0 (downsampling); keeps the body's last outputs (0 before the first run).
+   */
+  function clockDomain(s: SigOf<"clocked">, at: (c: Sig) => number): () => number {
+    const clock = at(s.clock);
+    const ins = s.ins.map(at);
+    const current = new Float64Array(ins.length);
+    const dins = new Map<Sig, () => number>();
+    for (const d of reachable(s.outs, true)) {
+      if (d.kind !== "din") continue;
+      const k = d.index;
+      if (k >= ins.length || s.ins[k] !== d.x) return fail(d, `not the value ${k} of its clock domain`);
+      dins.set(d, () => current[k]!);
+    }
+    const body = machine(s.outs, opts, dins);
+    const held = new Float64Array(s.outs.length);
+    holds.set(s, held);
+    const pad = s.mode === "upsampling" ? s.inputs : 0;
+    let counter = 0;
+    return () => {
+      const h = toInt(val[clock]!);
+      let runs: number;
+      if (s.mode === "downsampling") {
+        runs = h !== 0 && counter === 0 ? 1 : 0;
+        counter = h === 0 ? 0 : (counter + 1) % h;
+      } else runs = Math.max(0, h);
+      for (let k = 0; k < runs; k++) {
+        const last = k === runs - 1;
+        for (let j = 0; j < ins.length; j++) current[j] = j < pad && !last ? 0 : val[ins[j]!]!;
+        body.tick();
+        for (let i = 0; i < held.length; i++) held[i] = body.value(i);
+      }
+      return 0;
+    };
+  }
+
   const rootSlots = roots.map((r) => slot.get(r.kind === "output" ? r.x : r)!);
   const histSlots = [...hist.entries()].map(([s, h]) => [slot.get(s)!, h] as const);
-  for (t = 0; t < n; t++) {
-    for (let k = 0; k < steps.length; k++) val[k] = steps[k]!();
-    for (const [k, h] of histSlots) h[t] = val[k]!;
-    for (let r = 0; r < roots.length; r++) out[r]![t] = val[rootSlots[r]!]!;
-  }
-  return out;
+  return {
+    tick() {
+      for (let k = 0; k < steps.length; k++) val[k] = steps[k]!();
+      for (const [k, h] of histSlots) h[t] = val[k]!;
+      t++;
+    },
+    value: (r) => val[rootSlots[r]!]!,
+  };
 }

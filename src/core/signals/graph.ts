@@ -11,17 +11,37 @@
 //                               reading them, the bodies …): walk a recursion as a graph
 //   isInstantEdge(parent, f)    false for edges that read the past (delay1.x, prefix.x,
 //                               delay.x with a constant amount ≥ 1) or happen at init (table.size/gen)
-//   instantOrder(roots)         a schedule of the nodes needed within one sample: every node after
+//   instantOrder(roots, local)  a schedule of the nodes needed within one sample: every node after
 //                               its instantaneous children, or the node on an instantaneous cycle
+//                               (local: only the nodes of the roots' clock domain)
+//   localChildren(s)            the children in s's own clock domain (not a domain's body, not din.x)
 //   stronglyConnected(…)        Tarjan's components, iteratively (the one SCC walk of the code base)
 //   reachableUpTo(roots, stop)  reachable nodes, not walking through those where stop holds
 //   tapesOf(xs)                 the tape nodes of reversed graphs (the x of reverse nodes)
 // Rewriting a graph (rebuilding its recursion groups) is rewrite.ts.
 
-import { children, fieldsOf, readsPast, type RecSig, type Sig, type SigOf } from "./signal.ts";
+import { children, crossesDomain, fieldsOf, readsPast, type RecSig, type Sig, type SigOf } from "./signal.ts";
 
-/** Every node reachable from `roots`, in DFS pre-order (children in schema order). */
-export function reachable(roots: readonly Sig[]): Sig[] {
+/**
+ * The children of `s` in its own clock domain: every child but those across a
+ * domain boundary (a clock domain's body, the outer value a `din` samples).
+ */
+export function localChildren(s: Sig): Sig[] {
+  const out: Sig[] = [];
+  const rec = s as unknown as Record<string, unknown>;
+  for (const [name, type] of fieldsOf(s.kind)) {
+    if (crossesDomain(s, name)) continue;
+    if (type === "sig" || type === "group") out.push(rec[name] as Sig);
+    else if (type === "sigs") out.push(...(rec[name] as readonly Sig[]));
+  }
+  return out;
+}
+
+/**
+ * Every node reachable from `roots`, in DFS pre-order (children in schema order).
+ * With `local`, only within the roots' clock domain (through `localChildren`).
+ */
+export function reachable(roots: readonly Sig[], local = false): Sig[] {
   const seen = new Set<Sig>();
   const out: Sig[] = [];
   const stack = [...roots].reverse();
@@ -30,7 +50,7 @@ export function reachable(roots: readonly Sig[]): Sig[] {
     if (seen.has(s)) continue;
     seen.add(s);
     out.push(s);
-    const cs = children(s);
+    const cs = local ? localChildren(s) : children(s);
     for (let i = cs.length - 1; i >= 0; i--) if (!seen.has(cs[i]!)) stack.push(cs[i]!);
   }
   return out;
@@ -148,8 +168,8 @@ export function instantChildren(s: Sig): Sig[] {
  * node comes after its instantaneous children. If there is an instantaneous
  * cycle, returns `{cycle}` with the nodes of one such cycle instead.
  */
-export function instantOrder(roots: readonly Sig[]): { order: Sig[] } | { cycle: Sig[] } {
-  const all = reachable(roots);
+export function instantOrder(roots: readonly Sig[], local = false): { order: Sig[] } | { cycle: Sig[] } {
+  const all = reachable(roots, local);
   const state = new Map<Sig, 1 | 2>(); // 1 in progress, 2 done
   const order: Sig[] = [];
   for (const start of all) {

@@ -420,6 +420,14 @@ function rule(s: Sig, I: (c: Sig) => Interval, P: (g: RecSig, i: number) => Inte
     case "iir":
       // a recursion: no bound without a stability analysis
       return typeOf(s).nature === "int" ? INT_RANGE : FULL;
+    case "clocked":
+      return UNKNOWN; // not a value (its outputs are clockout nodes)
+    case "din":
+      // the outer value, or 0 in the iterations of an upsampling body that do not read the inputs
+      return join(I(s.x), point(0));
+    case "clockout":
+      // the body's output, held; 0 before the first run
+      return s.domain.kind === "clocked" && s.domain.outs[s.index] ? join(I(s.domain.outs[s.index]!), point(0)) : UNKNOWN;
     case "rec":
       return s.bodies.map((_, i) => P(s, i)).reduce(join, point(0));
     case "proj":

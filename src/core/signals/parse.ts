@@ -23,6 +23,7 @@ import {
   parseFloatLiteral,
   recArity,
   SCHEMA,
+  CLOCK_MODES,
   type FieldType,
   type Kind,
   type RecSig,
@@ -198,6 +199,11 @@ export function parseSignals(text: string, path = "<signals>", opts: ParseOption
         return str();
       case "nature":
         return nature();
+      case "clock": {
+        const t = next();
+        if (!(CLOCK_MODES as readonly string[]).includes(t.text)) error(t, `expected a clock mode (${CLOCK_MODES.join(", ")}), found '${t.text}'`);
+        return t.text;
+      }
       case "natures":
         return list(nature);
       case "path":

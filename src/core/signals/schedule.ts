@@ -17,9 +17,9 @@
 // generation emits in this order; the `schedule` analysis prints it.
 
 import { scheduleDag, type Strategy } from "../schedule.ts";
-import { instantChildren, instantOrder, stronglyConnected } from "./graph.ts";
+import { instantChildren, instantOrder, localChildren, stronglyConnected } from "./graph.ts";
 import { compareSignals } from "./order.ts";
-import { children, type Sig } from "./signal.ts";
+import { type Sig } from "./signal.ts";
 import { typeOf, VARIABILITY, type Variability } from "./types.ts";
 
 export interface ScheduleUnit {
@@ -43,7 +43,8 @@ export interface SignalSchedule {
   readonly fallback: boolean;
 }
 
-const edges = (s: Sig): readonly Sig[] => (s.kind === "table" ? [] : children(s));
+// the edges within one clock domain (a domain's body is scheduled by itself)
+const edges = (s: Sig): readonly Sig[] => (s.kind === "table" ? [] : localChildren(s));
 const rateRank = (v: Variability) => VARIABILITY.indexOf(v);
 
 /** The schedule of the graph under `roots`, or the nodes of an instantaneous cycle. */

@@ -42,6 +42,10 @@ export const MATH2 = ["atan2", "pow", "fmod", "remainder", "min", "max", "copysi
 export type Math2Op = (typeof MATH2)[number];
 
 export type Nature = "int" | "float";
+
+/** The three clock-domain primitives (Faust's development branch). */
+export const CLOCK_MODES = ["ondemand", "upsampling", "downsampling"] as const;
+export type ClockMode = (typeof CLOCK_MODES)[number];
 export const NATURES = ["int", "float"] as const;
 
 /** One level of the UI group path: orientation (h, v or t(ab)) and label. */
@@ -71,7 +75,11 @@ export type MetaEntry = readonly [key: string, value: string];
 //                     (delay: the past when `amount` is a constant int ≥ 1)
 //   "init"            at init time (a table's size and generator)
 //   "never"           a description, not read for the value (sos.x: y reads x itself)
-// The scheduler and the cycle check cut the edges that read the past.
+//   "block"           over the block, in reversed time (reverse.x, tape.x)
+//   "inner"           read inside a clock domain, in its own time (clocked.outs: the body)
+//   "outer"           read from the enclosing clock domain, at each run of the body (din.x)
+// The scheduler and the cycle check cut the edges that read the past, and
+// those that cross a clock-domain boundary.
 
 export const SCHEMA = {
   int: { fields: { value: "i32" } },
@@ -146,6 +154,22 @@ export const SCHEMA = {
    * sample (timing "never"). Lowered to y before FIR
    * generation (src/chain/codegen/lower.ts).
    */
+  /**
+   * A clock domain (ondemand, upsampling, downsampling): the body `outs` runs in
+   * its own time, `clock` (read as int) saying when and how often, each run
+   * advancing the body's own state (delays, recursions, waveforms, rwtables).
+   * `ins` are the values the body reads from this domain (its block inputs,
+   * the first `inputs` of them, then the values it captures: an adapted sample
+   * rate, signals bound outside); the body reads `ins[k]` through `din(ins[k], k)`.
+   * Not a sample value: its outputs are read through `clockout`, each holding
+   * its last value between runs (0 before the first). The body is read inside
+   * the domain (timing "inner"), not in this one's schedule.
+   */
+  clocked: { fields: { mode: "clock", clock: "sig", ins: "sigs", inputs: "nat", outs: "sigs" }, timing: { outs: "inner" } },
+  /** Inside a clock domain's body: its k-th value from the enclosing domain, `x` (sampled at each run; timing "outer"). */
+  din: { fields: { x: "sig", index: "nat" }, timing: { x: "outer" } },
+  /** The i-th output of a clock domain, held between its runs. */
+  clockout: { fields: { domain: "sig", index: "nat" } },
   sos: { fields: { x: "sig", y: "sig", biquad: "f64s", zeros: "f64s", poles: "f64s", gain: "f64", index: "nat", count: "nat", label: "str" }, timing: { x: "never" } },
   /**
    * Block reversal (the gradient lanes of rad over a body with state): x is a
@@ -163,7 +187,7 @@ export const SCHEMA = {
   tape: { fields: { x: "sig" }, timing: { x: "block" } },
 } as const;
 
-export type FieldType = "sig" | "sigs" | "i32" | "nat" | "f64" | "f64s" | "str" | "binop" | "math1" | "math2" | "nature" | "natures" | "path" | "meta" | "group" | "name";
+export type FieldType = "sig" | "sigs" | "i32" | "nat" | "f64" | "f64s" | "str" | "binop" | "math1" | "math2" | "nature" | "natures" | "path" | "meta" | "group" | "name" | "clock";
 
 interface FieldTS {
   sig: Sig;
@@ -182,6 +206,7 @@ interface FieldTS {
   meta: readonly MetaEntry[];
   group: RecSig;
   name: string;
+  clock: ClockMode;
 }
 
 type Schema = typeof SCHEMA;
@@ -195,36 +220,46 @@ export type Sig = { [K in Kind]: SigOf<K> }[Kind];
 export type RecSig = SigOf<"rec">;
 export type ProjSig = SigOf<"proj">;
 
-type Timing = number | "init" | "never" | "block" | string;
+type Timing = number | "init" | "never" | "block" | "inner" | "outer" | string;
+const FIXED_TIMINGS: ReadonlySet<unknown> = new Set(["init", "never", "block", "inner", "outer"]);
 const timingOf = (kind: Kind, field: string): Timing | undefined => ((SCHEMA[kind] as { timing?: Record<string, Timing> }).timing ?? {})[field];
 
 /**
  * When the operand in field `field` of `s` is read (schema `timing`): 0 in the
  * current sample, n ≥ 1 samples earlier, "init" at init time, "never" (a
- * description, not an operand of the value), or "varying"
+ * description, not an operand of the value), "block" (over the block, in
+ * reversed time: reverse/tape), "inner" / "outer" (across a
+ * clock-domain boundary: inside the domain's body, or from the enclosing
+ * domain), or "varying"
  * when the lag is a signal that is not a constant int (a negative constant
  * lag, which the run time clamps to 0, counts as varying too: no caller may
  * take it for a delay).
  */
-export function operandLag(s: Sig, field: string): number | "init" | "never" | "block" | "varying" {
+export function operandLag(s: Sig, field: string): number | "init" | "never" | "block" | "inner" | "outer" | "varying" {
   const t = timingOf(s.kind, field);
   if (t === undefined) return 0;
-  if (typeof t === "number" || t === "init" || t === "never" || t === "block") return t;
+  if (typeof t === "number" || FIXED_TIMINGS.has(t)) return t as number | "init" | "never" | "block" | "inner" | "outer";
   const amount = (s as unknown as Record<string, Sig>)[t]!;
   return amount.kind === "int" && amount.value >= 0 ? amount.value : "varying";
 }
 
-/** Whether the edge from `s` through `field` is not read within the current sample (a lag ≥ 1, init time, never, or over the block). */
+/** Whether the edge from `s` through `field` is not read within the current sample of this domain (a lag ≥ 1, init time, never, over the block, or across a clock boundary). */
 export function readsPast(s: Sig, field: string): boolean {
   const l = operandLag(s, field);
-  return l === "init" || l === "never" || l === "block" || (typeof l === "number" && l >= 1);
+  return FIXED_TIMINGS.has(l) || (typeof l === "number" && l >= 1);
+}
+
+/** Whether the edge from `s` through `field` crosses a clock-domain boundary (timing "inner" or "outer"). */
+export function crossesDomain(s: Sig, field: string): boolean {
+  const t = timingOf(s.kind, field);
+  return t === "inner" || t === "outer";
 }
 
 /** Kinds that are one operand delayed (their only other operands give the lag), with that operand's field. */
 const DELAY_FIELD = Object.fromEntries(
   KINDS.flatMap((k) => {
     const timing = Object.entries((SCHEMA[k] as { timing?: Record<string, Timing> }).timing ?? {});
-    if (timing.length !== 1 || timing[0]![1] === "init" || timing[0]![1] === "never" || timing[0]![1] === "block") return [];
+    if (timing.length !== 1 || FIXED_TIMINGS.has(timing[0]![1])) return [];
     const [field, t] = timing[0]!;
     const others = Object.entries(SCHEMA[k].fields).filter(([f, type]) => f !== field && f !== t && (type === "sig" || type === "sigs"));
     return others.length === 0 ? [[k, field]] : [];
@@ -295,6 +330,7 @@ export function encodeParam(type: FieldType, v: unknown): string {
     case "math1":
     case "math2":
     case "nature":
+    case "clock":
       return v as string;
     case "natures":
       return `[${(v as readonly Nature[]).join(", ")}]`;
@@ -374,6 +410,9 @@ function checkField(kind: Kind, name: string, type: FieldType, v: unknown): void
       return;
     case "nature":
       if (v !== "int" && v !== "float") bad(`is not a nature: ${String(v)}`);
+      return;
+    case "clock":
+      if (!(CLOCK_MODES as readonly unknown[]).includes(v)) bad(`is not a clock mode: ${String(v)}`);
       return;
     case "natures":
       if (!Array.isArray(v) || !v.every((n) => n === "int" || n === "float")) bad("is not a list of natures");
@@ -631,6 +670,9 @@ export const sig = {
   iir: (x: Sig, coefs: readonly Sig[]) => make("iir", { x, coefs }),
   sos: (x: Sig, y: Sig, d: { biquad: readonly number[]; zeros: readonly number[]; poles: readonly number[]; gain: number; index: number; count: number; label: string }) =>
     make("sos", { x, y, biquad: d.biquad, zeros: d.zeros, poles: d.poles, gain: d.gain, index: d.index, count: d.count, label: d.label }),
+  clocked: (mode: ClockMode, clock: Sig, ins: readonly Sig[], inputs: number, outs: readonly Sig[]) => make("clocked", { mode, clock, ins, inputs, outs }),
+  din: (x: Sig, index: number) => make("din", { x, index }),
+  clockout: (domain: Sig, index: number) => make("clockout", { domain, index }),
   attach: (x: Sig, y: Sig) => make("attach", { x, y }),
   enable: (x: Sig, y: Sig) => make("enable", { x, y }),
   control: (x: Sig, y: Sig) => make("control", { x, y }),

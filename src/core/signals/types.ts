@@ -169,6 +169,16 @@ function typeRule(s: Sig, ty: (c: Sig) => SigType, projTy: (g: RecSig, i: number
     case "reverse":
     case "tape":
       return atLeast(ty(s.x), "sample");
+    case "clocked":
+      // the domain itself (not a value): runs in the sample loop when its clock says
+      return atLeast(T("int", "sample", "exec"), ty(s.clock).variability);
+    case "din":
+      // the enclosing domain's value as the body reads it
+      return ty(s.x);
+    case "clockout": {
+      const d = s.domain;
+      return d.kind === "clocked" && d.outs[s.index] ? atLeast(ty(d.outs[s.index]!), "sample") : T("float", "sample", "exec");
+    }
     case "rec":
       return s.bodies.length ? join(...s.bodies.map((_, i) => projTy(s, i))) : REC_START;
     case "proj":

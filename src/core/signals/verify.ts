@@ -16,6 +16,7 @@
 //   - a `fir` has at least one coefficient (an `iir` may have none: y = x) — FL570;
 //   - block reversal: `tape` only inside the x of a `reverse`, no reverse there
 //     (FL570), no reverse whose tapes depend on itself (FL553).
+//   - a clock domain is read only through `clockout`, whose index names one of its outputs — FL570.
 // Each problem names the offending node (its printed kind and id, and the node itself).
 
 import { DiagnosticError, diag, type Diagnostic } from "../diagnostics.ts";
@@ -33,7 +34,7 @@ export function describe(s: Sig): string {
   return s.kind === "rec" ? `rec ${formatGroupName(s.name)}` : `${s.kind}#${s.id}`;
 }
 
-const NOT_A_VALUE = new Set(["rec", "table", "output", "soundfile"]);
+const NOT_A_VALUE = new Set(["rec", "table", "output", "soundfile", "clocked"]);
 
 export function verifySignals(roots: readonly Sig[], spanOf: SpanOf<Sig> = noSpans): SignalProblem[] {
   const problems: SignalProblem[] = [];
@@ -58,6 +59,8 @@ export function verifySignals(roots: readonly Sig[], spanOf: SpanOf<Sig> = noSpa
           if (!(s.kind.startsWith("sf") && name === "sf")) bad(s, `field '${name}' uses a soundfile as a signal`);
         } else if (c.kind === "rec") {
           if (s.kind !== "proj") bad(s, `field '${name}' uses recursion group ${formatGroupName(c.name)} directly (use proj)`);
+        } else if (c.kind === "clocked") {
+          if (s.kind !== "clockout") bad(s, `field '${name}' uses a clock domain directly (use clockout)`);
         } else if (c.kind === "output") bad(s, `field '${name}' uses an output as a signal`);
       };
       if (type === "sig" || type === "group") {
@@ -108,6 +111,14 @@ export function verifySignals(roots: readonly Sig[], spanOf: SpanOf<Sig> = noSpa
         if (!isRecDefined(s)) report(s, diag("FL572", { name: s.name }));
         else if (s.bodies.length !== recArity(s)) bad(s, `has ${s.bodies.length} bodies for ${recArity(s)} signals`);
         break;
+      case "clocked":
+        if (s.inputs > s.ins.length) bad(s, `${s.inputs} block inputs among ${s.ins.length} values`);
+        break;
+      case "clockout":
+        if (s.domain.kind !== "clocked") bad(s, "field 'domain' is not a clock domain");
+        else if (s.index >= s.domain.outs.length) bad(s, `index ${s.index} is out of range for a domain of ${s.domain.outs.length} outputs`);
+        break;
+      case "din":
       case "int":
       case "float":
       case "input":
