@@ -147,14 +147,15 @@ export function printRegion(r: Region, ctx: PrintContext): string {
  * Why a region cannot be factored into sections, from the region alone
  * (before its transfer function, the expensive part): null when it has no
  * delay-line state (nothing to say), undefined when it can be: a stateful
- * lti single-input single-output region on a sample-rate signal, recursive
- * unless `fir`.
+ * lti single-input region (one output or several) on a sample-rate signal,
+ * recursive unless `fir`.
  */
 export function whyNotFactorable(r: Region, regions: RegionsResult, fir: boolean): string | null | undefined {
   const stateful = r.members.some((m) => regions.forms.get(m)?.terms.some((t) => t.lag > 0 || t.lagSig !== undefined));
   if (!stateful) return null;
   if (r.kind === "ltv") return "coefficients change at block rate (ltv)";
-  if (r.outputs.length !== 1 || r.inputs.length !== 1) return `${r.inputs.length} inputs and ${r.outputs.length} outputs (only single-input single-output regions are factored)`;
+  if (r.inputs.length !== 1) return `${r.inputs.length} inputs and ${r.outputs.length} output${r.outputs.length === 1 ? "" : "s"} (only single-input regions are factored)`;
+  if (r.outputs.length === 0) return "no output";
   if (typeOf(r.inputs[0]!).variability !== "sample") return "its input is not a sample-rate signal";
   if (!fir && r.groups.length === 0) return "a FIR filter (no recursion): kept as its direct-form taps (fir=false)";
   return undefined;

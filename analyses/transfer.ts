@@ -612,7 +612,7 @@ function factoredPair<T>(
       if (!l) users.set(t.x, (l = []));
       l.push(m);
     }
-  const segs: Stage<T>[] = [];
+  const segs: (Stage<T> & { readonly from: Sig })[] = [];
   for (let k = 0; k + 1 < chain.length; k++) {
     const c = chain[k]!, d = chain[k + 1]!;
     // members on paths c → d that do not come back through c
@@ -635,13 +635,15 @@ function factoredPair<T>(
     if (typeof sys === "string") return sys;
     const p = pairTransfer(F, sys, inputs.indexOf(c), 0, numeric, maxStates);
     if (typeof p === "string") return p;
-    if (p) segs.push({ b: p.b, a: p.a, sections: p.sections });
+    if (p) segs.push({ b: p.b, a: p.a, sections: p.sections, from: c });
   }
-  // one stage per recursive segment, with the non-recursive segments after it (those before the first, with it)
+  // one stage per recursive segment, with the non-recursive segments after it (those before the first, with it);
+  // a new stage also starts at another output of the region (so paths through it share its stages exactly)
+  const outputs = new Set(region.outputs);
   const stages: { b: T[]; a: T[]; sections: Section<T>[] }[] = [];
   for (const sg of segs) {
     const last = stages[stages.length - 1];
-    if (!last || (sg.a.length > 1 && last.a.length > 1)) stages.push({ b: [...sg.b], a: [...sg.a], sections: [...sg.sections] });
+    if (!last || (sg.a.length > 1 && last.a.length > 1) || (sg.from !== u && outputs.has(sg.from))) stages.push({ b: [...sg.b], a: [...sg.a], sections: [...sg.sections] });
     else {
       last.b = polyMul(F, last.b, sg.b);
       last.a = polyMul(F, last.a, sg.a);

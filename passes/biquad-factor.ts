@@ -37,8 +37,8 @@ import { children, freshRecName, mapChildren, sig, type Sig } from "../src/core/
 import { printSignalsNamed } from "../src/core/signals/print.ts";
 import type { SignalGraph } from "../src/core/signals/graph.ts";
 import type { AnalysisManager } from "../analyses/analysis.ts";
-import { ltiRegionsAnalysis, whyNotFactorable, type RegionsResult } from "../analyses/lti-regions.ts";
-import { DEFAULT_SAMPLE_RATE, transferAnalysis, type RegionTransfer, type Stage } from "../analyses/transfer.ts";
+import { ltiRegionsAnalysis, whyNotFactorable, type Region, type RegionsResult } from "../analyses/lti-regions.ts";
+import { computeTransfer, DEFAULT_SAMPLE_RATE, transferAnalysis, type RegionTransfer, type Stage } from "../analyses/transfer.ts";
 import { cabs } from "../analyses/zdomain/complex.ts";
 import { impulseResponse, impulseResponseDD } from "../analyses/zdomain/poly.ts";
 import { type Section, filterCascadeDF1, scaleSections, tfToSos } from "../analyses/zdomain/sos.ts";
@@ -47,6 +47,8 @@ import { STRUCTURES } from "../analyses/zdomain/structures.ts";
 import { boolOption, definePass, enumOption, floatOption, intOption, rewritten, unchanged } from "./pass.ts";
 import { substitute } from "../src/core/signals/rewrite.ts";
 import { sectionNode } from "./sections.ts";
+import { realizeSections } from "./realization.ts";
+import { improves, measureRegion, noWorse, type RegionAccuracy } from "./region-measure.ts";
 
 export type FactorPairing = "nearest" | "keep_odd";
 export type FactorOrder = "up" | "down" | "keep";
@@ -69,6 +71,14 @@ export interface FactorOptions {
   readonly secondOrderOnly?: boolean;
   /** Where the nodes come from (the compilation's spans), for remarks. */
   readonly spans?: SpanOf<Sig>;
+  /**
+   * Never worse: rewrite a region only when what realize (auto) would make of
+   * it measures better in float32 than the source's form on some output and no
+   * worse on any (passes/region-measure.ts).
+   */
+  readonly measure?: boolean;
+  /** With `measure`: also try each output that is a sum of branches as its branches factored apart (parallel sections), and keep the better. */
+  readonly parallel?: boolean;
 }
 
 /** Stages of higher order (numerator or denominator) are left alone. */
@@ -95,6 +105,16 @@ function sampleRateNodes(members: readonly Sig[], regions: RegionsResult): Sig[]
       if (t.lagSig) coefs.push(t.lagSig);
     }
   return reachable(coefs).filter((s) => (s.kind === "fconst" || s.kind === "fvar") && (s.name === "fSamplingFreq" || s.name === "SR"));
+}
+
+/** The members of a region on paths to `output` (read through term operands from it back to the region's inputs). */
+function pathMembers(output: Sig, members: readonly Sig[], regions: RegionsResult): Sig[] {
+  const inRegion = new Set(members);
+  const seen = new Set<Sig>([output]);
+  const stack = [output];
+  while (stack.length)
+    for (const t of regions.forms.get(stack.pop()!)?.terms ?? []) if (inRegion.has(t.x) && !seen.has(t.x)) (seen.add(t.x), stack.push(t.x));
+  return members.filter((m) => seen.has(m));
 }
 
 /** Section output y = b0 x + b1 x' + b2 x'' - a1 y' - a2 y'' (df1's operation order; zero terms left out). */
@@ -169,6 +189,224 @@ function factorStage(st: Stage<number>, pairing: FactorPairing): { delay: number
   return { delay: sos.delay, sections: [...sos.sections], err: err / peak, directErr: directErr / peak };
 }
 
+const firStage = (st: Stage<number>) => st.a.length <= 1;
+
+/** A run of stages emitted as one cascade: after its parent segment (or the region input), ending where outputs read it or paths part. */
+interface Segment {
+  /** The segment whose end this one reads; -1: the region input. */
+  readonly parent: number;
+  readonly delay: number;
+  readonly firTaps: readonly (readonly number[])[];
+  readonly sections: readonly Section[];
+  /** The outputs (indices of the paths) that read its end. */
+  readonly ends: readonly number[];
+}
+
+interface RegionPlan {
+  /** Parents before children. */
+  readonly segments: readonly Segment[];
+  /** The segments from the input to output j, in order. */
+  readonly pathSegments: readonly (readonly number[])[];
+  readonly stages: number;
+  readonly sections: number;
+  /** Sections in segments that several outputs read. */
+  readonly sharedSections: number;
+  readonly err: number;
+  readonly directErr: number;
+  pathSections(j: number): Section[];
+  pathDelay(j: number): number;
+}
+
+interface PlanOptions {
+  readonly pairing: FactorPairing;
+  readonly order: FactorOrder;
+  readonly scale: FactorScale;
+  readonly fir: boolean;
+}
+
+/**
+ * The cascades of a region with one input and one or more outputs: the
+ * outputs' stage lists as a trie (a stage equal, coefficient for coefficient,
+ * to the one at the same place on another output's path is the same filter of
+ * the same input: H₁ = S·T₁ and H₂ = S·T₂ read S's output once), each maximal
+ * unbranched run of it one segment, each stage factored once.
+ */
+function planRegion(paths: readonly { readonly stages: readonly Stage<number>[] }[], o: PlanOptions): RegionPlan | string {
+  interface Node {
+    readonly stage: Stage<number> | undefined;
+    readonly children: Map<string, Node>;
+    readonly ends: number[];
+  }
+  const root: Node = { stage: undefined, children: new Map(), ends: [] };
+  const key = (st: Stage<number>) => `${st.b.join(",")}/${st.a.join(",")}`;
+  paths.forEach((p, j) => {
+    let cur = root;
+    for (const st of p.stages) {
+      const k = key(st);
+      let next = cur.children.get(k);
+      if (!next) cur.children.set(k, (next = { stage: st, children: new Map(), ends: [] }));
+      cur = next;
+    }
+    cur.ends.push(j);
+  });
+  const segments: Segment[] = [];
+  let stages = 0, err = 0, directErr = 0;
+  const distinct = paths.reduce((m, p) => Math.max(m, p.stages.length), 0);
+  const build = (start: Node, parent: number): string | undefined => {
+    const run: Stage<number>[] = [];
+    let cur = start;
+    for (;;) {
+      run.push(cur.stage!);
+      if (cur.ends.length > 0 || cur.children.size !== 1) break;
+      cur = [...cur.children.values()][0]!;
+    }
+    let delay = 0;
+    const firTaps: number[][] = [];
+    const sections: Section[] = [];
+    for (const st of run) {
+      stages++;
+      if (!o.fir && firStage(st)) {
+        firTaps.push([...st.b]);
+        continue;
+      }
+      const f = factorStage(st, o.pairing);
+      const which = `stage ${stages} of ${Math.max(distinct, stages)}`;
+      if (typeof f === "string") return `${which}: ${f}`;
+      if (f.err > CHECK_TOLERANCE) return `${which}: its sections miss its impulse response by ${f.err.toExponential(1)} of the peak`;
+      delay += f.delay;
+      sections.push(...f.sections);
+      err = Math.max(err, f.err);
+      directErr = Math.max(directErr, f.directErr);
+    }
+    let cascade = sections;
+    if (o.order !== "keep") {
+      // 'up': poles closest to the unit circle last (stable sort); 'down' reverses
+      const idx = cascade.map((s, i) => [poleRadius(s), i] as const).sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+      cascade = idx.map(([, i]) => sections[i]!);
+      if (o.order === "down") cascade.reverse();
+    }
+    if (o.scale !== "none" && cascade.length > 1) cascade = [...scaleSections({ sections: cascade, delay: 0 }, o.scale).sections];
+    const index = segments.length;
+    segments.push({ parent, delay, firTaps, sections: cascade, ends: [...cur.ends] });
+    for (const c of cur.children.values()) {
+      const f = build(c, index);
+      if (f) return f;
+    }
+    return undefined;
+  };
+  for (const c of root.children.values()) {
+    const f = build(c, -1);
+    if (f) return f;
+  }
+  const endOf = new Map<number, number>();
+  segments.forEach((sg, k) => sg.ends.forEach((j) => endOf.set(j, k)));
+  const pathSegments = paths.map((_, j) => {
+    const chain: number[] = [];
+    for (let k = endOf.get(j)!; k >= 0; k = segments[k]!.parent) chain.push(k);
+    return chain.reverse();
+  });
+  const readers = segments.map(() => 0);
+  for (const chain of pathSegments) for (const k of chain) readers[k]!++;
+  return {
+    segments,
+    pathSegments,
+    stages,
+    sections: segments.reduce((n, sg) => n + sg.sections.length, 0),
+    sharedSections: segments.reduce((n, sg, k) => n + (readers[k]! > 1 ? sg.sections.length : 0), 0),
+    err,
+    directErr,
+    pathSections: (j) => pathSegments[j]!.flatMap((k) => segments[k]!.sections),
+    pathDelay: (j) => pathSegments[j]!.reduce((d, k) => d + segments[k]!.delay, 0),
+  };
+}
+
+/** One way to rewrite an output of a region. */
+interface Alternative {
+  readonly value: Sig;
+  /** For FL820. */
+  readonly what: string;
+  readonly stages: number;
+  /** The cascades it emits (shared ones by identity). */
+  readonly sections: readonly (readonly Section[])[];
+  readonly guarded: boolean;
+}
+
+/**
+ * The branches of an output that is a sum: the operands reached from it
+ * through members that are sums or differences of their operands, or one
+ * operand times a gain (no delay), when there are two or more and one has
+ * state; undefined otherwise. The sum tree itself is kept as written.
+ */
+function sumLeaves(output: Sig, r: Region, regions: RegionsResult): Sig[] | undefined {
+  const members = new Set(r.members);
+  // a sum or difference of its operands, or one operand scaled (a gain the normal form put outside the sum): no delay
+  const isSum = (s: Sig) => {
+    if (!members.has(s) || s.kind !== "binop") return false;
+    const terms = regions.forms.get(s)?.terms ?? [];
+    if (!terms.every((t) => t.lag === 0 && t.lagSig === undefined)) return false;
+    return ((s.op === "add" || s.op === "sub") && terms.every((t) => t.factors.length === 0)) || ((s.op === "mul" || s.op === "div") && terms.length === 1);
+  };
+  if (!isSum(output)) return undefined;
+  const leaves: Sig[] = [];
+  const seen = new Set<Sig>();
+  const stack = [output];
+  while (stack.length) {
+    const s = stack.pop()!;
+    if (seen.has(s)) continue;
+    seen.add(s);
+    if (s !== output && !isSum(s)) {
+      leaves.push(s);
+      continue;
+    }
+    if (s.kind === "binop") {
+      if (s.op === "add" || s.op === "sub") stack.push(s.y, s.x);
+      else stack.push(regions.forms.get(s)!.terms[0]!.x);
+    }
+  }
+  if (leaves.length < 2 || !leaves.some((l) => members.has(l) && l.kind !== "input")) return undefined;
+  if (leaves.some((l) => !members.has(l) && l !== r.inputs[0])) return undefined;
+  return leaves;
+}
+
+/** The plan as signal nodes: each segment's delay, FIR taps, then sections (each a df1 recursion in a `sos` node); the value of each path's end. */
+function emitPlan(plan: RegionPlan, input: Sig, outputs: readonly Sig[], where: (s: Sig) => string): Sig[] {
+  const end: Sig[] = [];
+  const many = outputs.length > 1;
+  for (const [k, sg] of plan.segments.entries()) {
+    let x: Sig = sg.parent < 0 ? input : end[sg.parent]!;
+    if (sg.delay > 0) x = sig.delay(x, sig.int(sg.delay));
+    // FIR stages first (LTI stages commute): b0 x + b1 x[n-1] + … in tap order
+    for (const taps of sg.firTaps) x = emitTaps(x, taps);
+    const reached = plan.pathSegments.flatMap((chain, j) => (chain.includes(k) ? [j] : []));
+    const label =
+      `${where(input)} to ${reached.map((j) => where(outputs[j]!)).join(", ")}` +
+      (many && sg.ends.length === 0 ? " (shared sections)" : "") +
+      (sg.parent >= 0 ? ` (after the shared sections)` : "");
+    // each section's value reads the previous one's value (so the graph computes what it
+    // did before the sections were described); its sos node reads the previous sos node
+    let value = x;
+    sg.sections.forEach((s, index) => {
+      value = emitDf1(value, s, "bq");
+      x = sectionNode(x, value, s, index, sg.sections.length, label);
+    });
+    end.push(x);
+  }
+  return outputs.map((_, j) => end[plan.pathSegments[j]![plan.pathSegments[j]!.length - 1]!]!);
+}
+
+/** How many dB the best realization's float32 estimate gains over direct form I (Infinity: df1 refused; null: no stable structure). */
+function gainOverDf1(cascade: readonly Section[]): number | null {
+  const len = Math.min(1 << 14, analysisLength(cascade));
+  let best: number | null;
+  try {
+    best = chooseStructures(cascade, STRUCTURES, len).snrDb;
+  } catch {
+    best = null;
+  }
+  const df1 = estimateUniform(cascade, "df1", len);
+  return best === null ? null : df1 === null ? Infinity : best - df1;
+}
+
 /** The transfer functions biquad-factor needs: those of the regions it can factor (an FFT's large MIMO region costs seconds). */
 export function factorableTransfers(am: AnalysisManager, sampleRate: number, fir: boolean): RegionTransfer[] {
   return am.get(transferAnalysis, { "sample-rate": sampleRate, regions: fir ? "factorable" : "factorable-recursive" });
@@ -214,111 +452,185 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
     }
     if (t.kind === "ltv" || t.states === 0) continue;
     const input = r.inputs[0]!;
-    const output = r.outputs[0]!;
-    if (recBodies.has(output)) {
-      leave("its output is the body of a recursion around it");
-      continue;
-    }
-    const pair = t.pairs.find((p) => p.input === input && p.output === output);
-    if (!pair) {
-      leave("no path from its input to its output");
-      continue;
-    }
-    if (opts.secondOrderOnly && (r.members.some((m) => m.kind === "sos") || pair.stages.some((st) => st.a.length > 3))) continue;
-    const firStage = (st: Stage<number>) => st.a.length <= 1;
-    if (!opts.fir && pair.stages.every(firStage)) {
-      leave("a FIR filter (no recursion): kept as its direct-form taps (fir=false)");
-      continue;
-    }
-    let delay = 0;
-    const sections: Section[] = [];
-    const firTaps: number[][] = [];
-    let failure: string | undefined;
-    let err = 0, directErr = 0;
-    for (const [k, st] of pair.stages.entries()) {
-      if (!opts.fir && firStage(st)) {
-        firTaps.push([...st.b]);
-        continue;
-      }
-      const f = factorStage(st, pairing);
-      if (typeof f === "string") {
-        failure = `stage ${k + 1} of ${pair.stages.length}: ${f}`;
+    // one (input, output) pair per output, each as the source factors it into stages
+    const paths: { output: Sig; stages: readonly Stage<number>[] }[] = [];
+    let missing: string | undefined;
+    for (const output of r.outputs) {
+      if (recBodies.has(output)) {
+        missing = `${r.outputs.length > 1 ? `${where(output)}, ` : ""}its output is the body of a recursion around it`;
         break;
       }
-      if (f.err > CHECK_TOLERANCE) {
-        failure = `stage ${k + 1} of ${pair.stages.length}: its sections miss its impulse response by ${f.err.toExponential(1)} of the peak`;
+      const pair = t.pairs.find((p) => p.input === input && p.output === output);
+      if (!pair) {
+        missing = `no path from its input to ${r.outputs.length > 1 ? where(output) : "its output"}`;
         break;
       }
-      delay += f.delay;
-      sections.push(...f.sections);
-      err = Math.max(err, f.err);
-      directErr = Math.max(directErr, f.directErr);
+      paths.push({ output, stages: pair.stages });
     }
-    if (failure) {
-      leave(failure);
+    if (missing) {
+      leave(missing);
       continue;
     }
-    let cascade = sections;
-    if (order !== "keep") {
-      // 'up': poles closest to the unit circle last (stable sort); 'down' reverses
-      const idx = cascade.map((s, i) => [poleRadius(s), i] as const).sort((p, q) => p[0] - q[0] || p[1] - q[1]);
-      cascade = idx.map(([, i]) => sections[i]!);
-      if (order === "down") cascade.reverse();
-    }
-    if (scale !== "none" && cascade.length > 1) cascade = [...scaleSections({ sections: cascade, delay: 0 }, scale).sections];
-    const minGain = opts.minGain ?? 0;
-    if (minGain > 0 && pair.stages.every((st) => st.a.length <= 3)) {
-      // low-order stages as written are about as good as direct form I: rewrite only for a real gain
-      const len = Math.min(1 << 14, analysisLength(cascade));
-      let best: number | null = null;
-      try {
-        best = chooseStructures(cascade, STRUCTURES, len).snrDb;
-      } catch {
-        best = null;
-      }
-      const df1 = estimateUniform(cascade, "df1", len);
-      if (best === null || (df1 !== null && best < df1 + minGain)) {
-        leave(`stages of order ≤ 2 whose best realization gains ${best === null ? "nothing" : `${(best - (df1 ?? -Infinity)).toFixed(1)} dB`} over direct form I in float32 (estimate; min-gain ${minGain} dB)`);
-        continue;
-      }
-    }
-    const label = `${where(input)} to ${where(output)}`;
-    let x: Sig = delay > 0 ? sig.delay(input, sig.int(delay)) : input;
-    // FIR stages first (LTI stages commute): b0 x + b1 x[n-1] + … in tap order
-    for (const taps of firTaps) x = emitTaps(x, taps);
-    // each section's value reads the previous one's value (so the graph computes what it
-    // did before the sections were described); its sos node reads the previous sos node
-    let value = x;
-    cascade.forEach((s, index) => {
-      value = emitDf1(value, s, "bq");
-      x = sectionNode(x, value, s, index, cascade.length, label);
-    });
-    const srNodes = sampleRateNodes(r.members, regions);
-    let replacement = x;
-    if (srNodes.length > 0) {
+    const allStages = paths.flatMap((p) => p.stages);
+    if (opts.secondOrderOnly && (r.members.some((m) => m.kind === "sos") || allStages.some((st) => st.a.length > 3))) continue;
+    const many = paths.length > 1;
+    const named = (j: number, reason: string) => (many ? `${where(paths[j]!.output)}: ${reason}` : reason);
+    const reasons: string[] = [];
+    const planOpts = { pairing, order, scale, fir: opts.fir ?? false };
+    const guardOf = (value: Sig, original: Sig, srNodes: readonly Sig[]) => {
+      if (srNodes.length === 0) return value;
       // select2(SR != sr, cascade, original): the factored cascade at the rate it was computed for
       const guard = srNodes.map((n) => sig.ne(n, sig.float(sr))).reduce((p, q) => sig.or(p, q));
-      replacement = sig.select2(guard, x, output);
-      stats["regions-guarded-by-sample-rate"]++;
+      return sig.select2(guard, value, original);
+    };
+    // the alternatives for each output: its path as one cascade (shared prefixes once), or its sum of branches kept apart
+    const alternatives = paths.map(() => [] as Alternative[]);
+
+    // ---- cascade: each output is decided on its own; a path that cannot be factored, or would not gain, keeps its source's form
+    let kept = paths.map((_, j) => j).filter((j) => {
+      if (!opts.fir && paths[j]!.stages.every(firStage)) {
+        reasons.push(named(j, "a FIR filter (no recursion): kept as its direct-form taps (fir=false)"));
+        return false;
+      }
+      return true;
+    });
+    let plan = kept.length ? planRegion(kept.map((j) => paths[j]!), planOpts) : undefined;
+    if (typeof plan === "string") {
+      if (kept.length === 1) reasons.push(named(kept[0]!, plan));
+      else
+        kept = kept.filter((j) => {
+          const f = planRegion([paths[j]!], planOpts);
+          if (typeof f === "string") reasons.push(named(j, f));
+          return typeof f !== "string";
+        });
+      plan = kept.length && kept.length < paths.length ? planRegion(kept.map((j) => paths[j]!), planOpts) : undefined;
+      if (typeof plan === "string") plan = undefined;
     }
-    replaceOutput.set(output, replacement);
+    const minGain = opts.minGain ?? 0;
+    if (plan) {
+      const p0 = plan;
+      const ok = kept.filter((j, i) => {
+        const stages = paths[j]!.stages;
+        if (!(minGain > 0 && stages.every((st) => st.a.length <= 3))) return true;
+        // low-order stages as written are about as good as direct form I: rewrite only for a real gain
+        const g = gainOverDf1(p0.pathSections(i));
+        if (g !== null && g >= minGain) return true;
+        reasons.push(named(j, `stages of order ≤ 2 whose best realization gains ${g === null ? "nothing" : `${g.toFixed(1)} dB`} over direct form I in float32 (estimate; min-gain ${minGain} dB)`));
+        return false;
+      });
+      if (ok.length < kept.length) plan = ok.length ? (planRegion(ok.map((j) => paths[j]!), planOpts) as RegionPlan) : undefined;
+      kept = ok;
+    }
+    if (plan) {
+      const chosen = plan;
+      const outs = kept.map((j) => paths[j]!.output);
+      const values = emitPlan(chosen, input, outs, where);
+      const used = (i: number) => chosen.pathSegments[i]!;
+      kept.forEach((j, i) => {
+        const p = paths[j]!;
+        const srNodes = sampleRateNodes(pathMembers(p.output, r.members, regions), regions);
+        const shared = used(i).filter((k) => kept.some((_, i2) => i2 !== i && used(i2).includes(k))).reduce((n, k) => n + chosen.segments[k]!.sections.length, 0);
+        const orders = p.stages.map((st) => Math.max(st.a.length, 1) - 1);
+        const cas = chosen.pathSections(i);
+        const firCount = p.stages.filter((st) => !(opts.fir ?? false) && firStage(st)).length;
+        const delay = chosen.pathDelay(i);
+        const what =
+          `${p.stages.length} stage${p.stages.length === 1 ? "" : "s"} (denominator orders ${orders.join(", ")}) → ${cas.length} section${cas.length === 1 ? "" : "s"}` +
+          (firCount > 0 ? ` and ${firCount} FIR stage${firCount === 1 ? "" : "s"} kept as taps` : "") +
+          (delay > 0 ? ` after a delay of ${delay}` : "") +
+          ` (pairing ${pairing}, order ${order}, scale ${scale}); impulse response within ${chosen.err.toExponential(1)} of the exact one` +
+          (chosen.directErr > 1e-6 ? ` (the source's own form in double misses it by ${chosen.directErr.toExponential(1)}: ill-conditioned)` : "") +
+          (srNodes.length > 0 ? `; coefficients at ${sr} Hz, guarded by the sample rate` : "") +
+          (shared > 0 ? `; ${shared} section${shared === 1 ? "" : "s"} shared with another output, emitted once` : "");
+        alternatives[j]!.push({ value: guardOf(values[i]!, p.output, srNodes), what, stages: p.stages.length, sections: used(i).map((k) => chosen.segments[k]!.sections), guarded: srNodes.length > 0 });
+      });
+    }
+
+    // ---- parallel: an output that is a sum of branches, each branch factored as an output of its own (measured only)
+    if (opts.parallel && opts.measure)
+      paths.forEach((p, j) => {
+        const leaves = sumLeaves(p.output, r, regions);
+        if (!leaves) return;
+        const branches = leaves.filter((x) => x !== input);
+        const sub = computeTransfer({ ...regions, regions: [{ ...r, outputs: branches }] }, { sampleRate: sr })[0];
+        if (!sub || sub.kind !== "lti") return;
+        const bpaths = branches.map((b) => ({ output: b, stages: sub.pairs.find((q) => q.input === input && q.output === b)?.stages ?? [] }));
+        if (bpaths.some((b) => b.stages.length === 0)) return;
+        // FIR branches stay as they are (a sum of taps); the others are factored
+        const factored = bpaths.filter((b) => !b.stages.every(firStage) || opts.fir);
+        if (factored.length === 0) return;
+        const bplan = planRegion(factored, planOpts);
+        if (typeof bplan === "string") return;
+        const values = emitPlan(bplan, input, factored.map((b) => b.output), where);
+        const srNodes = sampleRateNodes(pathMembers(p.output, r.members, regions), regions);
+        const byLeaf = new Map(factored.map((b, i) => [b.output, values[i]!] as const));
+        // Σ branches, the same sum in the same order, each branch replaced by its sections (H = Σ H_i)
+        const value = substitute([p.output], (x) => byLeaf.get(x)).roots[0]!;
+        const what =
+          `a sum of ${leaves.length} branches (${factored.length} factored apart: ${factored.map((b) => b.stages.map((st) => Math.max(st.a.length, 1) - 1).join("·")).join(" + ")}) → ${bplan.sections} section${bplan.sections === 1 ? "" : "s"} in parallel` +
+          ` (pairing ${pairing}, order ${order}, scale ${scale}); impulse response within ${bplan.err.toExponential(1)} of the exact one` +
+          (srNodes.length > 0 ? `; coefficients at ${sr} Hz, guarded by the sample rate` : "");
+        alternatives[j]!.push({ value: guardOf(value, p.output, srNodes), what, stages: bplan.stages, sections: bplan.segments.map((sg) => sg.sections), guarded: srNodes.length > 0 });
+      });
+
+    // ---- choose: by the measure (never worse), else the cascade
+    const choice = new Map<number, { alt: Alternative; figures?: string }>();
+    if (opts.measure) {
+      const cand = paths.flatMap((p, j) => alternatives[j]!.map((a) => ({ j, a })));
+      if (cand.length > 0) {
+        const realized = realizeSections({ inputs: graph.inputs, outputs: cand.map((c) => c.a.value) }, "auto").roots;
+        let m: RegionAccuracy[] | undefined;
+        try {
+          m = measureRegion([input], cand.map((c) => paths[c.j]!.output), realized, { sampleRate: sr });
+        } catch (e) {
+          reasons.push(`it cannot be measured alone (${(e as Error).message.split("\n")[0]})`);
+        }
+        const fmt = (x: number) => (Number.isNaN(x) ? "unstable" : x === Infinity ? "exact" : `${x.toFixed(1)} dB`);
+        if (m)
+          paths.forEach((_, j) => {
+            let best: { k: number; snr: number } | undefined;
+            const texts: string[] = [];
+            cand.forEach((c, k) => {
+              if (c.j !== j) return;
+              const x = m![k]!;
+              texts.push(`${fmt(x.candidate)} against ${fmt(x.source)} as written`);
+              if (noWorse(x) && improves(x) && (!best || x.candidate > best.snr)) best = { k, snr: x.candidate };
+            });
+            if (best) choice.set(j, { alt: cand[best.k]!.a, figures: texts.length > 1 ? texts.join("; the other form: ") : texts[0] });
+            else if (texts.length) reasons.push(named(j, `its sections would not be more accurate in float32 than the source's form (measured: ${texts.join("; ")})`));
+          });
+      }
+    } else paths.forEach((_, j) => alternatives[j]![0] && choice.set(j, { alt: alternatives[j]![0]! }));
+    if (choice.size === 0) {
+      leave(reasons.length ? reasons.join("; ") : "nothing to factor");
+      continue;
+    }
     stats["regions-factored"]++;
-    stats["stages-factored"] += pair.stages.length;
-    stats["sections-emitted"] += cascade.length;
-    const orders = pair.stages.map((st) => Math.max(st.a.length, 1) - 1);
-    const what =
-      `${pair.stages.length} stage${pair.stages.length === 1 ? "" : "s"} (denominator orders ${orders.join(", ")}) → ${cascade.length} section${cascade.length === 1 ? "" : "s"}` +
-      (firTaps.length > 0 ? ` and ${firTaps.length} FIR stage${firTaps.length === 1 ? "" : "s"} kept as taps` : "") +
-      (delay > 0 ? ` after a delay of ${delay}` : "") +
-      ` (pairing ${pairing}, order ${order}, scale ${scale}); impulse response within ${err.toExponential(1)} of the exact one` +
-      (directErr > 1e-6 ? ` (the source's own form in double misses it by ${directErr.toExponential(1)}: ill-conditioned)` : "") +
-      (srNodes.length > 0 ? `; coefficients at ${sr} Hz, guarded by the sample rate` : "");
-    remarks.push(diag("FL820", { pass: PASS, nodes: r.members.length, from: where(input), to: where(output), what }, spanOf(output) ?? span));
+    if ([...choice.values()].some((c) => c.alt.guarded)) stats["regions-guarded-by-sample-rate"]++;
+    const emitted = new Set<readonly Section[]>();
+    for (const [j, c] of [...choice.entries()].sort((x, y) => x[0] - y[0])) {
+      const p = paths[j]!;
+      replaceOutput.set(p.output, c.alt.value);
+      stats["stages-factored"] += c.alt.stages;
+      for (const cas of c.alt.sections) if (!emitted.has(cas)) (emitted.add(cas), (stats["sections-emitted"] += cas.length));
+      remarks.push(diag("FL820", { pass: PASS, nodes: r.members.length, from: where(input), to: where(p.output), what: c.alt.what + (c.figures ? `; measured float32 SNR ${c.figures}` : "") }, spanOf(p.output) ?? span));
+    }
+    // the other outputs, each with why (FL825)
+    for (const j of paths.keys()) {
+      if (choice.has(j)) continue;
+      const o = paths[j]!.output;
+      const why = reasons.find((x) => x.startsWith(`${where(o)}: `))?.slice(where(o).length + 2) ?? "its sections were not needed";
+      remarks.push(diag("FL825", { pass: PASS, nodes: r.members.length, from: where(input), to: where(o), reason: why }, spanOf(o) ?? span));
+    }
   }
   if (replaceOutput.size === 0) return { roots: [...graph.outputs], stats, remarks };
   // replace the region output where it is read from outside the region (a guard reads the original itself)
   const regionOfOut = new Map<Sig, ReadonlySet<Sig>>();
-  for (const t of transfers) if (replaceOutput.has(t.region.outputs[0]!)) regionOfOut.set(t.region.outputs[0]!, new Set(t.region.members));
+  for (const t of transfers) {
+    if (!t.region.outputs.some((o) => replaceOutput.has(o))) continue;
+    const members = new Set(t.region.members);
+    for (const o of t.region.outputs) if (replaceOutput.has(o)) regionOfOut.set(o, members);
+  }
   const readers = new Map<Sig, Sig>();
   for (const s of all) {
     if (s.kind === "rec" || s.kind === "proj") continue;
@@ -357,6 +669,8 @@ export const biquadFactorPass = definePass({
     fir: boolOption(false, "factor FIR stages too (default: they stay direct-form taps)"),
     precisions: enumOption(["single", "all"], "single", "rewrite programs compiled in single precision only (in double the source's structure is accurate and its rounding is kept), or all"),
     "min-gain": floatOption(0, "rewrite regions of order-2 stages only when the float32 estimate gains this many dB over direct form I", { min: 0 }),
+    parallel: boolOption(false, "with measure: also try an output that is a sum of branches (banks, shelves, crossovers) as its branches factored apart, and keep the form that measures best"),
+    measure: boolOption(false, "never worse: rewrite a region only when its realization (realize, auto) measures better in float32 than the source's form (noise, 8192 samples)"),
   },
   semantics: { exact: false, tolerance: 1e-6, finiteOnly: true, why: "the sections are the roots of each stage's double coefficients, checked to reproduce its impulse response within 1e-8 of its peak; the rounding of the new arithmetic differs" },
   run(graph, am, opts) {
@@ -364,7 +678,7 @@ export const biquadFactorPass = definePass({
       return unchanged(graph, {}, [diag("FL824", { pass: "biquad-factor" })]);
     const regions = am.get(ltiRegionsAnalysis);
     const transfers = factorableTransfers(am, opts["sample-rate"], opts.fir);
-    const r = biquadFactor(graph, regions, transfers, { pairing: opts.pairing, order: opts.order, scale: opts.scale, sampleRate: opts["sample-rate"], fir: opts.fir, minGain: opts["min-gain"], spans: am.context.spans?.lookup });
+    const r = biquadFactor(graph, regions, transfers, { pairing: opts.pairing, order: opts.order, scale: opts.scale, sampleRate: opts["sample-rate"], fir: opts.fir, minGain: opts["min-gain"], measure: opts.measure, parallel: opts.parallel, spans: am.context.spans?.lookup });
     const outputs = r.roots;
     return rewritten(graph, outputs, [], r.stats, r.remarks);
   },

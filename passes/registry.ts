@@ -27,7 +27,8 @@ export const PIPELINES: Readonly<Record<string, { readonly text: string; readonl
   O0: { text: "", summary: "no pass: the normalized signals as the driver produced them" },
   // what the backend benchmarks compile with: exact clean-ups and the reciprocal rewrite, no accuracy-driven re-realization
   Ofast: { text: "normalize,const-prop,cse,dce,delay-merge,reciprocal", summary: "the speed pipeline: exact clean-ups and x/k → x*(1/k), as the real compiler does" },
-  O1: { text: "normalize,const-prop,cse,dce,delay-merge,reciprocal,biquad-factor<min-gain=6>,realize", summary: "the default optimizing pipeline (-O)" },
+  // never worse: a filter is re-realized, and a recursion's divisions inverted, only when that measures better (no worse) in float32
+  O1: { text: "normalize,const-prop,cse,dce,delay-merge,biquad-factor<min-gain=6;parallel=true;measure=true>,realize,reciprocal<measure=true>", summary: "the default optimizing pipeline (-O)" },
 };
 
 /** The pipeline `-O` selects. */

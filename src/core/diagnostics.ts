@@ -210,12 +210,13 @@ export const catalog = {
   FL811: { severity: "remark", template: "{pass}: {kind} region of {nodes} nodes from {from} to {to}: {what}" },
   FL812: { severity: "remark", template: "{pass}: {kind} region of {nodes} nodes: no transfer function: {reason}" },
   FL813: { severity: "remark", template: "{pass}: LTV ({rate} rate): {reason} ({node})" },
-  // FL820–FL823 second-order sections and their realization (passes biquad-factor, realize)
+  // FL820–FL825 second-order sections and their realization (passes biquad-factor, realize)
   FL820: { severity: "remark", template: "{pass}: region of {nodes} nodes from {from} to {to}: {what}" },
   FL821: { severity: "remark", template: "{pass}: region of {nodes} nodes left alone: {reason}" },
   FL822: { severity: "remark", template: "{pass}: {cascade}: {sections} as {structures} ({estimate}; direct form I: {df1})" },
   FL823: { severity: "remark", template: "{pass}: {cascade}: section {index}: {reason}" },
   FL824: { severity: "remark", template: "{pass}: the program is compiled in double precision: its filters keep their structure (precisions=all factors them too)" },
+  FL825: { severity: "remark", template: "{pass}: region of {nodes} nodes from {from}: {to} kept as written: {reason}" },
   // FL830–FL834 filters revealed in the graph (passes fir-reveal, iir-reveal)
   FL830: { severity: "remark", template: "{pass}: revealed a fir of {taps} taps on {base}" },
   FL831: { severity: "remark", template: "{pass}: left {taps} taps on {base} alone: sparse ({lags} lags, mostly zero)" },

@@ -17,6 +17,17 @@ describe("reference evaluator", () => {
     const [y] = sig.recursion(freshRecName("lp"), 1, ([y]) => [sig.add(x, sig.mul(sig.float(0.5), sig.delay1(y!)))]);
     expect(run([sig.output(0, y!)], 5, [[1, 0, 0, 0, 0]])).toEqual([[1, 0.5, 0.25, 0.125, 0.0625]]);
   });
+  it("rounds every float result to float32 in single precision, never an int", () => {
+    // 1/3 + 1e-9: the sum is rounded (the small term vanishes), the int ramp is not
+    const f = sig.add(sig.div(sig.float(1), sig.float(3)), sig.float(1e-9));
+    const [ramp] = sig.recursion(freshRecName("ramp"), 1, ([y]) => [sig.add(sig.int(16777217), sig.delay1(y!))]);
+    const [d, s] = [run([f], 1)[0]![0]!, run([f], 1, [], { precision: "single" })[0]![0]!];
+    expect(d).toBe(1 / 3 + 1e-9);
+    expect(s).toBe(Math.fround(1 / 3));
+    expect(run([ramp!], 1, [], { precision: "single" })).toEqual([[16777217]]);
+    // inputs are rounded where they are read
+    expect(run([x], 1, [[0.1]], { precision: "single" })).toEqual([[Math.fround(0.1)]]);
+  });
   it("runs mutually recursive signals", () => {
     const [a, b] = sig.recursion(freshRecName("ab"), 2, ([a, b]) => [sig.delay1(b!), sig.add(sig.delay1(a!), sig.int(1))]);
     expect(run([a!, b!], 5)).toEqual([

@@ -29,6 +29,7 @@
 //   - fconst: `foreign.consts[name]` (fSamplingFreq and SR default to the sample
 //     rate), fvar: `foreign.vars[name]`, ffun: `foreign.functions[name]` or the
 //     C math function of that name (sin, sinf, powf, …);
+//   - `precision: "single"` rounds every float result to float32 (a single-precision program);
 //   - soundfiles: `soundfiles[address]` = { rate, parts: channels[][] }, default
 //     one silent part of one sample;
 //   - `reverse(x)` (rad's gradient lanes over a body with state): the run is cut
@@ -65,6 +66,13 @@ export interface EvalOptions {
   readonly soundfiles?: Readonly<Record<string, Soundfile>>;
   /** The block of `reverse` nodes (default 512: a compute call of the renderer). */
   readonly blockSize?: number;
+  /**
+   * "single": every float-natured result (inputs, constants and controls
+   * included) is rounded to float32 as it is computed, as a program compiled
+   * in single precision rounds it (math functions are computed in double,
+   * then rounded); default "double".
+   */
+  readonly precision?: "double" | "single";
 }
 
 /** Internal: the values of the tapes of a reversed run. */
@@ -161,7 +169,11 @@ function machine(roots: readonly Sig[], opts: RunOptions, bound: ReadonlyMap<Sig
   };
   let t = 0;
   let reversed: Map<Sig, Float64Array> | undefined;
-  const steps: (() => number)[] = order.map((s) => compile(s));
+  const single = opts.precision === "single";
+  const steps: (() => number)[] = order.map((s) => {
+    const f = compile(s);
+    return single && typeOf(s).nature !== "int" ? () => Math.fround(f()) : f;
+  });
 
   function compile(s: Sig): () => number {
     const at = (c: Sig) => slot.get(c)!;
