@@ -47,6 +47,8 @@ export interface PipelineContext {
   readonly spans?: SpanTable<Sig>;
   /** The scheduling strategy of the compilation (-ss N), for the `schedule` analysis's default. */
   readonly schedule?: Strategy;
+  /** Lockstep bundles in the schedule (default true; -no-lockstep). */
+  readonly lockstep?: boolean;
 }
 
 /** What a pass keeps valid: every analysis, or those listed (by identity: the analysis objects). */

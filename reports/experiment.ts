@@ -27,6 +27,8 @@ export interface RunExperimentOptions {
   readonly loadPasses?: readonly string[];
   /** Scheduling strategies replacing the spec's `schedules` (-ss N). */
   readonly schedules?: readonly Strategy[];
+  /** false: lockstep bundles off (-no-lockstep), replacing the spec's `lockstep`. */
+  readonly lockstep?: boolean;
   readonly onPlan?: ExecuteOptions["onPlan"];
   readonly onRecord?: ExecuteOptions["onRecord"];
   readonly maxRuns?: number;
@@ -65,6 +67,7 @@ export async function runExperiment(spec: string | Spec | Record<string, unknown
   let s = toSpec(spec);
   if (opts.loadPasses?.length) s = { ...s, loadPasses: [...s.loadPasses, ...opts.loadPasses.map((p) => path.resolve(p))] };
   if (opts.schedules?.length) s = { ...s, schedules: opts.schedules };
+  if (opts.lockstep !== undefined) s = { ...s, lockstep: opts.lockstep };
   const dir = path.resolve(opts.out ?? path.join("out", typeof spec === "string" ? path.basename(spec).replace(/\.json$/, "") : "experiment"));
   const r = await executeExperiment(s, { dir, jobs: opts.jobs, shard: opts.shard, onPlan: opts.onPlan, onRecord: opts.onRecord, maxRuns: opts.maxRuns });
   const reportPath = opts.report === false ? undefined : (await writeReport(dir)).index;

@@ -35,6 +35,13 @@ export function scheduleFromArgs(v: string | number | undefined): Strategy | und
   return s;
 }
 
+/** `-no-lockstep`: emit lockstep bundles (independent recursions of one shape) node by node, not as one loop over their lanes (impulse, compile, opt, experiment). */
+export const lockstepOption: OptionSpec = {
+  name: "no-lockstep",
+  kind: "flag",
+  help: "do not run independent recursions of one shape as one loop over lanes (lockstep bundles, on by default; the same samples)",
+};
+
 /** `-rad-block N`: the longest block a stateful rad's reverse sweep covers (impulse, compile). */
 export const radBlockOption: OptionSpec = {
   name: "rad-block",

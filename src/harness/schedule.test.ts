@@ -2,12 +2,9 @@
 // bit for bit: on every 15th accepted library test and on the corpus with the
 // JS backend, and on a few of them with the FIR interpreter and the wasm
 // backend (the C and C++ backends print the same FIR, conformance covers them).
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileFir, instantiate } from "../driver/compile.ts";
-import { extractLibraryTests } from "../driver/libtests.ts";
-import { projectPath } from "../core/paths.ts";
+import { firstMismatch, suiteSample, type SampleProgram } from "./suite-sample.ts";
 import { renderDsp } from "../chain/backends/render.ts";
 import { wasmReference } from "../chain/backends/wasm.ts";
 import { renderReference } from "./oracle.ts";
@@ -16,28 +13,9 @@ import { DiagnosticError } from "../core/diagnostics.ts";
 import { STRATEGIES, type Strategy } from "../core/schedule.ts";
 import type { FirModule } from "../core/fir/fir.ts";
 
-const corpusDir = projectPath("corpus");
 const N = 1024;
 
-interface Prog {
-  readonly id: string;
-  readonly text: string;
-  readonly path: string;
-}
-
-function programs(): Prog[] {
-  const lib = JSON.parse(fs.readFileSync(path.join(corpusDir, "library-manifest.json"), "utf8")) as { tests: { id: string; accepted: boolean }[] };
-  const accepted = new Set(lib.tests.filter((t) => t.accepted).map((t) => t.id));
-  const tests = extractLibraryTests()
-    .filter((t) => accepted.has(t.id))
-    .filter((_, i) => i % 15 === 0)
-    .map((t) => ({ id: t.id, text: t.source, path: `/library-tests/${t.id}.dsp` }));
-  const manifest = JSON.parse(fs.readFileSync(path.join(corpusDir, "manifest.json"), "utf8")) as { path: string; accepted: boolean }[];
-  const corpus = manifest.filter((e) => e.accepted).map((e) => ({ id: e.path, text: fs.readFileSync(path.join(corpusDir, e.path), "utf8"), path: path.join(corpusDir, e.path) }));
-  return [...tests, ...corpus];
-}
-
-function compile(p: Prog, schedule: Strategy | undefined): FirModule | undefined {
+function compile(p: SampleProgram, schedule: Strategy | undefined): FirModule | undefined {
   try {
     return compileFir({ text: p.text, path: p.path }, { double: true, schedule });
   } catch (e) {
@@ -52,15 +30,8 @@ function render(m: FirModule, backend: "js" | "interp" | "wasm"): Float64Array[]
   return backend === "wasm" ? renderReference(wasmReference(m), opts).data : renderDsp(instantiate(m, backend)(), { ...opts, double: true });
 }
 
-/** The first (strategy, output, sample) where a strategy's samples are not those of the default order, bit for bit. */
-function firstMismatch(base: readonly Float64Array[], got: readonly Float64Array[]): string | undefined {
-  for (let o = 0; o < base.length; o++)
-    for (let i = 0; i < N; i++) if (!Object.is(base[o]![i], got[o]![i])) return `output ${o} sample ${i}: ${base[o]![i]} vs ${got[o]![i]}`;
-  return undefined;
-}
-
 describe("every scheduling strategy gives the samples of the default order", () => {
-  const progs = programs();
+  const progs = suiteSample();
   it(`on ${progs.length} programs (every 15th library test, the corpus), js backend`, () => {
     const bad: string[] = [];
     let compared = 0;

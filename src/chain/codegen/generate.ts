@@ -37,7 +37,7 @@
 import { DiagnosticError, diag } from "../../core/diagnostics.ts";
 import type { MetadataEntry } from "../eval/eval.ts";
 import { instantOrder, reachable, tapesOf } from "../../core/signals/graph.ts";
-import { scheduleSignals } from "../../core/signals/schedule.ts";
+import { scheduleSignals, type ScheduleUnit } from "../../core/signals/schedule.ts";
 import type { Strategy } from "../../core/schedule.ts";
 import { evaluate } from "../../core/signals/evaluate.ts";
 import { describe } from "../../core/signals/verify.ts";
@@ -66,6 +66,8 @@ export interface FirOptions {
   readonly schedule?: Strategy;
   /** The longest block a reverse sweep covers (rad over a body with state): longer compute calls are cut (default 4096, at most 65536). */
   readonly tapeBlock?: number;
+  /** With a schedule: bundle independent recursions of one shape into lockstep units (default true; -no-lockstep). */
+  readonly lockstep?: boolean;
 }
 
 /** The default and the largest tape block (samples). */
@@ -97,6 +99,8 @@ function reject(s: Sig, detail: string): never {
 }
 
 const isLiteral = (s: Sig) => s.kind === "int" || s.kind === "float";
+/** Operations whose operands a lane may hold swapped (the same value, bit for bit). */
+const COMMUTATIVE_BINOPS: ReadonlySet<string> = new Set(["add", "mul", "and", "or", "xor", "eq", "ne"]);
 const fround = Math.fround;
 
 /** Compiles a program's output signals to a FIR module. Throws DiagnosticError (FL600) on what it cannot compile. */
@@ -115,6 +119,23 @@ interface Line {
   readonly maxDelay: number;
   /** The ring buffer's counter (one per phase loop). */
   readonly iota?: string;
+  /** A lockstep bundle's line: the lanes side by side, element j of lane l at j·k + l (l: the lane loop's variable in its body, a constant outside). */
+  readonly lanes?: { readonly k: number; readonly lane: Expr };
+}
+
+/** A lockstep bundle as generation emits it: one loop over k lanes running lane 0's code on arrays. */
+interface LaneBundle {
+  readonly k: number;
+  /** The lane loop's variable. */
+  readonly v: string;
+  /** lanes[l][i]: node i of lane l (lane 0's instantaneous order). */
+  readonly lanes: readonly (readonly Sig[])[];
+  /** What lane 0 reads from outside (canonical), with the value each lane reads in its place. */
+  readonly leaves: Map<Sig, Sig[]>;
+  /** Positions whose value is read outside the lanes (they get an array of k values). */
+  readonly out: Set<number>;
+  /** Some lane's line is read from outside (its shifts then run at the end of the sample, in a loop of their own). */
+  pastOut: boolean;
 }
 
 /** The statement lists of one sample loop (one per phase in the main scope, else one). */
@@ -143,6 +164,7 @@ class ModuleBuilder {
   readonly maxCopyDelay: number;
   readonly maxInlineDepth: number;
   readonly schedule: Strategy | undefined;
+  readonly lockstep: boolean;
   readonly fields: FieldDecl[] = [];
   readonly widgets: FirWidget[] = [];
   readonly zones = new Map<Sig, string>();
@@ -165,6 +187,7 @@ class ModuleBuilder {
     this.maxCopyDelay = opts.maxCopyDelay ?? 16;
     this.maxInlineDepth = opts.maxInlineDepth ?? 32;
     this.schedule = opts.schedule;
+    this.lockstep = opts.lockstep ?? true;
     this.intervals = p.info.intervals;
     this.tapeBlock = opts.tapeBlock ?? TAPE_BLOCK;
     if (!(Number.isInteger(this.tapeBlock) && this.tapeBlock >= 1 && this.tapeBlock <= MAX_TAPE_BLOCK))
@@ -356,6 +379,12 @@ class Scope {
   private readonly holds = new Map<Sig, readonly string[]>();
   /** Values read by a clock domain's body (materialized: the body reads their variables). */
   private readonly domainIns = new Set<Sig>();
+  /** The lockstep bundle of each node of its lanes. */
+  private readonly laneOf = new Map<Sig, LaneBundle>();
+  /** Where sample-level code goes while a lane loop's body is emitted. */
+  private laneBody: Stmt[] | undefined;
+  /** The outside values lane 0 reads from its lane's array while a lane loop's body is emitted (not hoisted). */
+  private readonly laneRead = new Set<Sig>();
 
   constructor(
     readonly mod: ModuleBuilder,
@@ -507,7 +536,12 @@ class Scope {
   /** Liveness from the roots (not entering table generators), then levels, uses, lines and materialization. */
   generate(): void {
     // the nodes of this scope's clock domain (a domain's body is its own scope)
-    const sched = this.mod.schedule === undefined ? instantOrder(this.roots, true) : scheduleSignals(this.roots, this.mod.schedule);
+    // without -ss: the graph's own order, unless lockstep bundles are found (then depth-first, bundled)
+    let sched: ReturnType<typeof scheduleSignals> | ReturnType<typeof instantOrder> = this.mod.schedule === undefined ? instantOrder(this.roots, true) : scheduleSignals(this.roots, this.mod.schedule, { lockstep: this.mod.lockstep });
+    if (this.mod.schedule === undefined && this.mod.lockstep && !("cycle" in sched)) {
+      const b = scheduleSignals(this.roots, 0, { lockstep: true });
+      if (!("cycle" in b) && b.units.some((u) => u.lanes)) sched = b;
+    }
     if ("cycle" in sched) reject(sched.cycle[0]!, "it is on an instantaneous cycle");
     // live nodes: a worklist over original nodes
     const live = new Set<Sig>();
@@ -571,6 +605,9 @@ class Scope {
       }
     }
     for (const r of this.roots) use(r, SAMPLE);
+    if ("units" in sched && !this.phased) this.prepareBundles(sched.units, order);
+    const laneLeaves = new Set<Sig>();
+    for (const b of new Set(this.laneOf.values())) for (const [c0, cs] of b.leaves) laneLeaves.add(c0).add(cs[0]!), cs.forEach((c) => laneLeaves.add(c));
     const crossing = this.phased ? this.phases(order) : new Set<Sig>();
     for (const v of this.tapeSources) use(v, SAMPLE);
     // materialization and inline depth
@@ -590,6 +627,7 @@ class Scope {
         s.kind === "rwtable" ||
         s.kind === "clocked" ||
         (this.domainIns.has(s) && !cheap) ||
+        (laneLeaves.has(s) && !cheap) ||
         s.kind === "enable" ||
         s.kind === "control" ||
         this.maxDelay.has(s) ||
@@ -600,39 +638,65 @@ class Scope {
       if (must) this.materialize.add(s);
       else depth.set(s, d);
     }
+    // lane 0 of a bundle materializes what any lane does; its lines hold the k lanes
+    for (const b of new Set(this.laneOf.values()))
+      b.lanes[0]!.forEach((s0, i) => {
+        if (b.lanes.some((l) => this.materialize.has(l[i]!))) this.materialize.add(s0);
+      });
     // delay lines
+    const laneShifts = new Map<LaneBundle, Stmt[]>();
     for (const [x, d] of this.maxDelay) {
+      const b = this.laneOf.get(x);
+      if (b && !b.lanes[0]!.includes(x)) continue; // lane 0's line holds every lane
       this.cur = this.phase.get(x) ?? 0;
       const ring = d > this.mod.maxCopyDelay;
       let size = d + 1;
       if (ring) for (size = 1; size < d + 1; ) size *= 2;
       const type = this.ty(x);
-      const name = this.mod.field(type === "int" ? (ring ? "iVec" : "iRec") : ring ? "fVec" : "fRec", type, size);
-      this.clear.push(this.zeroArray(name, size, type));
+      const k = b?.k ?? 1;
+      const name = this.mod.field(type === "int" ? (ring ? "iVec" : "iRec") : ring ? "fVec" : "fRec", type, size * k);
+      this.clear.push(this.zeroArray(name, size * k, type));
       const ph = this.ph();
       if (ring && !ph.iota) {
         ph.iota = this.mod.field("IOTA", "int");
         this.clear.push(fir.store(ph.iota, fir.int(0)));
       }
-      this.lines.set(x, { name, size, ring, maxDelay: d, ...(ring ? { iota: ph.iota } : {}) });
+      const line: Line = { name, size, ring, maxDelay: d, ...(ring ? { iota: ph.iota } : {}), ...(b ? { lanes: { k: b.k, lane: fir.load(b.v) } } : {}) };
+      this.lines.set(x, line);
+      if (b) {
+        // outside the lane loop, lane l's node reads lane l of the line
+        const i = b.lanes[0]!.indexOf(x);
+        b.lanes.forEach((ns, l) => l > 0 && this.lines.set(ns[i]!, { ...line, lanes: { k: b.k, lane: fir.int(l) } }));
+      }
       if (!ring) {
-        // shift: name[j] = name[j-1] for j = d … 1
-        if (d <= 8) for (let j = d; j >= 1; j--) this.end.push(fir.storeArr(name, fir.int(j), fir.loadArr(name, fir.int(j - 1))));
+        // shift: name[j] = name[j-1] for j = d … 1 (a bundle's at the end of its lane loop's body, or
+        // in a lane loop at the end of the sample when the line is read outside its lanes)
+        let shifts = this.end;
+        if (b && !(shifts = laneShifts.get(b)!)) laneShifts.set(b, (shifts = []));
+        const view: Line = b?.pastOut ? { ...line, lanes: { k: b.k, lane: fir.load(`${b.v}_end`) } } : line;
+        const at = (j: Expr) => this.lineIndex(view, j);
+        if (d <= 8) for (let j = d; j >= 1; j--) shifts.push(fir.storeArr(name, at(fir.int(j)), fir.loadArr(name, at(fir.int(j - 1)))));
         else {
-          const k = this.mod.fresh("j");
-          const j = fir.binop("sub", "int", fir.int(d), fir.load(k));
-          this.end.push(fir.for(k, fir.int(0), fir.int(d), [fir.storeArr(name, j, fir.loadArr(name, fir.binop("sub", "int", j, fir.int(1))))]));
+          const kv = this.mod.fresh("j");
+          const j = fir.binop("sub", "int", fir.int(d), fir.load(kv));
+          shifts.push(fir.for(kv, fir.int(0), fir.int(d), [fir.storeArr(name, at(j), fir.loadArr(name, at(fir.binop("sub", "int", j, fir.int(1)))))]));
         }
       }
     }
     for (const ph of this.phaseLists) if (ph.iota) ph.end.push(fir.store(ph.iota, fir.binop("add", "int", fir.load(ph.iota), fir.int(1))));
     // emission in schedule order
+    const emitted = new Set<LaneBundle>();
     for (const s of order) {
       this.cur = this.phase.get(this.canon(s)) ?? 0;
       if (s.kind === "hbargraph" || s.kind === "vbargraph") {
         const x = this.canon(s.x);
         const zone = this.mod.zones.get(s);
         if (zone) this.listFor(this.level.get(x) ?? SAMPLE).push(fir.store(zone, this.convert(this.valueExpr(x), this.ty(x), "float")));
+        continue;
+      }
+      const b = this.laneOf.get(s);
+      if (b) {
+        if (!emitted.has(b)) (emitted.add(b), this.emitBundle(b, laneShifts.get(b) ?? []));
         continue;
       }
       if (this.canon(s) !== s || !this.level.has(s)) continue;
@@ -650,6 +714,159 @@ class Scope {
         this.cur = this.phase.get(x) ?? 0;
         this.outputs.push(fir.output(i, this.sampleIndex(), this.convert(this.valueExpr(x), this.ty(x), "float")));
       });
+  }
+
+  /**
+   * The lockstep bundles of the schedule that can run as one loop over their lanes: every lane's
+   * nodes live, at sample level, corresponding operand by operand (a commutative operation's
+   * operands possibly swapped: the same value), each outside value lane 0 reads matched by one value
+   * per lane, the same delay line sizes, and no lane node read in the past from outside its lane
+   * (a lane's line shifts inside the lane loop). Others are emitted node by node.
+   */
+  private prepareBundles(units: readonly ScheduleUnit[], order: readonly Sig[]): void {
+    const found: LaneBundle[] = [];
+    for (const u of units) {
+      if (!u.lanes) continue;
+      const k = u.lanes.length;
+      const lanes: Sig[][] = Array.from({ length: k }, (_, l) => u.nodes.filter((_, j) => j % k === l));
+      const pos = lanes.map((ns) => new Map(ns.map((n, i) => [n, i])));
+      const leaves = new Map<Sig, Sig[]>();
+      const matches = (l: number, a: Sig, b: Sig, probe: boolean): boolean => {
+        const i = pos[0]!.get(a);
+        if (i !== undefined) return pos[l]!.get(b) === i;
+        if (pos[l]!.has(b)) return false;
+        const a0 = this.canon(a);
+        const bl = this.canon(b);
+        if (pos[0]!.has(a0) || pos[l]!.has(bl) || this.ty(a0) !== this.ty(bl)) return false;
+        if (a0.kind === "table" && a0 !== bl) return false;
+        const got = leaves.get(a0)?.[l];
+        if (got !== undefined && got !== bl) return false;
+        if (!probe) {
+          let cs = leaves.get(a0);
+          if (!cs) leaves.set(a0, (cs = Array.from({ length: k }, (_, m) => (m === 0 ? a0 : undefined!))));
+          cs[l] = bl;
+        }
+        return true;
+      };
+      const ok = lanes[0]!.every((s0, i) =>
+        lanes.every((ns, l) => {
+          const sl = ns[i]!;
+          if (sl.kind !== s0.kind) return false;
+          if (this.canon(s0) !== s0) return this.canon(sl) !== sl && pos[l]!.get(this.canon(sl)) === pos[0]!.get(this.canon(s0));
+          if (s0.kind === "rec") return true; // a group: its bodies are the lane's nodes
+          if (this.canon(sl) !== sl || this.level.get(s0) !== SAMPLE || this.level.get(sl) !== SAMPLE) return false;
+          if (this.maxDelay.get(s0) !== this.maxDelay.get(sl)) return false;
+          if (l === 0) return true;
+          const c0 = children(s0);
+          const cl = children(sl);
+          if (c0.length !== cl.length) return false;
+          let pairs = c0.map((a, j) => [a, cl[j]!] as const);
+          const commutative = (s0.kind === "binop" && COMMUTATIVE_BINOPS.has(s0.op)) && c0.length === 2;
+          if (!pairs.every(([a, b]) => matches(l, a, b, true))) {
+            if (!commutative) return false;
+            pairs = [[c0[0]!, cl[1]!], [c0[1]!, cl[0]!]];
+            if (!pairs.every(([a, b]) => matches(l, a, b, true))) return false;
+          }
+          for (const [a, b] of pairs) matches(l, a, b, false);
+          return true;
+        }),
+      );
+      if (!ok || [...leaves.values()].some((cs) => cs.some((c) => c === undefined))) continue;
+      const b: LaneBundle = { k, v: this.mod.fresh("l"), lanes, leaves, out: new Set(), pastOut: false };
+      for (const ns of lanes) for (const n of ns) this.laneOf.set(n, b);
+      found.push(b);
+    }
+    if (!found.length) return;
+    // what is read from outside a lane: a current value gets an array; a past one reads the bundle's line
+    const laneIdx = (x: Sig) => {
+      const b = this.laneOf.get(x);
+      if (!b) return undefined;
+      for (let l = 0; l < b.k; l++) {
+        const i = b.lanes[l]!.indexOf(x);
+        if (i >= 0) return { b, l, i };
+      }
+      return undefined;
+    };
+    const readOutside = (x: Sig) => {
+      const w = laneIdx(this.canon(x));
+      if (w) w.b.out.add(w.i);
+    };
+    for (const s of order) {
+      if (s.kind === "hbargraph" || s.kind === "vbargraph") {
+        readOutside(s.x);
+        continue;
+      }
+      if (this.canon(s) !== s || !this.level.has(s)) continue;
+      const me = laneIdx(s);
+      const { now, past } = this.deps(s);
+      for (const c of now) {
+        const w = laneIdx(this.canon(c));
+        if (w && (!me || me.b !== w.b || me.l !== w.l)) w.b.out.add(w.i);
+      }
+      for (const [x] of past) {
+        const w = laneIdx(this.canon(x));
+        if (w && (!me || me.b !== w.b || me.l !== w.l)) w.b.pastOut = true;
+      }
+    }
+    for (const r of this.roots) readOutside(r);
+  }
+
+  /**
+   * A lockstep bundle: the values its lanes read from outside in arrays of k (filled at their
+   * level; constants as data), then one loop over the lanes running lane 0's code, whose lines
+   * hold every lane, storing what is read outside into arrays of k that the readers index.
+   */
+  private emitBundle(b: LaneBundle, shifts: readonly Stmt[]): void {
+    const lane = fir.load(b.v);
+    const saved = new Map<Sig, Expr | undefined>();
+    for (const [c0, cs] of b.leaves) {
+      if (cs.every((c) => c === c0)) continue;
+      const type = this.ty(c0);
+      const prefix = type === "int" ? "iLane" : "fLane";
+      let arr: string;
+      if (cs.every(isLiteral)) {
+        const vs = cs.map((c) => (c as SigOf<"float">).value);
+        arr = this.mod.field(prefix, type, b.k, type === "int" ? vs.map((v) => v | 0) : this.precision === "single" ? vs.map(fround) : vs);
+      } else {
+        arr = this.mod.field(prefix, type, b.k);
+        const lvl = Math.max(INIT, ...cs.map((c) => (isLiteral(c) ? INIT : (this.level.get(c) ?? SAMPLE))));
+        const list = this.listFor(lvl);
+        cs.forEach((c, l) => list.push(fir.storeArr(arr, fir.int(l), this.valueExpr(c))));
+      }
+      saved.set(c0, this.value.get(c0));
+      this.value.set(c0, fir.loadArr(arr, lane));
+      this.laneRead.add(c0);
+    }
+    const outs = new Map<number, string>();
+    for (const i of [...b.out].sort((x, y) => x - y)) {
+      const t = this.ty(b.lanes[0]![i]!);
+      outs.set(i, this.mod.field(t === "int" ? "iLaneOut" : "fLaneOut", t, b.k));
+    }
+    const body: Stmt[] = [];
+    this.laneBody = body;
+    b.lanes[0]!.forEach((s0, i) => {
+      if (this.canon(s0) !== s0) return;
+      if (this.materialize.has(s0)) this.emit(s0);
+      const line = this.lines.get(s0);
+      if (line) body.push(this.writeLine(line, this.valueExpr(s0)));
+      const out = outs.get(i);
+      if (out) body.push(fir.storeArr(out, lane, this.valueExpr(s0)));
+    });
+    if (!b.pastOut) body.push(...shifts);
+    else if (shifts.length) this.end.push(fir.for(`${b.v}_end`, fir.int(0), fir.int(b.k), shifts));
+    this.laneBody = undefined;
+    this.loop.push(fir.for(b.v, fir.int(0), fir.int(b.k), body));
+    // after the loop, lane 0's node reads lane 0 of its line
+    for (const s0 of b.lanes[0]!) {
+      const line = this.lines.get(s0);
+      if (line?.lanes) this.lines.set(s0, { ...line, lanes: { k: b.k, lane: fir.int(0) } });
+    }
+    for (const [c0, v] of saved) {
+      if (v === undefined) this.value.delete(c0);
+      else this.value.set(c0, v);
+      this.laneRead.delete(c0);
+    }
+    for (const [i, out] of outs) b.lanes.forEach((ns, l) => this.value.set(ns[i]!, fir.loadArr(out, fir.int(l))));
   }
 
   /**
@@ -751,7 +968,7 @@ class Scope {
   }
 
   private listFor(lvl: number): Stmt[] {
-    return lvl <= INIT ? this.init : lvl === BLOCK ? this.block : this.loop;
+    return lvl <= INIT ? this.init : lvl === BLOCK ? this.block : (this.laneBody ?? this.loop);
   }
 
   private zeroArray(name: string, size: number, type: Ty): Stmt {
@@ -761,19 +978,25 @@ class Scope {
     return fir.for(k, fir.int(0), fir.int(size), [fir.storeArr(name, fir.load(k), this.mod.lit(type, 0))]);
   }
 
+  /** The array index of element `j` of a line (a bundle's: of the current lane). */
+  private lineIndex(line: Line, j: Expr): Expr {
+    if (!line.lanes) return j;
+    const { k, lane } = line.lanes;
+    if (j.kind === "int" && lane.kind === "int") return fir.int(j.value * k + lane.value);
+    const row = j.kind === "int" ? fir.int(j.value * k) : fir.binop("mul", "int", j, fir.int(k));
+    return row.kind === "int" && row.value === 0 ? lane : fir.binop("add", "int", row, lane);
+  }
+
   private writeLine(line: Line, v: Expr): Stmt {
-    return fir.storeArr(line.name, line.ring ? fir.binop("and", "int", fir.load(line.iota!), fir.int(line.size - 1)) : fir.int(0), v);
+    return fir.storeArr(line.name, this.lineIndex(line, line.ring ? fir.binop("and", "int", fir.load(line.iota!), fir.int(line.size - 1)) : fir.int(0)), v);
   }
 
   private readLine(x: Sig, d: Expr | number): Expr {
     const line = this.lines.get(this.canon(x))!;
-    if (typeof d === "number") {
-      if (!line.ring) return fir.loadArr(line.name, fir.int(d));
-      return fir.loadArr(line.name, fir.binop("and", "int", fir.binop("sub", "int", fir.load(line.iota!), fir.int(d)), fir.int(line.size - 1)));
-    }
-    // d: a variable amount already clamped by delayAmount
-    if (!line.ring) return fir.loadArr(line.name, d);
-    return fir.loadArr(line.name, fir.binop("and", "int", fir.binop("sub", "int", fir.load(line.iota!), d), fir.int(line.size - 1)));
+    // d: a number, or a variable amount already clamped by delayAmount
+    const amount = typeof d === "number" ? fir.int(d) : d;
+    if (!line.ring) return fir.loadArr(line.name, this.lineIndex(line, amount));
+    return fir.loadArr(line.name, this.lineIndex(line, fir.binop("and", "int", fir.binop("sub", "int", fir.load(line.iota!), amount), fir.int(line.size - 1))));
   }
 
   /** A variable delay amount as an index offset: max(0, int(amount)) (and at most the line's delay in a shifted array), hoisted to the amount's level. */
@@ -782,7 +1005,7 @@ class Scope {
     const line = this.lines.get(this.canon(x))!;
     let m = fir.call("max", "int", [this.operand(a, "int"), fir.int(0)]);
     if (!line.ring) m = fir.call("min", "int", [m, fir.int(line.maxDelay)]);
-    const lvl = this.level.get(a) ?? SAMPLE;
+    const lvl = this.laneRead.has(a) ? SAMPLE : (this.level.get(a) ?? SAMPLE);
     if (lvl >= SAMPLE) return m;
     const key = `${a.id}:${line.ring ? "ring" : line.maxDelay}`;
     const hit = this.hoisted.get(key);

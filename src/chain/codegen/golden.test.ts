@@ -37,13 +37,19 @@ const cases: Record<string, () => Sig[]> = {
     const idx = sig.intcast(sig.mul(x, sig.float(4)));
     return [sig.rdtable(tbl, idx), sig.waveform([sig.int(1), sig.int(2), sig.int(3)]), sig.enable(x, sig.gt(x, sig.float(0)))];
   },
+  // lockstep: two one-poles of one shape on two inputs, poles 0.5 and 0.25 (an array of constants),
+  // one loop over the lanes; their lines hold both lanes (read outside: y1' by the second output)
+  lanes: () => {
+    const ys = [0.5, 0.25].map((a, i) => sig.recursion(`golden_lane${i}`, 1, ([y]) => [sig.add(sig.input(i), sig.mul(sig.delay1(y!), sig.float(a)))])[0]!);
+    return [sig.add(ys[0]!, ys[1]!), sig.delay1(ys[1]!)];
+  },
 };
 
 describe("golden FIR", () => {
   for (const [name, build] of Object.entries(cases))
     it(name, () => {
       const outputs = build();
-      const m = generateFir({ name, inputs: 1, outputs, ui: buildUI(outputs, name), info: checkProgram(outputs) }, { precision: "single" });
+      const m = generateFir({ name, inputs: name === "lanes" ? 2 : 1, outputs, ui: buildUI(outputs, name), info: checkProgram(outputs) }, { precision: "single" });
       expect(verifyModule(m)).toEqual([]);
       const text = printModule(m);
       const file = path.join(dir, `${name}.fir`);

@@ -15,7 +15,7 @@ import { printWast } from "../../chain/backends/wasm-wast.ts";
 import { classNameProblem, DEFAULT_CLASS } from "../../chain/backends/cfamily.ts";
 import { compileFir } from "../../driver/compile.ts";
 import { printModule } from "../../core/fir/print.ts";
-import { pipelineFromArgs, pipelineOptions, radBlockFromArgs, radBlockOption, scheduleFromArgs, scheduleOption } from "../pipeline-options.ts";
+import { pipelineFromArgs, pipelineOptions, radBlockFromArgs, radBlockOption, scheduleFromArgs, scheduleOption, lockstepOption } from "../pipeline-options.ts";
 import type { Command } from "./command.ts";
 import { loadedPassesFromArgs, loadPassOption } from "../load-pass-options.ts";
 
@@ -25,7 +25,7 @@ const options: OptionSpec[] = [
   { name: "lang", kind: "string", help: "target language: fir (the FIR text), js (a JavaScript module), c or cpp, wasm (a WebAssembly module and its JSON beside it; needs -o), wast (the wasm module as text); default js" },
   { name: "cn", kind: "string", help: "class name of the C/C++ DSP (default mydsp)" },
   { name: "double", kind: "flag", help: "compile in double precision" },
-  ...pipelineOptions, scheduleOption, radBlockOption,
+  ...pipelineOptions, scheduleOption, lockstepOption, radBlockOption,
   loadPassOption,
   { name: "o", kind: "string", help: "write the output to FILE (atomically) instead of stdout" },
   { name: "I", kind: "list", help: "add a folder to the import search path (repeatable)" },
@@ -41,7 +41,7 @@ function write(file: string, data: string | Uint8Array): void {
 
 export const compileCommand: Command = {
   name: "compile",
-  usage: "faustlab compile FILE.dsp|FILE.sig [-lang fir|js|c|cpp|wasm|wast] [-cn NAME] [-double] [-passes P | -O] [-ss 0|1|2|3] [-load-pass FILE.ts] [-o OUT] [-I DIR]",
+  usage: "faustlab compile FILE.dsp|FILE.sig [-lang fir|js|c|cpp|wasm|wast] [-cn NAME] [-double] [-passes P | -O] [-ss 0|1|2|3] [-no-lockstep] [-load-pass FILE.ts] [-o OUT] [-I DIR]",
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
@@ -49,7 +49,7 @@ export const compileCommand: Command = {
     const lang = (args.values.get("lang") as string | undefined) ?? "js";
     if (!(LANGS as readonly string[]).includes(lang)) throw new DiagnosticError([diag("FL602", { lang, expected: LANGS.join(" or ") })]);
     const passes = pipelineFromArgs(args.values.get("passes") as string | undefined, args.flags.has("O"));
-    const m = compileFir(args.positional[0]!, { double: args.flags.has("double"), includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)), passes, schedule: scheduleFromArgs(args.values.get("ss")), tapeBlock: radBlockFromArgs(args.values.get("rad-block")), registry: (await loadedPassesFromArgs(args)).registry });
+    const m = compileFir(args.positional[0]!, { double: args.flags.has("double"), includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)), passes, schedule: scheduleFromArgs(args.values.get("ss")), lockstep: !args.flags.has("no-lockstep"), tapeBlock: radBlockFromArgs(args.values.get("rad-block")), registry: (await loadedPassesFromArgs(args)).registry });
     if (lang === "wasm") {
       const file = args.values.get("o") as string | undefined;
       if (!file) throw new DiagnosticError([diag("FL013")]);

@@ -3,7 +3,7 @@
 // the report's path. A progress bar with ETA on a terminal (stderr), one line
 // per finished run otherwise.
 
-import { scheduleFromArgs, scheduleOption } from "../pipeline-options.ts";
+import { lockstepOption, scheduleFromArgs, scheduleOption } from "../pipeline-options.ts";
 import cliProgress from "cli-progress";
 import { parseArgs, type OptionSpec } from "../cliargs.ts";
 import { DiagnosticError, diag } from "../../core/diagnostics.ts";
@@ -18,6 +18,7 @@ const options: OptionSpec[] = [
   { name: "j", kind: "int", min: 1, help: "runs at once, one worker thread each (default 1)" },
   { name: "shard", kind: "string", help: "K/N: do only the K-th of N deterministic parts of the runs (join them with 'faustlab results merge')" },
   scheduleOption,
+  lockstepOption,
   { name: "no-report", kind: "flag", help: "do not write DIR/report" },
   { name: "progress", kind: "flag", help: "force the progress bar (default: only when stderr is a terminal)" },
   loadPassOption,
@@ -33,7 +34,7 @@ function line(r: RunRecord): string {
 
 export const experimentCommand: Command = {
   name: "experiment",
-  usage: "faustlab experiment SPEC.json [-o DIR] [-j N] [-shard K/N] [-no-report] [-ss N] [-load-pass FILE.ts]",
+  usage: "faustlab experiment SPEC.json [-o DIR] [-j N] [-shard K/N] [-no-report] [-ss N] [-no-lockstep] [-load-pass FILE.ts]",
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
@@ -50,6 +51,7 @@ export const experimentCommand: Command = {
       report: !args.flags.has("no-report"),
       loadPasses: args.lists.get("load-pass"),
       ...(args.values.has("ss") ? { schedules: [scheduleFromArgs(args.values.get("ss"))!] } : {}),
+      ...(args.flags.has("no-lockstep") ? { lockstep: false } : {}),
       onPlan(selected, done) {
         io.err(`faustlab experiment: ${selected} runs${shard ? ` in shard ${shard.index}/${shard.count}` : ""}, ${done} already done`);
         if (tty && selected - done > 0) {

@@ -11,15 +11,15 @@ import { runNative } from "../../chain/backends/native.ts";
 import { wasmReference } from "../../chain/backends/wasm.ts";
 import { renderReference } from "../../harness/oracle.ts";
 import { renderOptions } from "./reference.ts";
-import { pipelineFromArgs, pipelineOptions, radBlockFromArgs, radBlockOption, scheduleFromArgs, scheduleOption } from "../pipeline-options.ts";
+import { pipelineFromArgs, pipelineOptions, radBlockFromArgs, radBlockOption, scheduleFromArgs, scheduleOption, lockstepOption } from "../pipeline-options.ts";
 import type { Command } from "./command.ts";
 import { loadedPassesFromArgs, loadPassOption } from "../load-pass-options.ts";
 
-const options: OptionSpec[] = [...renderOptions, ...pipelineOptions, scheduleOption, radBlockOption, loadPassOption, { name: "backend", kind: "string", help: "js (default), interp (the FIR interpreter), c or cpp (compiled with $CC/cc or $CXX/g++), wasm (our wasm module, run by the reference driver)" }];
+const options: OptionSpec[] = [...renderOptions, ...pipelineOptions, scheduleOption, lockstepOption, radBlockOption, loadPassOption, { name: "backend", kind: "string", help: "js (default), interp (the FIR interpreter), c or cpp (compiled with $CC/cc or $CXX/g++), wasm (our wasm module, run by the reference driver)" }];
 
 export const impulseCommand: Command = {
   name: "impulse",
-  usage: "faustlab impulse FILE.dsp|FILE.sig [-n N] [-double] [-sr SR] [-bs BS] [-backend js|interp|c|cpp|wasm] [-passes P | -O] [-ss 0|1|2|3] [-load-pass FILE.ts] [-I DIR]",
+  usage: "faustlab impulse FILE.dsp|FILE.sig [-n N] [-double] [-sr SR] [-bs BS] [-backend js|interp|c|cpp|wasm] [-passes P | -O] [-ss 0|1|2|3] [-no-lockstep] [-load-pass FILE.ts] [-I DIR]",
   options,
   async run(argv, io) {
     const args = parseArgs(argv, options);
@@ -32,7 +32,7 @@ export const impulseCommand: Command = {
     const bs = (args.values.get("bs") as number | undefined) ?? 512;
     const double = args.flags.has("double");
     const passes = pipelineFromArgs(args.values.get("passes") as string | undefined, args.flags.has("O"));
-    const m = compileFir(args.positional[0]!, { double, includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)), passes, schedule: scheduleFromArgs(args.values.get("ss")), tapeBlock: radBlockFromArgs(args.values.get("rad-block")), registry: (await loadedPassesFromArgs(args)).registry });
+    const m = compileFir(args.positional[0]!, { double, includeDirs: args.lists.get("I") ?? [], onWarning: (w) => io.err(render(w)), passes, schedule: scheduleFromArgs(args.values.get("ss")), lockstep: !args.flags.has("no-lockstep"), tapeBlock: radBlockFromArgs(args.values.get("rad-block")), registry: (await loadedPassesFromArgs(args)).registry });
     const data =
       backend === "c" || backend === "cpp"
         ? runNative(backend, [{ module: m, samples: n, sampleRate: sr, blockSize: bs }])[0]!

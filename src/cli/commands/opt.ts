@@ -14,7 +14,7 @@ import { parseArgs, type OptionSpec } from "../cliargs.ts";
 import { DiagnosticError, diag, render } from "../../core/diagnostics.ts";
 import { compileSignals } from "../../driver/signals.ts";
 import { writeFileAtomic } from "../../core/fsutil.ts";
-import { pipelineFromArgs, scheduleFromArgs, scheduleOption } from "../pipeline-options.ts";
+import { lockstepOption, pipelineFromArgs, scheduleFromArgs, scheduleOption } from "../pipeline-options.ts";
 import { inputsRead, type SignalGraph } from "../../core/signals/graph.ts";
 import { parseSignals } from "../../core/signals/parse.ts";
 import { printSignals } from "../../core/signals/print.ts";
@@ -33,6 +33,7 @@ const options: OptionSpec[] = [
   { name: "passes", kind: "string", help: "the pipeline to run, e.g. 'normalize,print<types>'" },
   { name: "O", kind: "flag", help: "run the default optimizing pipeline" },
   scheduleOption,
+  lockstepOption,
   { name: "list", kind: "flag", help: "print the registered passes (one a line, starting with its name), pipelines and analyses" },
   { name: "print-pipeline", kind: "flag", help: "print the canonical text of the pipeline on the last line" },
   { name: "stats", kind: "flag", help: "print each pass's statistics (stderr)" },
@@ -93,7 +94,7 @@ export const optCommand: Command = {
     const schedule = scheduleFromArgs(args.values.get("ss"));
     const run = runPipeline(graph, flattenPipeline(pipeline), {
       // Faust source is compiled in the precision -double selects; signal IR has none
-      context: { ...(file.endsWith(".dsp") ? { precision: args.flags.has("double") ? "double" : "single", spans } : {}), ...(schedule !== undefined ? { schedule } : {}) },
+      context: { ...(file.endsWith(".dsp") ? { precision: args.flags.has("double") ? "double" : "single", spans } : {}), ...(schedule !== undefined ? { schedule } : {}), ...(args.flags.has("no-lockstep") ? { lockstep: false } : {}) },
       ...(args.flags.has("verify-each") ? { debug: true } : {}),
       onText: (t) => io.out(t),
       printAfter: args.flags.has("print-after-all") ? (pass, t) => io.err(`; *** signal graph after ${pass} ***\n${t}`) : undefined,

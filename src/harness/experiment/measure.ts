@@ -358,7 +358,7 @@ export async function measureRun(run: Run, cache: MeasureCache = newCache()): Pr
   let m: FirModule;
   try {
     const t = timeIt(() => {
-      const mod = generateFir(p, { precision: run.precision, schedule: run.schedule });
+      const mod = generateFir(p, { precision: run.precision, schedule: run.schedule, lockstep: run.lockstep ?? true });
       const problems = verifyModule(mod);
       if (problems.length) throw new DiagnosticError(problems);
       return mod;

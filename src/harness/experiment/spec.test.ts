@@ -17,4 +17,14 @@ describe("experiment spec: schedules", () => {
   it("rejects a strategy that is not 0 to 3", () => {
     expect(() => parseSpec(JSON.stringify({ programs: ["a.dsp"], schedules: [4] }), "/t/s.json")).toThrow(/schedules/);
   });
+  it("lockstep: false (-no-lockstep) is a variant of the pipeline with its own key; the default keeps the key", () => {
+    const on = parseSpec(JSON.stringify({ programs: ["a.dsp"], pipelines: { O1: "O1" } }), "/t/s.json");
+    const off = parseSpec(JSON.stringify({ programs: ["a.dsp"], pipelines: { O1: "O1" }, lockstep: false }), "/t/s.json");
+    expect(on.lockstep).toBe(true);
+    const [a] = planRuns(on, [prog]);
+    const [b] = planRuns(off, [prog]);
+    expect([a!.pipelineName, a!.lockstep]).toEqual(["O1", undefined]);
+    expect([b!.pipelineName, b!.lockstep]).toEqual(["O1 -no-lockstep", false]);
+    expect(a!.key).not.toBe(b!.key);
+  });
 });

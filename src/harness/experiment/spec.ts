@@ -48,6 +48,8 @@ export interface Spec {
   readonly backends: readonly BackendName[];
   /** Scheduling strategies of the sample loop (Faust's -ss 0–3), "default" for the graph's own order. */
   readonly schedules: readonly (Strategy | "default")[];
+  /** Lockstep bundles (one loop over the lanes of independent recursions of one shape; default true, -no-lockstep). */
+  readonly lockstep: boolean;
   readonly stimuli: readonly StimulusSpec[];
   readonly length: number;
   readonly sampleRate: number;
@@ -98,6 +100,7 @@ export const SPEC_SCHEMA = {
     precisions: { type: "array", minItems: 1, uniqueItems: true, items: { enum: ["single", "double"] } },
     backends: { type: "array", minItems: 1, uniqueItems: true, items: { enum: [...BACKEND_NAMES] } },
     schedules: { type: "array", minItems: 1, uniqueItems: true, items: { enum: ["default", ...STRATEGIES] } },
+    lockstep: { type: "boolean" },
     stimuli: { type: "array", minItems: 1, items: stimulusSchema },
     length: { type: "integer", minimum: 1, maximum: 10000000 },
     sampleRate: { type: "integer", minimum: 1, maximum: 1000000 },
@@ -171,6 +174,7 @@ export function parseSpec(text: string, file: string, dir = path.dirname(path.re
     precisions: (v.precisions as ("single" | "double")[]) ?? ["single"],
     backends: (v.backends as BackendName[]) ?? ["js"],
     schedules: (v.schedules as (Strategy | "default")[]) ?? ["default"],
+    lockstep: (v.lockstep as boolean | undefined) ?? true,
     stimuli,
     length: (v.length as number) ?? 4096,
     sampleRate: (v.sampleRate as number) ?? 44100,
@@ -280,6 +284,8 @@ export interface Run {
   readonly backend: BackendName;
   /** The -ss strategy (undefined: the default order). */
   readonly schedule?: Strategy;
+  /** false: lockstep bundles emitted node by node (-no-lockstep); absent: on. */
+  readonly lockstep?: false;
   readonly stimulus: StimulusSpec;
   readonly length: number;
   readonly sampleRate: number;
@@ -306,7 +312,7 @@ export function stimulusName(s: StimulusSpec): string {
 /** The run's key: sha256 of the program's content hash and every parameter that changes its results. */
 export function runKey(r: Omit<Run, "key">): string {
   const wav = r.stimulus.kind === "wav" ? (() => { try { return sha(fs.readFileSync(r.stimulus.path).toString("base64")); } catch { return "unreadable"; } })() : "";
-  const params = [r.program.hash, r.pipeline, r.precision, r.backend, stimulusName(r.stimulus), wav, r.length, r.sampleRate, JSON.stringify(Object.entries(r.controls).sort()), [...r.metrics].sort().join(","), ...(r.schedule !== undefined ? [`ss${r.schedule}`] : [])];
+  const params = [r.program.hash, r.pipeline, r.precision, r.backend, stimulusName(r.stimulus), wav, r.length, r.sampleRate, JSON.stringify(Object.entries(r.controls).sort()), [...r.metrics].sort().join(","), ...(r.schedule !== undefined ? [`ss${r.schedule}`] : []), ...(r.lockstep === false ? ["no-lockstep"] : [])];
   return sha(JSON.stringify(params)).slice(0, 16);
 }
 
@@ -321,8 +327,8 @@ export function planRuns(spec: Spec, programs: readonly ProgramRef[]): Run[] {
         for (const backend of spec.backends)
           for (const stimulus of spec.stimuli) {
             // a strategy other than the default is a variant of the pipeline in the tables (`O1 -ss 2`)
-            const pipelineName = ss === "default" ? name : `${name} -ss ${ss}`;
-            const sched = ss === "default" ? {} : { schedule: ss };
+            const pipelineName = (ss === "default" ? name : `${name} -ss ${ss}`) + (spec.lockstep ? "" : " -no-lockstep");
+            const sched = { ...(ss === "default" ? {} : { schedule: ss }), ...(spec.lockstep ? {} : { lockstep: false as const }) };
             const r = { program, pipelineName, pipeline, precision, backend, ...sched, stimulus, length: spec.length, sampleRate: spec.sampleRate, controls: spec.controls, metrics: spec.metrics, loadPasses: spec.loadPasses, includeDirs: spec.includeDirs };
             const key = runKey(r);
             if (keys.has(key)) continue;
