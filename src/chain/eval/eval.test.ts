@@ -8,6 +8,8 @@ import type { EvalOptions, EvalResult } from "./eval.ts";
 import { evaluateProgram } from "../../driver/signals.ts";
 import { constantOf } from "./constant.ts";
 import { checkEvaluated } from "./arity.ts";
+import type { FileParser } from "../frontend/imports.ts";
+import { decodeParsed, parseAndEncode } from "../frontend/parsed-form.ts";
 
 function run(text: string, opts: EvalOptions = {}): EvalResult {
   return evaluateProgram({ text, path: "test.dsp" }, opts);
@@ -184,6 +186,30 @@ describe("environments", () => {
   it("reports duplicate definitions (FL410) and redefinitions across files (FL411)", () => {
     expect(err("x = 1; x = 2; process = x;").code).toBe("FL410");
     expect(err('import("stdfaust.lib"); ba = 3; process = ba;').code).toBe("FL411");
+  });
+
+  it("evaluates the definitions of cached files, decoded when reached, as those of parsed files", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "faustlab-lazy-"));
+    try {
+      // a.lib and b.lib share an identical definition (counted once) and each import the other's names
+      fs.writeFileSync(path.join(dir, "a.lib"), 'same(x) = x * 2; fa(0) = 10; fa(n) = n + same(n); unused = 1/0;\nimport("b.lib");');
+      fs.writeFileSync(path.join(dir, "b.lib"), "same(x) = x * 2; fb = fa(3) : same;");
+      fs.writeFileSync(path.join(dir, "c.lib"), "dup = 1; dup = 2;");
+      fs.writeFileSync(path.join(dir, "d.lib"), "same(x) = x * 3;");
+      const cached: FileParser = (file) => decodeParsed(parseAndEncode(file).encoded!, file)!;
+      const both = (text: string) => {
+        const eager = run(text, { includeDirs: [dir] });
+        const lazy = run(text, { includeDirs: [dir], parser: cached });
+        expect(lazy.diagnostics.map((d) => d.code)).toEqual(eager.diagnostics.map((d) => d.code));
+        if (eager.process) expect(show(lazy.process!)).toBe(show(eager.process));
+        return lazy;
+      };
+      expect(constantOf(both('import("a.lib"); process = fb + fa(0);').process!)?.v).toBe(18 + 10);
+      expect(both('import("c.lib"); process = dup;').diagnostics[0]!.code).toBe("FL410");
+      expect(both('import("a.lib"); import("d.lib"); process = fb;').diagnostics[0]!.code).toBe("FL411");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reports access to a non-environment (FL417) and an environment used as a diagram (FL418)", () => {

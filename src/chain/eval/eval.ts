@@ -23,7 +23,7 @@ import { printBox } from "../../core/boxes/print.ts";
 import { diag, diagOf, type ArgsOf, type Code, type Diagnostic, type RelatedInfo, type Span } from "../../core/diagnostics.ts";
 import { editDistance } from "../../core/text.ts";
 import { Compilation, policyKey, type FileParser, type ImportPolicy, type Program } from "../frontend/imports.ts";
-import type { ParsedFile } from "../frontend/parser.ts";
+import type { LazyDef, ParsedFile, Stmt } from "../frontend/parser.ts";
 import { arity, ArityError, treeSize, type Arity } from "./arity.ts";
 import { CLOCK_MODES } from "../../core/signals/signal.ts";
 import { constantOf, constantsOf, ConstDivZero, type Const } from "./constant.ts";
@@ -101,10 +101,18 @@ function fail<C extends Code>(code: C, args: ArgsOf<C>, span?: Span, related: re
 // ---------------------------------------------------------------------------
 // Environments
 
+/** A rule of a definition: its box, or a cached file's definition not decoded yet. */
+type DefRule = BoxOf<"def"> | LazyDef;
+const ruleArity = (r: DefRule): number => (r.kind === "def" ? r.params.length : r.arity);
+const ruleBox = (r: DefRule): BoxOf<"def"> => (r.kind === "def" ? r : r.force());
+/** The same definition: one object, or (from different decodings) the same box. Never decodes within one file. */
+const sameRule = (a: DefRule, b: DefRule): boolean =>
+  a === b || (!(a.kind === "lazyDef" && b.kind === "lazyDef" && a.source === b.source) && ruleBox(a) === ruleBox(b));
+
 interface DefBinding {
   readonly kind: "def";
   readonly name: string;
-  readonly rules: readonly BoxOf<"def">[];
+  readonly rules: readonly DefRule[];
   readonly spans: readonly (Span | undefined)[];
   /** The environment the definition is evaluated in; undefined: the layer holding it. */
   readonly env: Env | undefined;
@@ -292,31 +300,28 @@ export class Evaluator {
    * A layer of definitions. Definitions with one name are the rules of one
    * function; precision-qualified ones are kept only in their precision.
    */
-  private makeLayer(parent: Env | undefined, stmts: readonly Box[], spans: readonly (Span | undefined)[], perOccurrence = false, file = parent?.file): Env {
-    const groups = new Map<string, { rules: BoxOf<"def">[]; spans: (Span | undefined)[] }>();
+  private makeLayer(parent: Env | undefined, stmts: readonly Stmt[], spans: readonly (Span | undefined)[], perOccurrence = false, file = parent?.file): Env {
+    const groups = new Map<string, { rules: DefRule[]; spans: (Span | undefined)[] }>();
     stmts.forEach((s, i) => {
-      if (s.kind !== "def") return;
+      if (s.kind !== "def" && s.kind !== "lazyDef") return;
       if (s.variants !== 0 && (s.variants & this.precision) === 0) return;
-      const span = spans[i] ?? this.spanOf(s);
+      const span = spans[i] ?? (s.kind === "def" ? this.spanOf(s) : undefined);
       const g = groups.get(s.name);
       if (!g) {
         groups.set(s.name, { rules: [s], spans: [span] });
         return;
       }
       // the very same definition seen twice (e.g. through two imports) counts once
-      if (g.rules.includes(s)) return;
+      if (g.rules.some((r) => sameRule(r, s))) return;
       const prevSpan = g.spans[0];
       const related: RelatedInfo[] = prevSpan ? [{ span: prevSpan, message: "previous definition" }] : [];
       if (perOccurrence && prevSpan && span && prevSpan.file.path !== span.file.path) {
         fail("FL411", { name: s.name, file: prevSpan.file.path }, span, related);
       }
       const prev = g.rules[g.rules.length - 1]!;
-      if (prev.params.length === 0 || s.params.length === 0) {
-        if (prev.params.length === 0 && s.params.length === 0) fail("FL410", { name: s.name }, span, related);
-      }
-      if (prev.params.length !== s.params.length) {
-        fail("FL409", { name: s.name, count: s.params.length, previous: prev.params.length }, span, related);
-      }
+      const [prevArity, arity] = [ruleArity(prev), ruleArity(s)];
+      if (prevArity === 0 && arity === 0) fail("FL410", { name: s.name }, span, related);
+      if (prevArity !== arity) fail("FL409", { name: s.name, count: arity, previous: prevArity }, span, related);
       g.rules.push(s);
       g.spans.push(span);
     });
@@ -326,8 +331,8 @@ export class Evaluator {
   }
 
   /** Statements of a block, with `import`s replaced by the imported files' statements. */
-  private blockStmts(stmts: readonly Box[], at: Box, fromFile: string | undefined): { stmts: Box[]; spans: (Span | undefined)[] } {
-    const out: Box[] = [];
+  private blockStmts(stmts: readonly Box[], at: Box, fromFile: string | undefined): { stmts: Stmt[]; spans: (Span | undefined)[] } {
+    const out: Stmt[] = [];
     const spans: (Span | undefined)[] = [];
     for (const s of stmts) {
       if (s.kind !== "import") {
@@ -506,7 +511,8 @@ export class Evaluator {
     this.calls.push({ name: bnd.name, def: bnd.spans[0], at: span, definition: true });
     try {
       const env = bnd.env ?? owner;
-      const rules = bnd.rules;
+      // a cached file's definitions are decoded here, when the program first reaches them
+      const rules = bnd.rules.map(ruleBox);
       let v: Box;
       if (rules.length === 1 && rules[0]!.params.length === 0) v = this.eval(rules[0]!.body, env);
       else if (rules.length === 1 && rules[0]!.params.every((p) => p.kind === "ident") && new Set(rules[0]!.params.map((p) => (p as BoxOf<"ident">).name)).size === rules[0]!.params.length) {
@@ -1389,7 +1395,7 @@ export function evaluateProgram(source: ProgramSource, opts: EvalOptions = {}): 
   const ev = new Evaluator(comp, opts);
   try {
     const env = ev.programEnv(program);
-    const procIndex = program.stmts.findIndex((s) => s.kind === "def" && s.name === "process");
+    const procIndex = program.stmts.findIndex((s) => (s.kind === "def" || s.kind === "lazyDef") && s.name === "process");
     const procSpan = procIndex >= 0 ? program.spans[procIndex] : undefined;
     if (procIndex < 0) {
       // located in the program's file: its first line

@@ -22,7 +22,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { diag, DiagnosticError, type Diagnostic, SourceFile, type Span } from "../../core/diagnostics.ts";
 import type { Box } from "../../core/boxes/box.ts";
-import { parseSource, type ParsedFile } from "./parser.ts";
+import { parseSource, type ParsedFile, type Stmt } from "./parser.ts";
 
 /** A program: its entry file and every file it imports, transitively. */
 export interface Program {
@@ -33,7 +33,7 @@ export interface Program {
    * The program's statements with imports expanded: each imported file's
    * statements replace the import (once per file), declarations are kept.
    */
-  readonly stmts: readonly Box[];
+  readonly stmts: readonly Stmt[];
   /** The span of each statement of `stmts`. */
   readonly spans: readonly Span[];
   /** Every diagnostic of every file, and of the imports. */
@@ -168,7 +168,7 @@ export class Compilation {
    * `environment { … }`, where Faust allows `import`), resolving names from
    * the folder of `fromFile`. Spans come from the compilation's table (`spanOf`).
    */
-  expandStatements(stmts: readonly Box[], fromFile: string, spanOf: (b: Box) => Span | undefined): { stmts: readonly Box[]; files: readonly ParsedFile[]; diagnostics: readonly Diagnostic[] } {
+  expandStatements(stmts: readonly Box[], fromFile: string, spanOf: (b: Box) => Span | undefined): { stmts: readonly Stmt[]; files: readonly ParsedFile[]; diagnostics: readonly Diagnostic[] } {
     const file = new SourceFile(fromFile, "");
     const spans = stmts.map((s) => spanOf(s) ?? { file, start: 0, end: 0 });
     const p = this.expand({ file, stmts, spans, diagnostics: [], boxSpans: new Map() });
@@ -177,7 +177,7 @@ export class Compilation {
 
   private expand(entry: ParsedFile): Program {
     const files: ParsedFile[] = [];
-    const stmts: Box[] = [];
+    const stmts: Stmt[] = [];
     const spans: Span[] = [];
     const diagnostics: Diagnostic[] = [];
     const done = new Set<string>();
@@ -185,24 +185,25 @@ export class Compilation {
     const sourcePath = (pf: ParsedFile) => path.resolve(pf.file.path);
 
     // Explicit stack of (file, next statement index): import chains of any length never recurse.
-    const stack: { pf: ParsedFile; i: number }[] = [];
+    const stack: { pf: ParsedFile; list: readonly Stmt[]; i: number }[] = [];
     const enter = (pf: ParsedFile) => {
       const key = sourcePath(pf);
       done.add(key);
       active.push(key);
       files.push(pf);
       diagnostics.push(...pf.diagnostics);
-      stack.push({ pf, i: 0 });
+      // a cached file's definitions stay undecoded (lazyStmts) until the program reaches them
+      stack.push({ pf, list: pf.lazyStmts ?? pf.stmts, i: 0 });
     };
     enter(entry);
     while (stack.length) {
       const top = stack[stack.length - 1]!;
-      if (top.i >= top.pf.stmts.length) {
+      if (top.i >= top.list.length) {
         stack.pop();
         active.pop();
         continue;
       }
-      const s = top.pf.stmts[top.i]!;
+      const s = top.list[top.i]!;
       const span = top.pf.spans[top.i]!;
       top.i++;
       if (s.kind !== "import") {

@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SourceFile } from "../../core/diagnostics.ts";
+import { boxCount } from "../../core/boxes/box.ts";
 import { stdlibFiles } from "../../driver/stdlib.ts";
 import { decodeParsed, parseAndEncode, roundTrip } from "./parsed-form.ts";
 
@@ -35,6 +36,33 @@ describe("parsed form", () => {
       expect([d.boxSpans.get(s)?.start, d.boxSpans.get(s)?.end]).toEqual([fresh.boxSpans.get(s)?.start, fresh.boxSpans.get(s)?.end]);
     }
     expect(d.spans[0]!.file).toBe(other);
+  });
+
+  it("builds a definition's boxes only when it is forced, the boxes a parse gives, with their spans", () => {
+    const text = `uniq_lz_a(0) = 1; uniq_lz_a(n) = n * uniq_lz_b;\nuniq_lz_b = _ <: _, 7.25e-3 :> +;\nimport("uniq_lz.lib");\ndeclare uniq_lz "x";\nuniq_lz_c = uniq_lz_b;`;
+    const enc = parseAndEncode(new SourceFile("lz0.dsp", "uniq_lz_unrelated = 2;")).encoded;
+    expect(enc).toBeDefined();
+    const { encoded } = parseAndEncode(new SourceFile("lz.dsp", text));
+    const before = boxCount();
+    const file = new SourceFile("lz.dsp", text);
+    const d = decodeParsed(encoded!, file)!;
+    const lazy = d.lazyStmts!;
+    expect(lazy.map((s) => s.kind)).toEqual(["lazyDef", "lazyDef", "lazyDef", "import", "declare", "lazyDef"]);
+    expect(lazy.map((s) => (s.kind === "lazyDef" ? [s.name, s.arity] : []))).toEqual([["uniq_lz_a", 1], ["uniq_lz_a", 1], ["uniq_lz_b", 0], [], [], ["uniq_lz_c", 0]]);
+    const parsed = parseAndEncode(new SourceFile("lz.dsp", text)).parsed;
+    // nothing new is built; only the import and the declaration are, and located
+    expect(boxCount()).toBe(before);
+    expect([...d.boxSpans.keys()]).toEqual([parsed.stmts[3], parsed.stmts[4]]);
+    const b = lazy[2]!;
+    if (b.kind !== "lazyDef") throw new Error("expected a lazy definition");
+    const box = b.force();
+    expect(b.force()).toBe(box);
+    expect(box).toBe(parsed.stmts[2]);
+    expect(d.boxSpans.get(box.body)).toEqual({ ...parsed.boxSpans.get(box.body)!, file });
+    expect(d.boxSpans.has(parsed.stmts[0]!)).toBe(false);
+    // reading stmts builds everything, as an eager decoding does
+    d.stmts.forEach((s, i) => expect(s).toBe(parsed.stmts[i]));
+    expect(d.boxSpans.size).toBe(parsed.boxSpans.size);
   });
 
   it("files with diagnostics are not encoded, and foreign text is refused", () => {

@@ -9,8 +9,8 @@
 // again at every start of the command line.
 
 import { SourceFile, type Span } from "../../core/diagnostics.ts";
-import { assertNever, children, fieldsOf, kinds, mk, type Box, type Kind } from "../../core/boxes/box.ts";
-import { parseSource, type ParsedFile } from "./parser.ts";
+import { assertNever, children, fieldsOf, kinds, mk, type Box, type BoxOf, type Kind } from "../../core/boxes/box.ts";
+import { parseSource, type LazyDef, type ParsedFile, type Stmt } from "./parser.ts";
 
 /** Bumped whenever the encoding changes. */
 export const PARSED_FORM_VERSION = 1;
@@ -106,7 +106,15 @@ export function parseAndEncode(file: SourceFile): { parsed: ParsedFile; encoded:
   return { parsed, encoded: JSON.stringify(enc) };
 }
 
-/** Rebuilds a file's parsed form from its encoding; undefined when the text is not a parsed form of this version. */
+/**
+ * Rebuilds a file's parsed form from its encoding; undefined when the text is
+ * not a parsed form of this version. Nothing is built yet: `lazyStmts` holds
+ * each definition as a `LazyDef` (its name, arity and variants read from the
+ * encoding), whose boxes, and their spans in `boxSpans`, are built when it is
+ * forced; imports and declarations are built at once (they are small and the
+ * import expansion reads them). Reading `stmts` builds every node, in
+ * creation order, as an eager decoding would.
+ */
 export function decodeParsed(text: string, file: SourceFile): ParsedFile | undefined {
   let enc: Encoded;
   try {
@@ -114,47 +122,113 @@ export function decodeParsed(text: string, file: SourceFile): ParsedFile | undef
   } catch {
     return undefined;
   }
-  if (!enc || enc.v !== PARSED_FORM_VERSION || !Array.isArray(enc.nodes)) return undefined;
-  const boxes: Box[] = new Array(enc.nodes.length);
-  for (let i = 0; i < enc.nodes.length; i++) {
-    const n = enc.nodes[i]!;
-    const kind = kinds[n[0] as number];
-    if (!kind) return undefined;
-    const fields: Record<string, unknown> = {};
-    let j = 1;
-    for (const [name, type] of fieldsOf(kind)) {
-      const v = n[j++];
-      switch (type) {
-        case "box":
-          fields[name] = boxes[v as number];
-          break;
-        case "box?":
-          fields[name] = v === null ? undefined : boxes[v as number];
-          break;
-        case "boxes":
-          fields[name] = (v as readonly number[]).map((c) => boxes[c]!);
-          break;
-        case "string":
-        case "strings":
-          fields[name] = v;
-          break;
-        case "number":
-          fields[name] = decodeNumber(v as Num);
-          break;
-        default:
-          assertNever(type);
-      }
-    }
-    boxes[i] = mk(kind, fields as never) as unknown as Box;
-  }
+  if (!enc || enc.v !== PARSED_FORM_VERSION || !Array.isArray(enc.nodes) || !Array.isArray(enc.stmts)) return undefined;
+  const n = enc.nodes.length;
+  for (let i = 0; i < n; i++) if (!kinds[enc.nodes[i]![0] as number]) return undefined;
+  const boxes: (Box | undefined)[] = new Array(n);
+  // the first span of each node, by node index (the encoding lists each node once)
+  const spanAt = new Map<number, number>();
+  for (let k = 0; k < enc.spans.length; k += 3) if (!spanAt.has(enc.spans[k]!)) spanAt.set(enc.spans[k]!, k);
   const boxSpans = new Map<Box, Span>();
-  for (let k = 0; k < enc.spans.length; k += 3) {
-    const b = boxes[enc.spans[k]!]!;
-    if (!boxSpans.has(b)) boxSpans.set(b, { file, start: enc.spans[k + 1]!, end: enc.spans[k + 2]! });
-  }
+
+  /** The box of node i, building the nodes it needs first (children have smaller indices); no recursion. */
+  const build = (root: number): Box => {
+    const have = boxes[root];
+    if (have) return have;
+    const stack = [root];
+    while (stack.length) {
+      const i = stack[stack.length - 1]!;
+      if (boxes[i]) {
+        stack.pop();
+        continue;
+      }
+      const node = enc.nodes[i]!;
+      const kind = kinds[node[0] as number]!;
+      const pending: number[] = [];
+      let j = 1;
+      for (const [, type] of fieldsOf(kind)) {
+        const v = node[j++];
+        if (type === "box") {
+          if (!boxes[v as number]) pending.push(v as number);
+        } else if (type === "box?") {
+          if (v !== null && !boxes[v as number]) pending.push(v as number);
+        } else if (type === "boxes") for (const c of v as readonly number[]) if (!boxes[c]) pending.push(c);
+      }
+      if (pending.length) {
+        stack.push(...pending);
+        continue;
+      }
+      stack.pop();
+      const b = makeNode(kind, node, boxes);
+      boxes[i] = b;
+      const k = spanAt.get(i);
+      if (k !== undefined && !boxSpans.has(b)) boxSpans.set(b, { file, start: enc.spans[k + 1]!, end: enc.spans[k + 2]! });
+    }
+    return boxes[root]!;
+  };
+
+  const source = {};
+  const defKind = kindIndex.get("def")!;
+  const lazy = new Map<number, LazyDef>();
+  const lazyStmts: Stmt[] = enc.stmts.map((i) => {
+    const node = enc.nodes[i]!;
+    if (node[0] !== defKind) return build(i);
+    let d = lazy.get(i);
+    if (!d) {
+      // a def node: [kind, name, params, body, variants] (schema order)
+      const [, name, params, , variants] = node as readonly [number, string, readonly number[], number, number];
+      d = { kind: "lazyDef", name, arity: params.length, variants, source, force: () => build(i) as BoxOf<"def"> };
+      lazy.set(i, d);
+    }
+    return d;
+  });
   const spans: Span[] = [];
   for (let k = 0; k < enc.stmtSpans.length; k += 2) spans.push({ file, start: enc.stmtSpans[k]!, end: enc.stmtSpans[k + 1]! });
-  return { file, stmts: enc.stmts.map((i) => boxes[i]!), spans, diagnostics: [], boxSpans };
+  let all: readonly Box[] | undefined;
+  return {
+    file,
+    spans,
+    diagnostics: [],
+    boxSpans,
+    lazyStmts,
+    get stmts(): readonly Box[] {
+      if (!all) {
+        for (let i = 0; i < n; i++) build(i);
+        all = enc.stmts.map((i) => boxes[i]!);
+      }
+      return all;
+    },
+  };
+}
+
+/** The box of an encoded node whose children are built. */
+function makeNode(kind: Kind, node: readonly Field[], boxes: readonly (Box | undefined)[]): Box {
+  const fields: Record<string, unknown> = {};
+  let j = 1;
+  for (const [name, type] of fieldsOf(kind)) {
+    const v = node[j++];
+    switch (type) {
+      case "box":
+        fields[name] = boxes[v as number];
+        break;
+      case "box?":
+        fields[name] = v === null ? undefined : boxes[v as number];
+        break;
+      case "boxes":
+        fields[name] = (v as readonly number[]).map((c) => boxes[c]!);
+        break;
+      case "string":
+      case "strings":
+        fields[name] = v;
+        break;
+      case "number":
+        fields[name] = decodeNumber(v as Num);
+        break;
+      default:
+        assertNever(type);
+    }
+  }
+  return mk(kind, fields as never) as unknown as Box;
 }
 
 /** For tests: a file's parse and its round trip through the encoding. */

@@ -24,7 +24,7 @@
 // `;` at the definition level and keeps going, so one run reports several.
 
 import { diag, type Diagnostic, type RelatedInfo, SourceFile, type Span } from "../../core/diagnostics.ts";
-import { B, mk, type ArgType, type Box, type CType, type IterOp, type PrimOp } from "../../core/boxes/box.ts";
+import { B, mk, type ArgType, type Box, type BoxOf, type CType, type IterOp, type PrimOp } from "../../core/boxes/box.ts";
 import { describeToken, lex, numberValue, T, type Tokens } from "./lexer.ts";
 
 /** Most nested brackets and constructs the parser accepts (guards the call stack). */
@@ -38,6 +38,13 @@ export interface ParsedFile {
   readonly file: SourceFile;
   /** Statements in source order: def, import and declare boxes. */
   readonly stmts: readonly Box[];
+  /**
+   * The same statements as the evaluator reads them, when the file comes from
+   * its cached parsed form (src/chain/frontend/parsed-form.ts): each definition
+   * is a `LazyDef` whose boxes are built when the program first reaches it
+   * (reading `stmts` builds them all). Absent for a parse.
+   */
+  readonly lazyStmts?: readonly Stmt[];
   /** The span of each statement of `stmts` (boxes are shared, so spans are per occurrence here). */
   readonly spans: readonly Span[];
   /** Lexer and parser diagnostics (errors and warnings). */
@@ -49,6 +56,25 @@ export interface ParsedFile {
    */
   readonly boxSpans: ReadonlyMap<Box, Span>;
 }
+
+/**
+ * A definition of a cached file, not yet decoded: what a layer of definitions
+ * needs (name, number of parameters, precision variants) without its boxes.
+ * `force()` builds the `def` box (the very box a parse gives); one object per
+ * distinct definition of its file (equal definitions of one file are one
+ * object, as they are one box), `source` identifies that file's decoding.
+ */
+export interface LazyDef {
+  readonly kind: "lazyDef";
+  readonly name: string;
+  readonly arity: number;
+  readonly variants: number;
+  readonly source: object;
+  force(): BoxOf<"def">;
+}
+
+/** A statement as the evaluator reads it: a box, or a definition decoded on demand. */
+export type Stmt = Box | LazyDef;
 
 /** Thrown inside the parser to unwind to the nearest statement list. */
 class ParseError {
