@@ -22,6 +22,7 @@ const groups = [
   "environments",
   "route",
   "lti",
+  "enable",
   "errors",
 ];
 

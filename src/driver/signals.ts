@@ -21,6 +21,8 @@ import { buildUI, type UIItem } from "../chain/propagate/ui.ts";
 import type { Sig } from "../core/signals/signal.ts";
 import { runPipeline, type Instrumentation } from "../../passes/manager.ts";
 import { instances } from "../../passes/registry.ts";
+import { cseGraph } from "../../passes/cse.ts";
+import { reachable } from "../core/signals/graph.ts";
 
 export interface CompileOptions {
   readonly includeDirs?: readonly string[];
@@ -101,6 +103,9 @@ export function compileSignals(source: ProgramSource, opts: CompileOptions = {})
       context: { spans },
     }).graph.outputs];
     if (outputs.length === 0) throw new DiagnosticError([diag("FL502", {})]);
+    // under enable/control, sharing decides what is suspended: merge what Faust's hash-consing
+    // makes one tree (recursions equal up to their names, commuted operands) before conditions are taken
+    if (reachable(outputs).some((s) => s.kind === "enable" || s.kind === "control")) outputs = cseGraph(outputs, { spans: spans.lookup }).roots;
     info = checkProgram(outputs, { spans: spans.lookup });
   } catch (e) {
     return located(e);

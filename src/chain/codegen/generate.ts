@@ -33,10 +33,20 @@
 // Semantics follow src/core/signals/evaluate.ts (int wrap-around, C remainder,
 // truncating casts, select2 on int(sel), clamped table indices, enable and
 // control holding their last value, delays clamped at 0).
+//
+// Suspension (enable/control, src/core/signals/conditions.ts): a node with an
+// execution condition other than true has its state updates under
+// `if (condition)`: its delay-line write and shift (a ring's IOTA still
+// advances every sample, as in Faust), a waveform's index, an rwtable's
+// write, a clock domain's run, a prefix's first-run flag, a control's hold.
+// Pure computations need no guard: a node is read only when its readers run,
+// and then its condition holds too. The condition atoms are materialized and
+// scheduled before the nodes they guard.
 
 import { DiagnosticError, diag } from "../../core/diagnostics.ts";
 import type { MetadataEntry } from "../eval/eval.ts";
 import { instantOrder, reachable, tapesOf } from "../../core/signals/graph.ts";
+import { condAnd, condAtom, condAtoms, conditionedOrder, conditions, lineShape, valueSource, type Cond, type Conditions } from "../../core/signals/conditions.ts";
 import { scheduleSignals, type ScheduleUnit } from "../../core/signals/schedule.ts";
 import type { Strategy } from "../../core/schedule.ts";
 import { evaluate } from "../../core/signals/evaluate.ts";
@@ -385,6 +395,9 @@ class Scope {
   private laneBody: Stmt[] | undefined;
   /** The outside values lane 0 reads from its lane's array while a lane loop's body is emitted (not hoisted). */
   private readonly laneRead = new Set<Sig>();
+  /** The execution conditions of this scope's nodes (enable/control), and their atoms. */
+  private conds: Conditions = { any: false, exec: () => [] };
+  private readonly atoms = new Set<Sig>();
 
   constructor(
     readonly mod: ModuleBuilder,
@@ -441,40 +454,8 @@ class Scope {
   canon(s: Sig): Sig {
     const hit = this.canonMemo.get(s);
     if (hit) return hit;
-    const path: Sig[] = [];
-    let c = s;
-    for (let guard = 0; ; guard++) {
-      const known = this.canonMemo.get(c);
-      if (known) {
-        c = known;
-        break;
-      }
-      path.push(c);
-      let next: Sig | undefined;
-      switch (c.kind) {
-        case "proj":
-          next = c.group.bodies[c.index];
-          break;
-        case "output":
-        case "attach":
-        case "hbargraph":
-        case "vbargraph":
-          next = c.x;
-          break;
-        case "floatcast":
-          if (typeOf(c.x).nature === "float") next = c.x;
-          break;
-        case "intcast":
-          if (typeOf(c.x).nature === "int") next = c.x;
-          break;
-        default:
-          break;
-      }
-      if (!next) break;
-      if (guard > 1_000_000) reject(s, "endless chain of projections");
-      c = next;
-    }
-    for (const n of path) this.canonMemo.set(n, c);
+    const c = valueSource(s);
+    this.canonMemo.set(s, c);
     return c;
   }
 
@@ -536,13 +517,21 @@ class Scope {
   /** Liveness from the roots (not entering table generators), then levels, uses, lines and materialization. */
   generate(): void {
     // the nodes of this scope's clock domain (a domain's body is its own scope)
+    this.conds = conditions(this.roots);
+    // no lockstep bundles under enable/control (a suspended lane would need a guard of its own)
+    const lockstep = this.mod.lockstep && !this.conds.any;
     // without -ss: the graph's own order, unless lockstep bundles are found (then depth-first, bundled)
-    let sched: ReturnType<typeof scheduleSignals> | ReturnType<typeof instantOrder> = this.mod.schedule === undefined ? instantOrder(this.roots, true) : scheduleSignals(this.roots, this.mod.schedule, { lockstep: this.mod.lockstep });
-    if (this.mod.schedule === undefined && this.mod.lockstep && !("cycle" in sched)) {
+    let sched: ReturnType<typeof scheduleSignals> | ReturnType<typeof instantOrder> = this.mod.schedule === undefined ? instantOrder(this.roots, true) : scheduleSignals(this.roots, this.mod.schedule, { lockstep });
+    if (this.mod.schedule === undefined && lockstep && !("cycle" in sched)) {
       const b = scheduleSignals(this.roots, 0, { lockstep: true });
       if (!("cycle" in b) && b.units.some((u) => u.lanes)) sched = b;
     }
     if ("cycle" in sched) reject(sched.cycle[0]!, "it is on an instantaneous cycle");
+    if (this.conds.any) {
+      // the atoms of a condition before the nodes it guards
+      sched = conditionedOrder(sched.order, this.conds);
+      if ("cycle" in sched) reject(sched.cycle[0]!, "it is on an instantaneous cycle through the condition of an enable or a control");
+    }
     // live nodes: a worklist over original nodes
     const live = new Set<Sig>();
     const work = [...this.roots];
@@ -605,6 +594,14 @@ class Scope {
       }
     }
     for (const r of this.roots) use(r, SAMPLE);
+    if (this.conds.any)
+      for (const s of order)
+        if (this.canon(s) === s && this.level.has(s))
+          for (const a of condAtoms(this.conds.exec(s))) {
+            const x = this.canon(a);
+            this.atoms.add(x);
+            use(x, SAMPLE);
+          }
     if ("units" in sched && !this.phased) this.prepareBundles(sched.units, order);
     const laneLeaves = new Set<Sig>();
     for (const b of new Set(this.laneOf.values())) for (const [c0, cs] of b.leaves) laneLeaves.add(c0).add(cs[0]!), cs.forEach((c) => laneLeaves.add(c));
@@ -630,6 +627,7 @@ class Scope {
         (laneLeaves.has(s) && !cheap) ||
         s.kind === "enable" ||
         s.kind === "control" ||
+        (this.atoms.has(s) && lvl === SAMPLE && s.kind !== "input") ||
         this.maxDelay.has(s) ||
         (!cheap && uses >= 2) ||
         (!cheap && (this.userLevel.get(s) ?? 0) > lvl) ||
@@ -643,15 +641,14 @@ class Scope {
       b.lanes[0]!.forEach((s0, i) => {
         if (b.lanes.some((l) => this.materialize.has(l[i]!))) this.materialize.add(s0);
       });
-    // delay lines
+    // delay lines (the shifts of a suspended node's line come after the emission, under its condition)
     const laneShifts = new Map<LaneBundle, Stmt[]>();
+    const suspendedShifts: [Sig, number, Stmt[]][] = [];
     for (const [x, d] of this.maxDelay) {
       const b = this.laneOf.get(x);
       if (b && !b.lanes[0]!.includes(x)) continue; // lane 0's line holds every lane
       this.cur = this.phase.get(x) ?? 0;
-      const ring = d > this.mod.maxCopyDelay;
-      let size = d + 1;
-      if (ring) for (size = 1; size < d + 1; ) size *= 2;
+      const { ring, size } = lineShape(d, this.mod.maxCopyDelay);
       const type = this.ty(x);
       const k = b?.k ?? 1;
       const name = this.mod.field(type === "int" ? (ring ? "iVec" : "iRec") : ring ? "fVec" : "fRec", type, size * k);
@@ -673,6 +670,7 @@ class Scope {
         // in a lane loop at the end of the sample when the line is read outside its lanes)
         let shifts = this.end;
         if (b && !(shifts = laneShifts.get(b)!)) laneShifts.set(b, (shifts = []));
+        else if (!b && this.cond(x).length) suspendedShifts.push([x, this.cur, (shifts = [])]);
         const view: Line = b?.pastOut ? { ...line, lanes: { k: b.k, lane: fir.load(`${b.v}_end`) } } : line;
         const at = (j: Expr) => this.lineIndex(view, j);
         if (d <= 8) for (let j = d; j >= 1; j--) shifts.push(fir.storeArr(name, at(fir.int(j)), fir.loadArr(name, at(fir.int(j - 1)))));
@@ -704,9 +702,16 @@ class Scope {
       const line = this.lines.get(s);
       if (line) {
         const lvl = this.level.get(s)!;
-        (lvl === SAMPLE ? this.loop : this.loopHead).push(this.writeLine(line, this.valueExpr(s)));
+        const write = this.writeLine(line, this.valueExpr(s));
+        // a suspended node's write goes in the loop, after its condition's atoms
+        if (this.cond(s).length) this.loop.push(...this.guarded(this.cond(s), [write]));
+        else (lvl === SAMPLE ? this.loop : this.loopHead).push(write);
       }
       if (this.level.get(s) === SAMPLE) this.record(s, crossing);
+    }
+    for (const [x, q, shifts] of suspendedShifts) {
+      this.cur = q;
+      this.end.push(...this.guarded(this.cond(x), shifts));
     }
     if (this.isMain)
       this.roots.forEach((r, i) => {
@@ -926,6 +931,28 @@ class Scope {
     }
   }
 
+  /** The execution condition of a canonical node (true: []). */
+  private cond(s: Sig): Cond {
+    return this.conds.any ? this.conds.exec(s) : [];
+  }
+
+  /** A condition as an int expression (each clause: one of its atoms ≠ 0), or undefined for true. */
+  private guardExpr(c: Cond): Expr | undefined {
+    if (c.length === 0) return undefined;
+    const atom = (a: Sig) => {
+      const x = this.canon(a);
+      return fir.binop("ne", this.ty(x), this.valueExpr(x), this.mod.lit(this.ty(x), 0));
+    };
+    const clause = (cl: readonly Sig[]) => cl.map(atom).reduce((p, q) => fir.binop("or", "int", p, q));
+    return c.map(clause).reduce((p, q) => fir.binop("and", "int", p, q));
+  }
+
+  /** `stmts` run only when `c` holds. */
+  private guarded(c: Cond, stmts: Stmt[]): Stmt[] {
+    const g = this.guardExpr(c);
+    return g ? [fir.if(g, stmts)] : stmts;
+  }
+
   private levelOf(s: Sig, now: readonly Sig[]): number {
     const kids = () => now.reduce((l, c) => Math.max(l, this.level.get(this.canon(c)) ?? SAMPLE), INIT);
     switch (s.kind) {
@@ -1030,16 +1057,18 @@ class Scope {
     const type = this.ty(s);
     const list = this.listFor(lvl);
     switch (s.kind) {
-      case "clocked":
-        this.emitDomain(s, list);
+      case "clocked": {
+        const run: Stmt[] = [];
+        this.emitDomain(s, run);
+        list.push(...this.guarded(this.cond(s), run));
         return;
+      }
       case "enable":
       case "control": {
+        // x when the node runs and y ≠ 0 (enable's condition has y already), else the held value
         const hold = this.mod.field(type === "int" ? "iHold" : "fHold", type);
         this.clear.push(fir.store(hold, this.mod.lit(type, 0)));
-        const y = this.canon(s.y);
-        const cond = fir.binop("ne", this.ty(y), this.valueExpr(y), this.mod.lit(this.ty(y), 0));
-        list.push(fir.if(cond, [fir.store(hold, this.operand(s.x, type))]));
+        list.push(...this.guarded(condAnd(this.cond(s), condAtom(s.y)), [fir.store(hold, this.operand(s.x, type))]));
         this.value.set(s, fir.load(hold));
         return;
       }
@@ -1049,7 +1078,7 @@ class Scope {
         const arr = this.mod.field(type === "int" ? "itbw" : "ftbw", type, t.size);
         const k = this.mod.fresh("j");
         this.clear.push(fir.for(k, fir.int(0), fir.int(t.size), [fir.storeArr(arr, fir.load(k), this.convert(fir.loadArr(t.name, fir.load(k)), t.type, type))]));
-        list.push(fir.storeArr(arr, this.tableIndex(s.windex, t.size), this.operand(s.wvalue, type)));
+        list.push(...this.guarded(this.cond(s), [fir.storeArr(arr, this.tableIndex(s.windex, t.size), this.operand(s.wvalue, type))]));
         this.bind(s, lvl, type, fir.loadArr(arr, this.tableIndex(s.rindex, t.size)), list);
         return;
       }
@@ -1172,13 +1201,19 @@ class Scope {
       }
       case "prefix": {
         const ph = this.ph();
-        if (!ph.first) {
-          ph.first = this.mod.field("iFirst", "int");
-          this.clear.push(fir.store(ph.first, fir.int(1)));
-          ph.end.push(fir.store(ph.first, fir.int(0)));
+        // a suspended prefix has its own first-run flag
+        let first = ph.first;
+        if (this.cond(s).length) {
+          first = this.mod.field("iFirst", "int");
+          this.clear.push(fir.store(first, fir.int(1)));
+          ph.end.push(...this.guarded(this.cond(s), [fir.store(first, fir.int(0))]));
+        } else if (!first) {
+          first = ph.first = this.mod.field("iFirst", "int");
+          this.clear.push(fir.store(first, fir.int(1)));
+          ph.end.push(fir.store(first, fir.int(0)));
         }
         const x = this.canon(s.x);
-        return fir.select(type, fir.load(ph.first), this.operand(s.init, type), this.convert(this.readLine(x, 1), this.ty(x), type));
+        return fir.select(type, fir.load(first), this.operand(s.init, type), this.convert(this.readLine(x, 1), this.ty(x), type));
       }
       case "binop": {
         const op = s.op;
@@ -1236,7 +1271,7 @@ class Scope {
         const arr = this.mod.field(type === "int" ? "itbl" : "ftbl", type, values.length, data);
         const idx = this.mod.field("iWave", "int");
         this.clear.push(fir.store(idx, fir.int(0)));
-        this.end.push(fir.store(idx, fir.binop("rem", "int", fir.binop("add", "int", fir.load(idx), fir.int(1)), fir.int(values.length))));
+        this.end.push(...this.guarded(this.cond(s), [fir.store(idx, fir.binop("rem", "int", fir.binop("add", "int", fir.load(idx), fir.int(1)), fir.int(values.length)))]));
         const v = fir.loadArr(arr, fir.load(idx));
         this.value.set(s, v);
         return v;

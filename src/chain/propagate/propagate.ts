@@ -437,7 +437,8 @@ class Propagator {
       case "attach":
         return sig.attach(x!, y!);
       case "enable":
-        return sig.enable(x!, y!);
+        // Faust's enable(x, y) is control(x·y, y): x·y when y ≠ 0, else held
+        return sig.enable(sig.binop("mul", x!, y!), y!);
       case "control":
         return sig.control(x!, y!);
       case "assertbounds":

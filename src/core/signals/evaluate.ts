@@ -23,9 +23,13 @@
 //   - controls take `controls[address]` (a number, or a function of the sample
 //     index) or their init value (0 for buttons and checkboxes); address is
 //     `uiAddress()` e.g. "/Main/freq"; bargraphs pass their input through;
-//   - enable(x, y) and control(x, y) are x when y != 0, else they hold their last
-//     value (0 initially), as the reference compiler does; unlike Faust, the
-//     state inside x keeps running while y == 0;
+//   - control(x, y) is x when y != 0, else it holds its last value (0
+//     initially); enable(x, y) the same (the front end gives it x·y); while
+//     y == 0, x is suspended as in Faust: every node has an execution condition
+//     (conditions.ts) and is computed only in the samples where it holds: a
+//     suspended node keeps its value, its waveform, rwtable writes, clock domain
+//     and delay line do not advance (a line of at most 16 samples counts runs,
+//     a longer one is a ring over samples, as in the generated code);
 //   - fconst: `foreign.consts[name]` (fSamplingFreq and SR default to the sample
 //     rate), fvar: `foreign.vars[name]`, ffun: `foreign.functions[name]` or the
 //     C math function of that name (sin, sinf, powf, …);
@@ -41,7 +45,10 @@
 // DiagnosticErrors (FL57x).
 
 import { DiagnosticError, diag } from "../diagnostics.ts";
-import { instantOrder, reachable, reachableUpTo, tapesOf } from "./graph.ts";
+import { reachable, reachableUpTo, tapesOf } from "./graph.ts";
+import { conditionedSchedule, lineShape, valueSource, type Cond } from "./conditions.ts";
+import { analyzeIntervals, delayAmountInterval } from "./intervals.ts";
+import { satInt } from "./fold.ts";
 import { cFunction, cMath1, cMath2 } from "./cmath.ts";
 import { assertNever, uiAddress, type Sig, type SigOf } from "./signal.ts";
 import { typeOf } from "./types.ts";
@@ -141,18 +148,31 @@ interface Machine {
  */
 function machine(roots: readonly Sig[], opts: RunOptions, bound: ReadonlyMap<Sig, () => number>): Machine {
   const sr = opts.sampleRate ?? 44100;
-  const sched = instantOrder(roots, true);
+  const sched = conditionedSchedule(roots);
   if ("cycle" in sched) fail(sched.cycle[0]!, "instantaneous cycle");
+  const conds = sched.conds;
   // the nodes of this run: a reverse's x and a tape's x are run on their own (reversedRuns)
   const order = sched.order.some((s) => s.kind === "reverse" || s.kind === "tape") ? sched.order.filter(inThisRun(roots)) : sched.order;
   const slot = new Map<Sig, number>();
   order.forEach((s, k) => slot.set(s, k));
   const val = new Float64Array(order.length);
-  // histories of the nodes read in the past (one value per tick)
-  const hist = new Map<Sig, number[]>();
-  const histOf = (x: Sig) => {
-    let h = hist.get(x);
-    if (!h) hist.set(x, (h = []));
+  // execution conditions: a node whose condition is false in a tick is not computed (see the header)
+  const guardOf = (c: Cond): (() => boolean) | undefined => {
+    if (c.length === 0) return undefined;
+    const clauses = c.map((cl) => cl.map((a) => slot.get(a)!));
+    return () => clauses.every((cl) => cl.some((k) => val[k] !== 0));
+  };
+  const guards = conds.any ? order.map((s) => guardOf(conds.exec(s))) : [];
+  // the past of the nodes read in the past (their delay lines, by valueSource)
+  const lines = new Map<Sig, PastLine>();
+  const maxDelays = conds.any ? lineDelays(order) : new Map<Sig, number>();
+  const histOf = (x0: Sig): PastLine => {
+    const x = valueSource(x0);
+    let h = lines.get(x);
+    if (!h) {
+      const conditioned = guards[slot.get(x)!] !== undefined;
+      lines.set(x, (h = conditioned ? suspendedLine(lineShape(maxDelays.get(x) ?? 1), () => t) : timeLine(() => t)));
+    }
     return h;
   };
   // the outputs a clock domain holds, by domain
@@ -201,7 +221,7 @@ function machine(roots: readonly Sig[], opts: RunOptions, bound: ReadonlyMap<Sig
       }
       case "delay1": {
         const h = histOf(s.x);
-        return () => (t > 0 ? h[t - 1]! : 0);
+        return () => h.read(1);
       }
       case "delay": {
         const h = histOf(s.x);
@@ -211,13 +231,19 @@ function machine(roots: readonly Sig[], opts: RunOptions, bound: ReadonlyMap<Sig
           const m = Math.max(0, toInt(val[d]!));
           // a zero delay reads x of this sample (an instantaneous edge, so x is computed already)
           if (m === 0) return val[xs]!;
-          return t - m >= 0 ? h[t - m]! : 0;
+          return h.read(m);
         };
       }
       case "prefix": {
+        // the init value at the node's first run (the first sample unless suspended)
         const h = histOf(s.x);
         const i = at(s.init);
-        return () => (t > 0 ? h[t - 1]! : val[i]!);
+        let first = true;
+        return () => {
+          if (!first) return h.read(1);
+          first = false;
+          return val[i]!;
+        };
       }
       case "binop": {
         const x = at(s.x);
@@ -306,7 +332,12 @@ function machine(roots: readonly Sig[], opts: RunOptions, bound: ReadonlyMap<Sig
       }
       case "waveform": {
         const values = s.values.map((v) => (v.kind === "int" || v.kind === "float" ? v.value : 0));
-        return () => values[t % values.length]!;
+        let k = 0;
+        return () => {
+          const v = values[k]!;
+          k = (k + 1) % values.length;
+          return v;
+        };
       }
       case "fconst": {
         const v = opts.foreign?.consts?.[s.name] ?? (s.name === "fSamplingFreq" || s.name === "SR" ? sr : undefined);
@@ -372,7 +403,7 @@ function machine(roots: readonly Sig[], opts: RunOptions, bound: ReadonlyMap<Sig
         return () => {
           let acc = prod(0, val[xs]!);
           for (let k = 1; k < cs.length; k++) {
-            const p = prod(k, t - k >= 0 ? h[t - k]! : 0);
+            const p = prod(k, h.read(k));
             acc = sumInt[k] ? (acc + p) | 0 : acc + p;
           }
           return acc;
@@ -382,14 +413,15 @@ function machine(roots: readonly Sig[], opts: RunOptions, bound: ReadonlyMap<Sig
         // ((x[n] − c0·y[n−1]) − c1·y[n−2]) − …, in the node's nature
         const xs = at(s.x);
         const cs = s.coefs.map(at);
-        const yh: number[] = [];
+        // its own past: the line of its lowering's recursion
+        const yh = guards[slot.get(s)!] ? suspendedLine(lineShape(cs.length), () => t) : timeLine(() => t);
         return () => {
           let acc = val[xs]!;
           for (let k = 1; k <= cs.length; k++) {
-            const yk = t - k >= 0 ? yh[t - k]! : 0;
+            const yk = yh.read(k);
             acc = isInt ? (acc - Math.imul(val[cs[k - 1]!]!, yk)) | 0 : acc - val[cs[k - 1]!]! * yk;
           }
-          yh[t] = acc;
+          yh.record(acc);
           return acc;
         };
       }
@@ -475,13 +507,89 @@ function machine(roots: readonly Sig[], opts: RunOptions, bound: ReadonlyMap<Sig
   }
 
   const rootSlots = roots.map((r) => slot.get(r.kind === "output" ? r.x : r)!);
-  const histSlots = [...hist.entries()].map(([s, h]) => [slot.get(s)!, h] as const);
+  const histSlots = [...lines.entries()].map(([s, h]) => [slot.get(s)!, h] as const);
+  const ran = new Uint8Array(order.length).fill(1);
   return {
     tick() {
-      for (let k = 0; k < steps.length; k++) val[k] = steps[k]!();
-      for (const [k, h] of histSlots) h[t] = val[k]!;
+      if (guards.length)
+        for (let k = 0; k < steps.length; k++) {
+          const g = guards[k];
+          if (g && !g()) ran[k] = 0;
+          else {
+            ran[k] = 1;
+            val[k] = steps[k]!();
+          }
+        }
+      else for (let k = 0; k < steps.length; k++) val[k] = steps[k]!();
+      for (const [k, h] of histSlots) if (ran[k]) h.record(val[k]!);
       t++;
     },
     value: (r) => val[rootSlots[r]!]!,
   };
+}
+
+/** The past of a node: `read(m)` its value m ≥ 1 samples back (0 before it), `record(v)` at the end of a tick where it was computed. */
+interface PastLine {
+  read(m: number): number;
+  record(v: number): void;
+}
+
+/** A node computed every tick: its values by tick. */
+function timeLine(now: () => number): PastLine {
+  const h: number[] = [];
+  return {
+    read: (m) => (now() - m >= 0 ? h[now() - m]! : 0),
+    record: (v) => void (h[now()] = v),
+  };
+}
+
+/**
+ * A node that may be suspended, with the delay line the generated code has
+ * (conditions.ts): a shifted array counts its runs (a read m back is the
+ * value m runs back, m at most the line's delay), a ring is indexed by ticks.
+ */
+function suspendedLine(shape: { ring: boolean; size: number }, now: () => number): PastLine {
+  if (shape.ring) {
+    const ring = new Float64Array(shape.size);
+    const mask = shape.size - 1;
+    return {
+      read: (m) => ring[(now() - m) & mask]!,
+      record: (v) => void (ring[now() & mask] = v),
+    };
+  }
+  const h: number[] = [];
+  const max = shape.size - 1;
+  return {
+    read: (m) => {
+      const k = h.length - Math.min(m, max);
+      return k >= 0 ? h[k]! : 0;
+    },
+    record: (v) => void h.push(v),
+  };
+}
+
+/** The largest delay each node (by valueSource) is read with in `order`: the size of its line in the generated code. */
+function lineDelays(order: readonly Sig[]): Map<Sig, number> {
+  const out = new Map<Sig, number>();
+  const note = (x: Sig, d: number) => {
+    const v = valueSource(x);
+    out.set(v, Math.max(out.get(v) ?? 0, d));
+  };
+  const variable: SigOf<"delay">[] = [];
+  for (const s of order) {
+    if (s.kind === "delay1" || s.kind === "prefix") note(s.x, 1);
+    else if (s.kind === "fir") note(s.x, s.coefs.length - 1);
+    else if (s.kind === "delay") {
+      if (s.amount.kind === "int") note(s.x, Math.max(0, s.amount.value));
+      else variable.push(s);
+    }
+  }
+  if (variable.length) {
+    const itvs = analyzeIntervals(variable.map((s) => s.amount));
+    for (const s of variable) {
+      const a = delayAmountInterval(s.amount, itvs);
+      note(s.x, Number.isFinite(a.hi) ? Math.max(0, satInt(a.hi)) : 2 ** 31 - 1);
+    }
+  }
+  return out;
 }

@@ -17,6 +17,8 @@
 //   localChildren(s)            the children in s's own clock domain (not a domain's body, not din.x)
 //   stronglyConnected(…)        Tarjan's components, iteratively (the one SCC walk of the code base)
 //   reachableUpTo(roots, stop)  reachable nodes, not walking through those where stop holds
+//   withExtraDeps(order, extra) a schedule reordered so that each node also comes after extra(s)
+//                               (the atoms of its execution condition, conditions.ts)
 //   tapesOf(xs)                 the tape nodes of reversed graphs (the x of reverse nodes)
 // Rewriting a graph (rebuilding its recursion groups) is rewrite.ts.
 
@@ -169,12 +171,26 @@ export function instantChildren(s: Sig): Sig[] {
  * cycle, returns `{cycle}` with the nodes of one such cycle instead.
  */
 export function instantOrder(roots: readonly Sig[], local = false): { order: Sig[] } | { cycle: Sig[] } {
-  const all = reachable(roots, local);
+  return postOrder(reachable(roots, local), instantChildren);
+}
+
+/**
+ * `order` (a schedule: each node after its instantaneous children) reordered,
+ * as little as possible, so that each node also comes after the nodes
+ * `extra(s)` of the order; or `{cycle}` if those edges close an instantaneous cycle.
+ */
+export function withExtraDeps(order: readonly Sig[], extra: (s: Sig) => readonly Sig[]): { order: Sig[] } | { cycle: Sig[] } {
+  const inOrder = new Set(order);
+  return postOrder(order, (s) => [...instantChildren(s), ...extra(s)].filter((c) => inOrder.has(c)));
+}
+
+/** The depth-first post-order of `deps` from `starts` (each node after its deps), or the nodes of a cycle. */
+function postOrder(starts: readonly Sig[], deps: (s: Sig) => Sig[]): { order: Sig[] } | { cycle: Sig[] } {
   const state = new Map<Sig, 1 | 2>(); // 1 in progress, 2 done
   const order: Sig[] = [];
-  for (const start of all) {
+  for (const start of starts) {
     if (state.has(start)) continue;
-    const stack: [Sig, number, Sig[]][] = [[start, 0, instantChildren(start)]];
+    const stack: [Sig, number, Sig[]][] = [[start, 0, deps(start)]];
     state.set(start, 1);
     while (stack.length) {
       const top = stack[stack.length - 1]!;
@@ -183,13 +199,10 @@ export function instantOrder(roots: readonly Sig[], local = false): { order: Sig
         top[1]++;
         const c = cs[i]!;
         const st = state.get(c);
-        if (st === 1) {
-          const from = stack.findIndex((f) => f[0] === c);
-          return { cycle: stack.slice(from).map((f) => f[0]) };
-        }
+        if (st === 1) return { cycle: stack.slice(stack.findIndex((f) => f[0] === c)).map((f) => f[0]) };
         if (st === undefined) {
           state.set(c, 1);
-          stack.push([c, 0, instantChildren(c)]);
+          stack.push([c, 0, deps(c)]);
         }
       } else {
         stack.pop();

@@ -593,6 +593,12 @@ export interface ProgramInfo {
   readonly intervals: Map<Sig, Interval>;
 }
 
+/** The interval of a delay amount as a number of samples: Faust 2.88 converts a float amount with int() (an unbounded one covers the int range). */
+export function delayAmountInterval(amount: Sig, intervals: ReadonlyMap<Sig, Interval>): Interval {
+  const a = intervals.get(amount)!;
+  return typeOf(amount).nature === "float" ? toIntItv(a) : a;
+}
+
 /**
  * Faust's checks on (normalized) output signals: every variable delay must
  * have a bounded, non-negative amount; delays and tables must fit the limits.
@@ -610,9 +616,8 @@ export function checkProgram(outputs: readonly Sig[], opts: CheckOptions = {}): 
   for (const [s] of intervals) {
     if (s.kind === "delay1") delays.set(s, 1);
     else if (s.kind === "delay") {
-      // Faust 2.88 converts a float amount with int(): an unbounded one covers the int range
       const isFloat = typeOf(s.amount).nature === "float";
-      const a = isFloat ? toIntItv(intervals.get(s.amount)!) : intervals.get(s.amount)!;
+      const a = delayAmountInterval(s.amount, intervals);
       const amount = isFloat ? `int(${showExpr(s.amount)})` : showExpr(s.amount);
       const args = { amount, x: showExpr(s.x), interval: showInterval(a) };
       if (!isBounded(a)) report(s, diag("FL531", args));

@@ -121,7 +121,7 @@ export const SCHEMA = {
   sfbuffer: { fields: { sf: "sig", chan: "sig", part: "sig", index: "sig" } },
   /** Value of x; y is computed too (kept alive, e.g. a bargraph). */
   attach: { fields: { x: "sig", y: "sig" } },
-  /** x when y != 0, else the previous value (held; Faust also suspends x's computation). */
+  /** x when y != 0, else the previous value (held), x suspended while y == 0 (conditions.ts); from source, x is Faust's x·y. */
   enable: { fields: { x: "sig", y: "sig" } },
   /** Same semantics as enable (Faust's control). */
   control: { fields: { x: "sig", y: "sig" } },
