@@ -123,6 +123,14 @@ describe("signal-graph pictures", () => {
     expect(drawingProblems([before, after])).toEqual([]);
   });
 
+  it("a waveform is one block with its size, however many values it holds", async () => {
+    const values = Array.from({ length: 3000 }, (_, i) => String((i * 7) % 13)).join(",");
+    const src = { text: `process = waveform{${values}} : !, _;`, path: "inline.dsp" };
+    const d = (await drawSignalGraph(programGraph(src, ""), "wave")).diagram;
+    expect(d.blocks.filter((b) => b.kind === "number")).toHaveLength(0);
+    expect(d.blocks.find((b) => b.label === "waveform")?.sub).toBe("3000 values");
+  });
+
   it("a large graph folds by recursion group and region", async () => {
     const src = { text: 'import("stdfaust.lib");\nprocess = re.mono_freeverb(0.5, 0.5, 0.5, 1);', path: "inline.dsp" };
     const g = programGraph(src, "");

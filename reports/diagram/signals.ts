@@ -69,10 +69,11 @@ function describe(s: Sig): { kind: BlockKind; label: string; sub?: string } {
       return { kind: "widget", label: s.label, sub: `${s.kind} ${lit(s.min)}…${lit(s.max)}` };
     case "soundfile":
       return { kind: "table", label: s.label, sub: "soundfile" };
+    case "waveform":
+      return { kind: "table", label: "waveform", sub: `${s.values.length} values` };
     case "table":
     case "rdtable":
     case "rwtable":
-    case "waveform":
     case "sflength":
     case "sfrate":
     case "sfbuffer":
@@ -127,6 +128,8 @@ function sourceOf(s: Sig): Source {
 function operands(s: Sig): Sig[] {
   if (s.kind === "hslider" || s.kind === "vslider" || s.kind === "nentry") return [];
   if (s.kind === "hbargraph" || s.kind === "vbargraph") return [s.x];
+  // a waveform's literal values are written in its block (a table of thousands of numbers is one block)
+  if (s.kind === "waveform") return s.values.filter((v) => !isLiteral(v));
   const out: Sig[] = [];
   const rec = s as unknown as Record<string, unknown>;
   for (const [name, type] of fieldsOf(s.kind)) {
