@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { compileFir, instantiate } from "../driver/compile.ts";
 import { firstMismatch, suiteSample, type SampleProgram } from "./suite-sample.ts";
 import { renderDsp } from "../chain/backends/render.ts";
-import { wasmReference } from "../chain/backends/wasm.ts";
+import { wasmModule, wasmReference } from "../chain/backends/wasm.ts";
+import { printWast } from "../chain/backends/wasm-wast.ts";
 import { runNative } from "../chain/backends/native.ts";
 import { renderReference } from "./oracle.ts";
 import { testSignal } from "./difftest.ts";
@@ -82,6 +83,16 @@ describe("lockstep bundles give the samples of scalar emission", () => {
     expect(bad).toEqual([]);
     expect(bundled.length - banks.length).toBeGreaterThan(3);
   }, 600_000);
+
+  it("wasm runs a lane loop W lanes at a time in simd128 (f32x4, f64x2), the same samples", () => {
+    for (const double of [false, true]) {
+      const m = compile(banks[0]!, true, double)!;
+      const text = printWast(wasmModule(m).spec);
+      expect(text).toContain(double ? "f64x2.mul" : "f32x4.mul");
+      expect(text).toContain("v128.store");
+      expect(firstMismatch(render([compile(banks[0]!, false, double)!], "wasm", double)[0]!, render([m], "wasm", double)[0]!)).toBeUndefined();
+    }
+  });
 
   it("the banks have lane loops", () => {
     for (const p of banks) expect(laneLoops(compile(p, true)!), p.id).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 // A small encoder of the WebAssembly binary format (the MVP plus the
-// saturating truncations and bulk memory of the 2.0 core), enough for the wasm
+// saturating truncations, bulk memory and the few simd128 float instructions
+// of the 2.0 core that lane loops use), enough for the wasm
 // backend: function types, function imports, one memory, exports, code and
 // passive data segments.
 //
@@ -10,8 +11,8 @@
 // defined ones (as the format does) and writes the sections in their
 // required order.
 
-export type ValType = "i32" | "i64" | "f32" | "f64";
-export const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+export type ValType = "i32" | "i64" | "f32" | "f64" | "v128";
+export const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 /** Block types: `void` (no result) or one value type. */
 export type BlockType = ValType | "void";
@@ -37,6 +38,13 @@ export const OP = {
 
 /** Instructions behind the 0xFC prefix (their sub-opcode). */
 export const OP_FC = { i32_trunc_sat_f64_s: 2, i64_trunc_sat_f64_s: 6, memory_init: 8, data_drop: 9 } as const;
+
+/** simd128 instructions behind the 0xFD prefix (their sub-opcode); load and store take a memarg. */
+export const OP_FD = {
+  v128_load: 0x00, v128_store: 0x0b, f32x4_splat: 0x13, f64x2_splat: 0x14,
+  f32x4_add: 0xe4, f32x4_sub: 0xe5, f32x4_mul: 0xe6, f32x4_div: 0xe7,
+  f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2, f64x2_div: 0xf3,
+} as const;
 
 /** Unsigned LEB128 of a non-negative integer below 2^32. */
 export function uleb(out: number[], v: number): void {
@@ -76,6 +84,18 @@ export class Code {
   fc(sub: number): this {
     this.bytes.push(0xfc);
     uleb(this.bytes, sub);
+    return this;
+  }
+  fd(sub: number): this {
+    this.bytes.push(0xfd);
+    uleb(this.bytes, sub);
+    return this;
+  }
+  /** A simd128 load or store with its memarg. */
+  memFd(sub: number, alignLog2: number, offset: number): this {
+    this.fd(sub);
+    uleb(this.bytes, alignLog2);
+    uleb(this.bytes, offset);
     return this;
   }
   u32(v: number): this {

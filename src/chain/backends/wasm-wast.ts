@@ -15,13 +15,15 @@
 // Float constants print as the shortest decimal that reads back to the same
 // bits (JS number printing; `inf`, `nan`, `nan:0x…` for other payloads).
 
-import { OP, OP_FC, moduleTypes, VALTYPE, type FuncType, type ValType, type WasmModuleSpec } from "./wasm-encode.ts";
+import { OP, OP_FC, OP_FD, moduleTypes, VALTYPE, type FuncType, type ValType, type WasmModuleSpec } from "./wasm-encode.ts";
 
 /** Opcode → WAT mnemonic, from the encoder's own tables (`i32_load` → `i32.load`, `br_if` stays). */
 const typed = /^(i32|i64|f32|f64|local|global|memory|data)_/;
 const mnemonic = (name: string) => (typed.test(name) ? name.replace("_", ".") : name);
 const NAMES = new Map<number, string>(Object.entries(OP).map(([k, v]) => [v, mnemonic(k)]));
 const FC_NAMES = new Map<number, string>(Object.entries(OP_FC).map(([k, v]) => [v, mnemonic(k)]));
+// v128_load → v128.load, f32x4_add → f32x4.add
+const FD_NAMES = new Map<number, string>(Object.entries(OP_FD).map(([k, v]) => [v, k.replace("_", ".")]));
 const VALTYPE_NAMES = new Map<number, ValType>(Object.entries(VALTYPE).map(([k, v]) => [v, k as ValType]));
 
 /** Natural alignment (log2 of the access size) of each load and store. */
@@ -121,6 +123,17 @@ function bodyText(code: readonly number[], funcName: (index: number) => string, 
         line(`${name} ${data}`);
       } else if (sub === OP_FC.data_drop) line(`${name} ${r.u32()}`);
       else line(name);
+      continue;
+    }
+    if (op === 0xfd) {
+      const sub = r.u32();
+      const name = FD_NAMES.get(sub);
+      if (name === undefined) throw new RangeError(`wast: unknown instruction 0xfd ${sub}`);
+      if (sub === OP_FD.v128_load || sub === OP_FD.v128_store) {
+        const align = r.u32();
+        const offset = r.u32();
+        line(`${name}${offset ? ` offset=${offset}` : ""} align=${2 ** align}`);
+      } else line(name);
       continue;
     }
     const name = NAMES.get(op);

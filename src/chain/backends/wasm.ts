@@ -26,7 +26,7 @@ import type { CompiledReference, ReferenceMeta, ReferenceUIItem } from "./dsp-js
 import { faustlabVersion } from "../../core/version.ts";
 import { elementKey, fieldUse, scalarArrays } from "../codegen/fields.ts";
 import { DiagnosticError, diag } from "../../core/diagnostics.ts";
-import { Code, encodeModule, OP, OP_FC, type FuncType, type ValType, type WasmFunction, type WasmImport, type WasmModuleSpec } from "./wasm-encode.ts";
+import { Code, encodeModule, OP, OP_FC, OP_FD, type FuncType, type ValType, type WasmFunction, type WasmImport, type WasmModuleSpec } from "./wasm-encode.ts";
 import { InternalError } from "../../core/assert.ts";
 
 /** A field's place in the struct. */
@@ -448,6 +448,7 @@ class FunctionWriter {
           c.mem(this.fop("store"), this.fShift, 0);
           break;
         case "for": {
+          if (this.vectorFor(s)) break;
           const v = this.bind(s.name, "int");
           this.expr(s.from);
           c.op(OP.local_set).u32(v);
@@ -477,6 +478,148 @@ class FunctionWriter {
           assertNever(s);
       }
     }
+  }
+
+  /**
+   * A loop over lanes (a lockstep bundle's, src/chain/codegen/generate.ts) run W = 4 (f32x4) or 2
+   * (f64x2) lanes at a time in simd128, when it can be without changing a bit: `for l in 0 .. K`
+   * with K a multiple of W, whose body only declares floats and stores floats to arrays at
+   * `R + l`, computing with + − × ÷ (exact lane by lane, as the scalar instructions) on values
+   * loaded at `R + l`, locals it declared and lane-independent values (splatted); every access to
+   * an array it stores is at `R + l` with R a multiple of K, so the iterations touch disjoint
+   * elements and may run side by side. Returns false (the scalar loop is emitted) otherwise.
+   */
+  private vectorFor(s: Extract<Stmt, { kind: "for" }>): boolean {
+    const W = this.F === "f32" ? 4 : 2;
+    if (s.from.kind !== "int" || s.from.value !== 0 || s.to.kind !== "int" || s.to.value < W || s.to.value % W !== 0) return false;
+    const K = s.to.value;
+    const l = s.name;
+    const dep = new Set<string>([l]);
+    const mentions = (e: Expr): boolean => {
+      switch (e.kind) {
+        case "int":
+        case "float":
+          return false;
+        case "load":
+          return dep.has(e.name);
+        case "loadArr":
+          return mentions(e.index);
+        case "input":
+          return mentions(e.index);
+        case "binop":
+          return mentions(e.x) || mentions(e.y);
+        case "cast":
+          return mentions(e.x);
+        case "call":
+          return e.args.some(mentions);
+        case "select":
+          return mentions(e.cond) || mentions(e.a) || mentions(e.b);
+        default:
+          return assertNever(e);
+      }
+    };
+    const isL = (e: Expr) => e.kind === "load" && e.name === l;
+    // R + l (or l) with R independent of the lane
+    const laneIndex = (e: Expr): Expr | undefined | null => {
+      if (isL(e)) return null;
+      if (e.kind !== "binop" || e.op !== "add" || e.type !== "int") return undefined;
+      if (isL(e.y) && !mentions(e.x)) return e.x;
+      if (isL(e.x) && !mentions(e.y)) return e.y;
+      return undefined;
+    };
+    const strided = (e: Expr): boolean => {
+      const r = laneIndex(e);
+      if (r === null) return true;
+      if (r === undefined) return false;
+      if (r.kind === "int") return r.value % K === 0;
+      return r.kind === "binop" && r.op === "mul" && ((r.y.kind === "int" && r.y.value === K) || (r.x.kind === "int" && r.x.value === K));
+    };
+    const vectorOk = (e: Expr): boolean => {
+      if (!mentions(e)) return this.typeOf(e) === "float";
+      switch (e.kind) {
+        case "load":
+          return e.name !== l;
+        case "loadArr":
+          return this.backend.slot(e.name).type === "float" && laneIndex(e.index) !== undefined;
+        case "binop":
+          return e.type === "float" && (e.op === "add" || e.op === "sub" || e.op === "mul" || e.op === "div") && vectorOk(e.x) && vectorOk(e.y);
+        default:
+          return false;
+      }
+    };
+    const stored = new Set<string>();
+    for (const st of s.body) {
+      if (st.kind === "declare") {
+        if (st.type !== "float" || !vectorOk(st.value)) return false;
+        dep.add(st.name);
+      } else if (st.kind === "storeArr") {
+        if (this.backend.slot(st.name).type !== "float" || !strided(st.index) || !vectorOk(st.value)) return false;
+        stored.add(st.name);
+      } else return false;
+    }
+    // every access to a stored array at R + l, R a multiple of K
+    const accessOk = (e: Expr): boolean => {
+      switch (e.kind) {
+        case "int":
+        case "float":
+        case "load":
+          return true;
+        case "loadArr":
+          return (!stored.has(e.name) || strided(e.index)) && accessOk(e.index);
+        case "input":
+          return accessOk(e.index);
+        case "binop":
+          return accessOk(e.x) && accessOk(e.y);
+        case "cast":
+          return accessOk(e.x);
+        case "call":
+          return e.args.every(accessOk);
+        case "select":
+          return accessOk(e.cond) && accessOk(e.a) && accessOk(e.b);
+        default:
+          return assertNever(e);
+      }
+    };
+    for (const st of s.body) if ((st.kind === "declare" || st.kind === "storeArr") && !(accessOk(st.value) && (st.kind === "declare" || accessOk(st.index)))) return false;
+    // emission: l = 0; while (l < K) { body on W lanes; l += W }
+    const c = this.code;
+    const vl = new Map<string, number>();
+    const F = this.F === "f32" ? { splat: OP_FD.f32x4_splat, add: OP_FD.f32x4_add, sub: OP_FD.f32x4_sub, mul: OP_FD.f32x4_mul, div: OP_FD.f32x4_div } : { splat: OP_FD.f64x2_splat, add: OP_FD.f64x2_add, sub: OP_FD.f64x2_sub, mul: OP_FD.f64x2_mul, div: OP_FD.f64x2_div };
+    const vexpr = (e: Expr): void => {
+      if (!mentions(e)) {
+        this.expr(e);
+        c.fd(F.splat);
+        return;
+      }
+      if (e.kind === "load") c.op(OP.local_get).u32(vl.get(e.name)!);
+      else if (e.kind === "loadArr") {
+        const { offset } = this.element(e.name, e.index);
+        c.memFd(OP_FD.v128_load, this.fShift, offset);
+      } else if (e.kind === "binop" && (e.op === "add" || e.op === "sub" || e.op === "mul" || e.op === "div")) {
+        vexpr(e.x);
+        vexpr(e.y);
+        c.fd(F[e.op]);
+      } else throw new InternalError(`wasm backend: a lane loop's ${e.kind} is not vectorizable`);
+    };
+    const v = this.bind(l, "int");
+    c.i32(0).op(OP.local_set).u32(v);
+    c.block(OP.block).block(OP.loop);
+    c.op(OP.local_get).u32(v).i32(K).op(OP.i32_ge_s, OP.br_if).u32(1);
+    for (const st of s.body) {
+      if (st.kind === "declare") {
+        vexpr(st.value);
+        let i = vl.get(st.name);
+        if (i === undefined) vl.set(st.name, (i = this.newLocal("v128")));
+        c.op(OP.local_set).u32(i);
+      } else if (st.kind === "storeArr") {
+        const { offset } = this.element(st.name, st.index);
+        vexpr(st.value);
+        c.memFd(OP_FD.v128_store, this.fShift, offset);
+      }
+    }
+    c.op(OP.local_get).u32(v).i32(W).op(OP.i32_add, OP.local_set).u32(v);
+    c.op(OP.br).u32(0).op(OP.end, OP.end);
+    return true;
   }
 
   /**

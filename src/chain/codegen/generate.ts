@@ -109,6 +109,8 @@ function reject(s: Sig, detail: string): never {
 }
 
 const isLiteral = (s: Sig) => s.kind === "int" || s.kind === "float";
+/** The lanes of a simd128 vector: f32x4, f64x2 (a bundle runs as a lane loop when its width is a multiple). */
+const laneWidth = (p: Precision) => (p === "single" ? 4 : 2);
 /** Operations whose operands a lane may hold swapped (the same value, bit for bit). */
 const COMMUTATIVE_BINOPS: ReadonlySet<string> = new Set(["add", "mul", "and", "or", "xor", "eq", "ne"]);
 const fround = Math.fround;
@@ -524,7 +526,7 @@ class Scope {
     let sched: ReturnType<typeof scheduleSignals> | ReturnType<typeof instantOrder> = this.mod.schedule === undefined ? instantOrder(this.roots, true) : scheduleSignals(this.roots, this.mod.schedule, { lockstep });
     if (this.mod.schedule === undefined && lockstep && !("cycle" in sched)) {
       const b = scheduleSignals(this.roots, 0, { lockstep: true });
-      if (!("cycle" in b) && b.units.some((u) => u.lanes)) sched = b;
+      if (!("cycle" in b) && b.units.some((u) => u.lanes && u.lanes.length % laneWidth(this.mod.precision) === 0)) sched = b;
     }
     if ("cycle" in sched) reject(sched.cycle[0]!, "it is on an instantaneous cycle");
     if (this.conds.any) {
@@ -722,7 +724,8 @@ class Scope {
   }
 
   /**
-   * The lockstep bundles of the schedule that can run as one loop over their lanes: every lane's
+   * The lockstep bundles of the schedule that can run as one loop over their lanes: a multiple of
+   * the lanes of a simd128 vector (4 in single precision, 2 in double), every lane's
    * nodes live, at sample level, corresponding operand by operand (a commutative operation's
    * operands possibly swapped: the same value), each outside value lane 0 reads matched by one value
    * per lane, the same delay line sizes, and no lane node read in the past from outside its lane
@@ -730,8 +733,11 @@ class Scope {
    */
   private prepareBundles(units: readonly ScheduleUnit[], order: readonly Sig[]): void {
     const found: LaneBundle[] = [];
+    // lanes a simd128 vector holds (f32x4, f64x2): a narrower or ragged bundle's loop runs lane by lane
+    // and costs more than its scalar code (benchmarks/README.md), so it stays scalar
+    const width = laneWidth(this.precision);
     for (const u of units) {
-      if (!u.lanes) continue;
+      if (!u.lanes || u.lanes.length % width !== 0) continue;
       const k = u.lanes.length;
       const lanes: Sig[][] = Array.from({ length: k }, (_, l) => u.nodes.filter((_, j) => j % k === l));
       const pos = lanes.map((ns) => new Map(ns.map((n, i) => [n, i])));

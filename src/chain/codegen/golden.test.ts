@@ -37,11 +37,11 @@ const cases: Record<string, () => Sig[]> = {
     const idx = sig.intcast(sig.mul(x, sig.float(4)));
     return [sig.rdtable(tbl, idx), sig.waveform([sig.int(1), sig.int(2), sig.int(3)]), sig.enable(x, sig.gt(x, sig.float(0)))];
   },
-  // lockstep: two one-poles of one shape on two inputs, poles 0.5 and 0.25 (an array of constants),
-  // one loop over the lanes; their lines hold both lanes (read outside: y1' by the second output)
+  // lockstep: four one-poles of one shape on two inputs, poles 0.5 … 0.125 (an array of constants),
+  // one loop over the lanes; their line holds the four lanes (y3' read by the second output)
   lanes: () => {
-    const ys = [0.5, 0.25].map((a, i) => sig.recursion(`golden_lane${i}`, 1, ([y]) => [sig.add(sig.input(i), sig.mul(sig.delay1(y!), sig.float(a)))])[0]!);
-    return [sig.add(ys[0]!, ys[1]!), sig.delay1(ys[1]!)];
+    const ys = [0.5, 0.25, 0.75, 0.125].map((a, i) => sig.recursion(`golden_lane${i}`, 1, ([y]) => [sig.add(sig.input(i % 2), sig.mul(sig.delay1(y!), sig.float(a)))])[0]!);
+    return [sig.add(sig.add(ys[0]!, ys[1]!), ys[2]!), sig.delay1(ys[3]!)];
   },
 };
 
