@@ -1080,12 +1080,13 @@ class Scope {
       }
       case "rwtable": {
         const t = this.mod.table(s.table);
-        // the written table has the rwtable's nature (its initial content converted)
-        const arr = this.mod.field(type === "int" ? "itbw" : "ftbw", type, t.size);
+        // the written table has its initial content's nature, as in Faust: written values are
+        // converted to it (an int table truncates them), reads converted to the rwtable's nature
+        const arr = this.mod.field(t.type === "int" ? "itbw" : "ftbw", t.type, t.size);
         const k = this.mod.fresh("j");
-        this.clear.push(fir.for(k, fir.int(0), fir.int(t.size), [fir.storeArr(arr, fir.load(k), this.convert(fir.loadArr(t.name, fir.load(k)), t.type, type))]));
-        list.push(...this.guarded(this.cond(s), [fir.storeArr(arr, this.tableIndex(s.windex, t.size), this.operand(s.wvalue, type))]));
-        this.bind(s, lvl, type, fir.loadArr(arr, this.tableIndex(s.rindex, t.size)), list);
+        this.clear.push(fir.for(k, fir.int(0), fir.int(t.size), [fir.storeArr(arr, fir.load(k), fir.loadArr(t.name, fir.load(k)))]));
+        list.push(...this.guarded(this.cond(s), [fir.storeArr(arr, this.tableIndex(s.windex, t.size), this.operand(s.wvalue, t.type))]));
+        this.bind(s, lvl, type, this.convert(fir.loadArr(arr, this.tableIndex(s.rindex, t.size)), t.type, type), list);
         return;
       }
       default:

@@ -16,7 +16,9 @@
 //     clamped at 0; `prefix(i, x)` is i at time 0 and x[t-1] afterwards;
 //   - select2(s, a, b) is a when int(s) == 0, else b;
 //   - a table is filled at init by running its generator for `size` samples;
-//     indices are int(i) clamped to [0, size-1]; rwtable writes, then reads;
+//     indices are int(i) clamped to [0, size-1]; rwtable writes, then reads,
+//     and keeps the nature of its initial content (an int table truncates the
+//     values written, as Faust's does);
 //   - a waveform plays its values periodically;
 //   - fir(x, c) = ((c0·x[n] + c1·x[n−1]) + …) and iir(x, c) = ((x[n] − c0·y[n−1]) − c1·y[n−2]) − …
 //     (0 before time 0), each + − × in the nature its lowering to add/sub/mul has;
@@ -322,11 +324,13 @@ function machine(roots: readonly Sig[], opts: RunOptions, bound: ReadonlyMap<Sig
       }
       case "rwtable": {
         const content = Float64Array.from(tableOf(s.table));
+        const intTable = typeOf(s.table).nature === "int";
         const wi = at(s.windex);
         const wv = at(s.wvalue);
         const ri = at(s.rindex);
         return () => {
-          content[clampIndex(val[wi]!, content.length)] = isInt ? toInt(val[wv]!) : val[wv]!;
+          // the table keeps its initial content's nature (Faust's): an int table truncates what is written
+          content[clampIndex(val[wi]!, content.length)] = intTable ? toInt(val[wv]!) : val[wv]!;
           return content[clampIndex(val[ri]!, content.length)]!;
         };
       }
