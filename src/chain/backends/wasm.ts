@@ -21,7 +21,7 @@
 // arithmetic (exact float32), math functions with a native instruction (abs,
 // floor, ceil, sqrt, rint, min, max, copysign) use it, the others are imported.
 
-import { COMPARISONS, FUNCTIONS, SAMPLE_RATE, COUNT, assertNever, type Expr, type FieldDecl, type FirModule, type FunctionName, type MathFn, type Stmt, type Ty } from "../../core/fir/fir.ts";
+import { COMPARISONS, FUNCTIONS, SAMPLE_RATE, COUNT, assertNever, firChildren, type FirNode, type Expr, type FieldDecl, type FirModule, type FunctionName, type MathFn, type Stmt, type Ty } from "../../core/fir/fir.ts";
 import type { CompiledReference, ReferenceMeta, ReferenceUIItem } from "./dsp-json.ts";
 import { faustlabVersion } from "../../core/version.ts";
 import { elementKey, fieldUse, scalarArrays } from "../codegen/fields.ts";
@@ -76,11 +76,23 @@ const NATIVE_FLOAT: Partial<Record<MathFn, "abs" | "floor" | "ceil" | "sqrt" | "
 
 const DSP = 0; // the first parameter of every function: the struct's address
 
+/** A simd128 lane loop (FunctionWriter.vectorFor) and its array accesses: the element lane 0 starts at (R of R + l, undefined if not a literal or not lane-indexed). */
+interface LanePlan {
+  readonly loop: Stmt;
+  readonly K: number;
+  readonly W: number;
+  readonly accesses: { readonly name: string; readonly start: number | undefined; readonly stored: boolean }[];
+}
+
 class FunctionWriter {
   readonly code = new Code();
   readonly locals: ValType[] = [];
   private readonly local = new Map<string, { index: number; type: Ty }>();
   private readonly scratch = new Map<ValType, number>();
+  /** The type of each local the function declares (cacheLanes). */
+  private readonly declared = new Map<string, Ty>();
+  /** v128 locals holding `name@element` vectors (cacheLanes). */
+  private readonly vcache = new Map<string, number>();
   private readonly F: "f32" | "f64";
   private readonly fShift: number;
 
@@ -124,7 +136,7 @@ class FunctionWriter {
       case "input":
         return "float";
       case "load":
-        return this.local.get(e.name)?.type ?? this.backend.slot(e.name).type;
+        return this.local.get(e.name)?.type ?? this.declared.get(e.name) ?? this.backend.slot(e.name).type;
       case "loadArr":
         return this.backend.slot(e.name).type;
       case "binop":
@@ -489,7 +501,7 @@ class FunctionWriter {
    * an array it stores is at `R + l` with R a multiple of K, so the iterations touch disjoint
    * elements and may run side by side. Returns false (the scalar loop is emitted) otherwise.
    */
-  private vectorFor(s: Extract<Stmt, { kind: "for" }>): boolean {
+  private vectorFor(s: Extract<Stmt, { kind: "for" }>, plan?: LanePlan[]): boolean {
     const W = this.F === "f32" ? 4 : 2;
     if (s.from.kind !== "int" || s.from.value !== 0 || s.to.kind !== "int" || s.to.value < W || s.to.value % W !== 0) return false;
     const K = s.to.value;
@@ -581,8 +593,33 @@ class FunctionWriter {
       }
     };
     for (const st of s.body) if ((st.kind === "declare" || st.kind === "storeArr") && !(accessOk(st.value) && (st.kind === "declare" || accessOk(st.index)))) return false;
-    // emission: l = 0; while (l < K) { body on W lanes; l += W }
+    // the element a lane-indexed access starts at in lane 0 (R + l with R a literal), else undefined
+    const start = (index: Expr): number | undefined => {
+      const r = laneIndex(index);
+      return r === null ? 0 : r?.kind === "int" ? r.value : undefined;
+    };
+    if (plan) {
+      const accesses: LanePlan["accesses"] = [];
+      const walk = (e: Expr): void => {
+        if (e.kind === "loadArr") accesses.push({ name: e.name, start: mentions(e.index) ? start(e.index) : undefined, stored: false });
+        for (const x of firChildren(e)) walk(x as Expr);
+      };
+      for (const st of s.body) {
+        if (st.kind !== "declare" && st.kind !== "storeArr") continue;
+        walk(st.value);
+        if (st.kind === "storeArr") (walk(st.index), accesses.push({ name: st.name, start: start(st.index), stored: true }));
+      }
+      plan.push({ loop: s, K, W, accesses });
+      return true;
+    }
+    // emission: K/W copies of the body on lanes m·W … m·W + W − 1, W lanes at a time; an array
+    // cacheLanes keeps in v128 locals is read and written there, the others in memory
     const c = this.code;
+    const cached = (name: string, index: Expr, m: number): number | undefined => {
+      const e = start(index);
+      return e === undefined ? undefined : this.vcache.get(`${name}@${e + m * W}`);
+    };
+    let m = 0;
     const vl = new Map<string, number>();
     const F = this.F === "f32" ? { splat: OP_FD.f32x4_splat, add: OP_FD.f32x4_add, sub: OP_FD.f32x4_sub, mul: OP_FD.f32x4_mul, div: OP_FD.f32x4_div } : { splat: OP_FD.f64x2_splat, add: OP_FD.f64x2_add, sub: OP_FD.f64x2_sub, mul: OP_FD.f64x2_mul, div: OP_FD.f64x2_div };
     const vexpr = (e: Expr): void => {
@@ -593,6 +630,11 @@ class FunctionWriter {
       }
       if (e.kind === "load") c.op(OP.local_get).u32(vl.get(e.name)!);
       else if (e.kind === "loadArr") {
+        const vc = cached(e.name, e.index, m);
+        if (vc !== undefined) {
+          c.op(OP.local_get).u32(vc);
+          return;
+        }
         const { offset } = this.element(e.name, e.index);
         c.memFd(OP_FD.v128_load, this.fShift, offset);
       } else if (e.kind === "binop" && (e.op === "add" || e.op === "sub" || e.op === "mul" || e.op === "div")) {
@@ -602,24 +644,74 @@ class FunctionWriter {
       } else throw new InternalError(`wasm backend: a lane loop's ${e.kind} is not vectorizable`);
     };
     const v = this.bind(l, "int");
-    c.i32(0).op(OP.local_set).u32(v);
-    c.block(OP.block).block(OP.loop);
-    c.op(OP.local_get).u32(v).i32(K).op(OP.i32_ge_s, OP.br_if).u32(1);
-    for (const st of s.body) {
-      if (st.kind === "declare") {
-        vexpr(st.value);
-        let i = vl.get(st.name);
-        if (i === undefined) vl.set(st.name, (i = this.newLocal("v128")));
-        c.op(OP.local_set).u32(i);
-      } else if (st.kind === "storeArr") {
-        const { offset } = this.element(st.name, st.index);
-        vexpr(st.value);
-        c.memFd(OP_FD.v128_store, this.fShift, offset);
+    for (m = 0; m < K / W; m++) {
+      c.i32(m * W).op(OP.local_set).u32(v);
+      for (const st of s.body) {
+        if (st.kind === "declare") {
+          vexpr(st.value);
+          let i = vl.get(st.name);
+          if (i === undefined) vl.set(st.name, (i = this.newLocal("v128")));
+          c.op(OP.local_set).u32(i);
+        } else if (st.kind === "storeArr") {
+          const vc = cached(st.name, st.index, m);
+          if (vc !== undefined) {
+            vexpr(st.value);
+            c.op(OP.local_set).u32(vc);
+            continue;
+          }
+          const { offset } = this.element(st.name, st.index);
+          vexpr(st.value);
+          c.memFd(OP_FD.v128_store, this.fShift, offset);
+        }
       }
     }
-    c.op(OP.local_get).u32(v).i32(W).op(OP.i32_add, OP.local_set).u32(v);
-    c.op(OP.br).u32(0).op(OP.end, OP.end);
     return true;
+  }
+
+  /**
+   * Keeps in v128 locals, for the whole function, the arrays only simd128 lane loops access (each
+   * access at a literal R + l: fixed vectors), as cacheFields keeps small arrays' elements in
+   * scalar locals: a bundle's state and per-lane coefficients stay in registers across samples.
+   * Returns the epilogue that writes the stored ones back.
+   */
+  cacheLanes(body: readonly Stmt[]): () => void {
+    const plans: LanePlan[] = [];
+    const bad = new Set<string>();
+    const visit = (n: FirNode): void => {
+      // (the types of the locals declared before a loop, which its check asks for)
+      if (n.kind === "declare") this.declared.set(n.name, n.type);
+      if (n.kind === "for" && this.vectorFor(n, plans)) return;
+      if (n.kind === "loadArr" || n.kind === "storeArr") bad.add(n.name);
+      for (const x of firChildren(n)) visit(x);
+    };
+    for (const st of body) visit(st);
+    const starts = new Map<string, { W: number; K: number; at: Set<number>; stored: boolean }>();
+    for (const p of plans)
+      for (const a of p.accesses) {
+        if (a.start === undefined || a.start % p.W !== 0) bad.add(a.name);
+        if (bad.has(a.name)) continue;
+        let e = starts.get(a.name);
+        if (!e) starts.set(a.name, (e = { W: p.W, K: p.K, at: new Set(), stored: false }));
+        for (let m = 0; m < p.K / p.W; m++) e.at.add(a.start! + m * p.W);
+        e.stored ||= a.stored;
+      }
+    const c = this.code;
+    const kept: { slot: FieldSlot; offset: number; index: number; stored: boolean }[] = [];
+    for (const [name, e] of starts) {
+      if (bad.has(name)) continue;
+      const slot = this.backend.slot(name);
+      for (const at of e.at) {
+        if (at + e.W > (slot.size ?? 1)) throw new InternalError(`wasm backend: lane access past the end of '${name}'`);
+        const index = this.newLocal("v128");
+        const offset = slot.offset + (at << this.fShift);
+        c.op(OP.local_get).u32(DSP).memFd(OP_FD.v128_load, this.fShift, offset).op(OP.local_set).u32(index);
+        this.vcache.set(`${name}@${at}`, index);
+        kept.push({ slot, offset, index, stored: e.stored });
+      }
+    }
+    return () => {
+      for (const k of kept) if (k.stored) c.op(OP.local_get).u32(DSP).op(OP.local_get).u32(k.index).memFd(OP_FD.v128_store, this.fShift, k.offset);
+    };
   }
 
   /**
@@ -752,7 +844,9 @@ export function wasmModule(m: FirModule, opts: { version?: string } = {}): WasmO
       for (let k = 0; k < m.outputs; k++) c.op(OP.local_get).u32(3).mem(OP.i32_load, 2, 4 * k).op(OP.local_set).u32(w.bind(`$out${k}`, "int"));
     }
     const epilogue = w.cacheFields(m.functions[fn]);
+    const lanes = fn === "compute" ? w.cacheLanes(m.functions[fn]) : () => {};
     w.stmts(m.functions[fn]);
+    lanes();
     epilogue();
     bodies.set(fn, w);
   }
