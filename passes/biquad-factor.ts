@@ -593,7 +593,7 @@ export function biquadFactor(graph: SignalGraph, regions: RegionsResult, transfe
             cand.forEach((c, k) => {
               if (c.j !== j) return;
               const x = m![k]!;
-              texts.push(`${fmt(x.candidate)} against ${fmt(x.source)} as written`);
+              texts.push(`${fmt(x.candidate)} against ${fmt(x.source)} as written (impulse: ${fmt(x.impulse.candidate)} against ${fmt(x.impulse.source)})`);
               if (noWorse(x) && improves(x) && (!best || x.candidate > best.snr)) best = { k, snr: x.candidate };
             });
             if (best) choice.set(j, { alt: cand[best.k]!.a, figures: texts.length > 1 ? texts.join("; the other form: ") : texts[0] });
@@ -670,7 +670,7 @@ export const biquadFactorPass = definePass({
     precisions: enumOption(["single", "all"], "single", "rewrite programs compiled in single precision only (in double the source's structure is accurate and its rounding is kept), or all"),
     "min-gain": floatOption(0, "rewrite regions of order-2 stages only when the float32 estimate gains this many dB over direct form I", { min: 0 }),
     parallel: boolOption(false, "with measure: also try an output that is a sum of branches (banks, shelves, crossovers) as its branches factored apart, and keep the form that measures best"),
-    measure: boolOption(false, "never worse: rewrite a region only when its realization (realize, auto) measures better in float32 than the source's form (noise, 8192 samples)"),
+    measure: boolOption(false, "never worse: rewrite a region only when its realization (realize, auto) measures better in float32 than the source's form (noise and a unit impulse, 8192 samples each; no worse on either)"),
   },
   semantics: { exact: false, tolerance: 1e-6, finiteOnly: true, why: "the sections are the roots of each stage's double coefficients, checked to reproduce its impulse response within 1e-8 of its peak; the rounding of the new arithmetic differs" },
   run(graph, am, opts) {

@@ -13,7 +13,7 @@
 //
 // Never worse (option `measure`, on in O1): in a linear region with state (a
 // recursion: the extra rounding is fed back and amplified), the divisions are
-// inverted only when the region, cut out and run on noise in float32, measures
+// inverted only when the region, cut out and run on noise and on an impulse in float32, measures
 // no worse with them inverted than as written (passes/region-measure.ts);
 // otherwise all of that region's divisions stay divisions.
 //
@@ -45,7 +45,7 @@ export const reciprocalPass = definePass({
   summary: "x / k → x * (1/k) for divisors k constant within a block (1/k hoisted), as Faust does",
   options: {
     controls: boolOption(true, "also invert divisors that depend on controls (block rate)"),
-    measure: boolOption(false, "never worse: in each linear region with state, invert its divisions only when the region measures no worse in float32 (noise, 8192 samples)"),
+    measure: boolOption(false, "never worse: in each linear region with state, invert its divisions only when the region measures no worse in float32 (noise and a unit impulse, 8192 samples each)"),
   },
   semantics: { exact: false, tolerance: 1e-9, finiteOnly: true, why: "x*(1/k) rounds twice where x/k rounds once (about 1.5 ulp per division)" },
   run(graph, am, opts) {

@@ -34,6 +34,21 @@ describe("measureRegion", () => {
     expect(improves(m)).toBe(false);
     expect(noWorse(m)).toBe(true);
   });
+  it("measures on a unit impulse too: no worse means no worse on both signals, better means better on one", () => {
+    const u = sig.input(0);
+    const m = measureRegion([u], [onePole(u, 0.999, 3, true)], [onePole(u, 0.999, 3, false)])[0]!;
+    expect(m.impulse.source).toBeGreaterThan(100);
+    expect(m.impulse.source).not.toBe(m.source); // the impulse is another signal than the noise
+    expect(m.impulse.candidate).toBeGreaterThan(100);
+    // a form better on noise and worse on the impulse (a resonator bank in parallel form) is not taken
+    const split = { source: 143.0, candidate: 144.4, impulse: { source: 144.5, candidate: 143.8 } };
+    expect(improves(split)).toBe(true);
+    expect(noWorse(split)).toBe(false);
+    const both = { source: 143.0, candidate: 144.4, impulse: { source: 144.5, candidate: 144.5 } };
+    expect(noWorse(both) && improves(both)).toBe(true);
+    const unstableOnClick = { source: 143.0, candidate: 144.4, impulse: { source: 144.5, candidate: NaN } };
+    expect(noWorse(unstableOnClick)).toBe(false);
+  });
   it("an unstable candidate is never better, an unstable source always worse", () => {
     const u = sig.input(0);
     const bad = onePole(u, 1.5, 1, false);

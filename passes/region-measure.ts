@@ -8,7 +8,12 @@
 // from a program input (white noise, Faust's no.noise sequence, rounded to
 // float32; input k starts k·n samples further along it), so what feeds the
 // region elsewhere (a loop around it, another filter) does not enter the
-// measure. Controls are at their defaults, the sample rate is `sampleRate`.
+// measure; and again on a unit impulse on every input (the impulse response:
+// what a transient, or a program whose input is a click, shows). A candidate
+// is no worse when it is no worse on both signals: on noise the roundoff of
+// the states dominates, on the impulse the error of the response itself, and
+// one can rank two forms apart from the other (a resonator bank in parallel
+// form, 1.4 dB better on noise, 0.7 dB worse on its impulse). Controls are at their defaults, the sample rate is `sampleRate`.
 // The evaluator (src/core/signals/evaluate.ts) rounds every float result to
 // float32 in `precision: "single"`, as the generated code does, so the figure
 // is the one the compiled program would show for that region, to within the
@@ -24,10 +29,12 @@ import { DEFAULT_SAMPLE_RATE } from "../analyses/transfer.ts";
 export const MEASURE_SAMPLES = 8192;
 
 export interface RegionAccuracy {
-  /** float32 SNR (dB) of the source's form against the source in double (Infinity: equal; NaN: not finite). */
+  /** float32 SNR (dB) of the source's form against the source in double, on noise (Infinity: equal; NaN: not finite). */
   readonly source: number;
-  /** float32 SNR (dB) of the candidate against the source in double. */
+  /** float32 SNR (dB) of the candidate against the source in double, on noise. */
   readonly candidate: number;
+  /** The same two on a unit impulse. */
+  readonly impulse: { readonly source: number; readonly candidate: number };
 }
 
 export interface MeasureOptions {
@@ -70,22 +77,30 @@ export function measureRegion(inputs: readonly Sig[], source: readonly Sig[], ca
   const channels = inputs.map((_, k) => noise.subarray(k * n, (k + 1) * n));
   const src = cut(source, inputs);
   const cand = cut(candidate, inputs);
-  const truth = evaluate(src, { samples: n, inputs: channels, sampleRate });
-  const single = (roots: Sig[]) => evaluate(roots, { samples: n, inputs: channels, sampleRate, precision: "single" });
-  const s32 = single(src);
-  const c32 = single(cand);
-  return truth.map((t, k) => ({ source: snr([t], [s32[k]!]), candidate: snr([t], [c32[k]!]) }));
+  const click = new Float64Array(n);
+  click[0] = 1;
+  const on = (inputs: Float64Array[]) => {
+    const truth = evaluate(src, { samples: n, inputs, sampleRate });
+    const single = (roots: Sig[]) => evaluate(roots, { samples: n, inputs, sampleRate, precision: "single" });
+    const s32 = single(src);
+    const c32 = single(cand);
+    return truth.map((t, k) => ({ source: snr([t], [s32[k]!]), candidate: snr([t], [c32[k]!]) }));
+  };
+  const noisy = on(channels);
+  const impulse = on(inputs.map(() => click));
+  return noisy.map((m, k) => ({ ...m, impulse: impulse[k]! }));
 }
 
-/** Is the candidate better than the source (a NaN, an unstable rendering, is never better)? */
+type Pair = { readonly source: number; readonly candidate: number };
+const better = (m: Pair) => !Number.isNaN(m.candidate) && (Number.isNaN(m.source) || m.candidate > m.source);
+const atLeast = (m: Pair) => Number.isNaN(m.source) || (!Number.isNaN(m.candidate) && m.candidate >= m.source);
+
+/** Is the candidate better than the source on noise or on the impulse (a NaN, an unstable rendering, is never better)? */
 export function improves(m: RegionAccuracy): boolean {
-  if (Number.isNaN(m.candidate)) return false;
-  if (Number.isNaN(m.source)) return true;
-  return m.candidate > m.source;
+  return better(m) || better(m.impulse);
 }
 
-/** Is the candidate at least as good as the source? */
+/** Is the candidate at least as good as the source on noise and on the impulse? */
 export function noWorse(m: RegionAccuracy): boolean {
-  if (Number.isNaN(m.source)) return true;
-  return !Number.isNaN(m.candidate) && m.candidate >= m.source;
+  return atLeast(m) && atLeast(m.impulse);
 }
