@@ -1,7 +1,7 @@
 // Semantics Faust has and faustlab once lacked (issue 20), against the reference
 // compiler: enable/control with Faust's suspension (src/core/signals/conditions.ts;
 // the programs of corpus/programs/enable/), an rwtable keeping its initial
-// content's nature. Each program gives the reference's samples on the signal
+// content's nature, lowest/highest (the bounds of the interval analysis). Each program gives the reference's samples on the signal
 // evaluator and on every backend. Then the conditions themselves (CNF,
 // absorption, the control's gate reaching only x, tables' generators untouched).
 import fs from "node:fs";
@@ -15,11 +15,14 @@ import { evaluate } from "../core/signals/evaluate.ts";
 import { condKey, conditions, lineShape } from "../core/signals/conditions.ts";
 import { reachable } from "../core/signals/graph.ts";
 import { sig } from "../core/signals/signal.ts";
+import { printSignals } from "../core/signals/print.ts";
+import { parseSignals } from "../core/signals/parse.ts";
 
 const dir = path.join(corpusDir, "programs");
 const files = [
   ...fs.readdirSync(path.join(dir, "enable")).filter((f) => f.endsWith(".dsp")).sort().map((f) => `enable/${f}`),
   "tables/rwtable_int_content.dsp",
+  "math/lowest_highest.dsp",
 ];
 const read = (f: string) => fs.readFileSync(path.join(dir, f), "utf8");
 
@@ -80,5 +83,18 @@ describe("execution conditions", () => {
     expect(lineShape(16)).toEqual({ ring: false, size: 17 });
     expect(lineShape(17)).toEqual({ ring: true, size: 32 });
     expect(lineShape(25)).toEqual({ ring: true, size: 32 });
+  });
+});
+
+describe("group metadata", () => {
+  it("stay on the widgets' group path and survive the signal text", () => {
+    const p = loadProgram({ text: 'process = hgroup("G[m:1][style:knob]", hslider("h:H[k:v]/f", 1, 0, 2, 0.1));', path: "/virtual/g.dsp" });
+    const w = reachable(p.outputs).find((s) => s.kind === "hslider");
+    expect(w?.kind === "hslider" && w.path).toEqual([
+      { orient: "h", label: "G", meta: [["m", "1"], ["style", "knob"]] },
+      { orient: "h", label: "H", meta: [["k", "v"]] },
+    ]);
+    const text = printSignals(p.outputs);
+    expect(printSignals(parseSignals(text, "g.sig").roots)).toBe(text);
   });
 });

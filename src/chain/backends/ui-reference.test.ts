@@ -24,6 +24,7 @@ const programs: Record<string, string> = {
   undeclared: 'process = *(hslider("gain[unit:dB]", 0.5, 0, 1, 0.01)), *(vslider("v[tooltip:a b]", 1, 0, 2, 0.5));\n',
   groups: 'declare name "Groups";\nprocess = hgroup("A", *(hslider("x[style:knob]", 1, 0, 2, 0.1)) : vgroup("B", *(nentry("y", 1, 0, 4, 1)))) , button("go[midi:ctrl 7]");\n',
   single: 'declare name "Ignored";\nprocess = vgroup("Only", *(hslider("g", 1, 0, 2, 0.1)));\n',
+  groupMeta: 'process = hgroup("G[m:1][style:knob]", vgroup("V [n:2]", hslider("f[unit:Hz]", 1, 0, 2, 0.1)) + checkbox("c"));\n',
 };
 
 describe("the UI description against the real compiler", () => {
@@ -46,5 +47,15 @@ describe("C and C++ buildUserInterface", () => {
     expect(at('ui_interface->declare(&fHslider0, "unit", "dB");')).toBeGreaterThan(at('"style", "knob"'));
     expect(at("ui_interface->addHorizontalSlider(\"gain\"")).toBeGreaterThan(at('"unit", "dB"'));
     expect(cSource(m)).toContain('ui_interface->declare(ui_interface->uiInterface, &dsp->fHslider0, "style", "knob");');
+  });
+  it("declares a group's metadata (zone 0) before opening it", () => {
+    const m = compileFir({ text: programs["groupMeta"]!, path: "/t/groupMeta.dsp" });
+    const cpp = cppSource(m);
+    const at = (s: string) => cpp.indexOf(s);
+    expect(at('ui_interface->declare(0, "m", "1");')).toBeGreaterThan(0);
+    expect(at('ui_interface->declare(0, "style", "knob");')).toBeGreaterThan(at('ui_interface->declare(0, "m", "1");'));
+    expect(at('ui_interface->openHorizontalBox("G");')).toBeGreaterThan(at('ui_interface->declare(0, "style", "knob");'));
+    expect(at('ui_interface->openVerticalBox("V");')).toBeGreaterThan(at('ui_interface->declare(0, "n", "2");'));
+    expect(cSource(m)).toContain('ui_interface->declare(ui_interface->uiInterface, 0, "m", "1");');
   });
 });

@@ -65,8 +65,9 @@ describe("propagation", () => {
     expect(s!.kind).toBe("hslider");
     if (s!.kind !== "hslider") return;
     expect(s.label).toBe("freq");
+    // the group's metadata stay with it (the UI JSON and buildUserInterface declare them)
     expect(s.path).toEqual([
-      { orient: "v", label: "G" },
+      { orient: "v", label: "G", meta: [["x", "y"]] },
       { orient: "h", label: "A" },
     ]);
     expect(s.meta).toEqual([

@@ -21,6 +21,8 @@ import { arity } from "../eval/arity.ts";
 import type { EvalSpans } from "../eval/eval.ts";
 import { freshRecName, isConst, sig, type ClockMode, type MetaEntry, type Nature, type Sig, type UIGroup } from "../../core/signals/signal.ts";
 import { typeOf } from "../../core/signals/types.ts";
+import { intervalOf } from "../../core/signals/intervals.ts";
+import { satInt } from "../../core/signals/fold.ts";
 import { extractMetadata, labelPath, resolvePath } from "./labels.ts";
 
 /** Number of inputs and outputs of an evaluated box (the evaluator's own arity, memoized). */
@@ -148,9 +150,10 @@ class Propagator {
 
   private widget(label: string, path: readonly UIGroup[]): { label: string; path: UIGroup[]; meta: MetaEntry[] } {
     const lp = labelPath(label);
-    const full = resolvePath(path, lp.steps).map((g) => {
+    const full = resolvePath(path, lp.steps).map((g): UIGroup => {
       const m = extractMetadata(g.label);
-      return { orient: g.orient, label: m.label };
+      const meta = [...(g.meta ?? []), ...m.meta];
+      return { orient: g.orient, label: m.label, ...(meta.length ? { meta } : {}) };
     });
     const { label: name, meta } = extractMetadata(lp.name);
     return { label: name, path: full, meta };
@@ -238,10 +241,10 @@ class Propagator {
       case "hgroup":
       case "vgroup":
       case "tgroup": {
+        // the group's metadata ([m:1], [style:knob], …) go with it to the UI (JSON, buildUserInterface)
         const { label, meta } = extractMetadata(b.label);
-        void meta;
         const orient = b.kind === "hgroup" ? "h" : b.kind === "vgroup" ? "v" : "t";
-        return (yield [b.body, makeCtx([...path, { orient, label }], ctx.slots, ctx.sr), inputs]);
+        return (yield [b.body, makeCtx([...path, { orient, label, ...(meta.length ? { meta } : {}) }], ctx.slots, ctx.sr), inputs]);
       }
       case "button":
       case "checkbox": {
@@ -445,8 +448,13 @@ class Propagator {
         // assertbounds(lo, hi, x) is x, with an interval promise the typing stage checks.
         return z!;
       case "lowest":
-      case "highest":
-        throw bad("prim", `'${op}' needs interval analysis, which propagation does not do yet`);
+      case "highest": {
+        // Faust's lowest(x)/highest(x): a bound of x's interval (the interval analysis of
+        // x's graph), a constant of x's nature
+        const i = intervalOf(x!);
+        const v = op === "lowest" ? i.lo : i.hi;
+        return typeOf(x!).nature === "int" ? sig.int(satInt(v)) : sig.float(v);
+      }
       case "acos":
       case "asin":
       case "atan":

@@ -38,6 +38,8 @@ export interface UIWidget {
 export interface UIGroupItem {
   readonly type: "vgroup" | "hgroup" | "tgroup";
   readonly label: string;
+  /** The group's metadata, sorted by key as Faust's JSON has them (absent when none). */
+  meta?: Record<string, string>[];
   readonly items: UIItem[];
 }
 
@@ -90,9 +92,12 @@ export function buildUI(outputs: readonly Sig[], programName: string): UIItem[] 
       const label = shownLabel(g.label);
       let next = group.items.find((i): i is UIGroupItem => "items" in i && i.type === type && i.label === label);
       if (!next) {
-        next = { type, label, items: [] };
+        // meta before items, as in Faust's JSON (an undefined key is not written)
+        next = { type, label, meta: undefined, items: [] };
         group.items.push(next);
       }
+      // a group's metadata, from any of the places it is opened (first value of a key wins)
+      for (const [k, v] of g.meta ?? []) if (!next.meta?.some((e) => k in e)) next.meta = sortedMeta([...(next.meta ?? []).map((e) => Object.entries(e)[0]!), [k, v]]);
       group = next;
     }
     // An unnamed bargraph is named after its type and a counter: vbargraph0, vbargraph1, …

@@ -168,6 +168,12 @@ export function parseSignals(text: string, path = "<signals>", opts: ParseOption
     if (t.kind !== "string") error(t, `expected a string, found '${t.text}'`);
     return unquote(t, t.text);
   };
+  const metaList = () =>
+    list(() => {
+      const e = list(str);
+      if (e.length !== 2) error(toks[i - 1]!, "a metadata entry is [key, value]");
+      return [e[0]!, e[1]!] as const;
+    });
   const nature = (): "int" | "float" => {
     const t = next();
     if (t.text !== "int" && t.text !== "float") error(t, `expected 'int' or 'float', found '${t.text}'`);
@@ -208,16 +214,22 @@ export function parseSignals(text: string, path = "<signals>", opts: ParseOption
         return list(nature);
       case "path":
         return list(() => {
-          const [o, label] = list(str);
-          if ((o !== "h" && o !== "v" && o !== "t") || label === undefined) error(toks[i - 1]!, "a UI path entry is [\"h\"|\"v\"|\"t\", label]");
-          return { orient: o as "h" | "v" | "t", label: label! };
+          // [orient, label] or [orient, label, [[key, value], …]] (the group's metadata)
+          expect("[");
+          const o = str();
+          expect(",");
+          const label = str();
+          let meta: (readonly [string, string])[] = [];
+          if (peek().text === ",") {
+            next();
+            meta = metaList();
+          }
+          expect("]");
+          if (o !== "h" && o !== "v" && o !== "t") error(toks[i - 1]!, "a UI path entry is [\"h\"|\"v\"|\"t\", label, metadata?]");
+          return { orient: o as "h" | "v" | "t", label, ...(meta.length ? { meta } : {}) };
         });
       case "meta":
-        return list(() => {
-          const e = list(str);
-          if (e.length !== 2) error(toks[i - 1]!, "a metadata entry is [key, value]");
-          return [e[0]!, e[1]!] as const;
-        });
+        return metaList();
       case "group": {
         const t = next();
         if (t.kind !== "group") error(t, `expected a group (@name), found '${t.text}'`);

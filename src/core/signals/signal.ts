@@ -48,10 +48,11 @@ export const CLOCK_MODES = ["ondemand", "upsampling", "downsampling"] as const;
 export type ClockMode = (typeof CLOCK_MODES)[number];
 export const NATURES = ["int", "float"] as const;
 
-/** One level of the UI group path: orientation (h, v or t(ab)) and label. */
+/** One level of the UI group path: orientation (h, v or t(ab)), label, and the group's metadata (`hgroup("G[m:1]", …)`; absent when none). */
 export interface UIGroup {
   readonly orient: "h" | "v" | "t";
   readonly label: string;
+  readonly meta?: readonly MetaEntry[];
 }
 /** A metadata entry `[key: value]`, in source order. */
 export type MetaEntry = readonly [key: string, value: string];
@@ -335,7 +336,7 @@ export function encodeParam(type: FieldType, v: unknown): string {
     case "natures":
       return `[${(v as readonly Nature[]).join(", ")}]`;
     case "path":
-      return JSON.stringify((v as readonly UIGroup[]).map((g) => [g.orient, g.label]));
+      return JSON.stringify((v as readonly UIGroup[]).map((g) => (g.meta?.length ? [g.orient, g.label, g.meta] : [g.orient, g.label])));
     case "meta":
       return JSON.stringify(v);
     case "name":
@@ -418,15 +419,18 @@ function checkField(kind: Kind, name: string, type: FieldType, v: unknown): void
       if (!Array.isArray(v) || !v.every((n) => n === "int" || n === "float")) bad("is not a list of natures");
       return;
     case "path":
-      if (!Array.isArray(v) || !v.every((g) => g && ["h", "v", "t"].includes(g.orient) && typeof g.label === "string")) bad("is not a UI path");
+      if (!Array.isArray(v) || !v.every((g) => g && ["h", "v", "t"].includes(g.orient) && typeof g.label === "string" && (g.meta === undefined || isMetaList(g.meta)))) bad("is not a UI path");
       return;
     case "meta":
-      if (!Array.isArray(v) || !v.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === "string" && typeof e[1] === "string"))
-        bad("is not a metadata list");
+      if (!isMetaList(v)) bad("is not a metadata list");
       return;
     default:
       assertNever(type);
   }
+}
+
+function isMetaList(v: unknown): boolean {
+  return Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === "string" && typeof e[1] === "string");
 }
 
 /** True when `v` is a node of the table (not a look-alike object). */
@@ -439,7 +443,10 @@ function freezeFields(kind: Kind, fields: Record<string, unknown>): Record<strin
   for (const [name, type] of FIELD_LISTS[kind]) {
     const v = fields[name];
     if (type === "sigs" || type === "natures" || type === "f64s") out[name] = Object.freeze([...(v as unknown[])]);
-    else if (type === "path") out[name] = Object.freeze((v as UIGroup[]).map((g) => Object.freeze({ orient: g.orient, label: g.label })));
+    else if (type === "path")
+      out[name] = Object.freeze(
+        (v as UIGroup[]).map((g) => Object.freeze({ orient: g.orient, label: g.label, ...(g.meta?.length ? { meta: Object.freeze(g.meta.map((e) => Object.freeze([e[0], e[1]] as const))) } : {}) })),
+      );
     else if (type === "meta") out[name] = Object.freeze((v as MetaEntry[]).map((e) => Object.freeze([e[0], e[1]] as const)));
     else out[name] = v;
   }
