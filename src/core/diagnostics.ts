@@ -172,6 +172,7 @@ export const catalog = {
   FL600: { severity: "error", template: "cannot generate code for {what}: {detail}" },
   FL601: { severity: "error", template: "ill-formed FIR in {where}: {detail}" },
   FL602: { severity: "error", template: "unknown target language '{lang}' (expected {expected})" },
+  FL603: { severity: "error", template: "foreign {what} '{name}' is not available to generated code: the backends know {known} (those the standard libraries use, as Faust's wasm and JS targets)" },
   // FL610–FL612 building and running the C/C++ backends' output (src/chain/backends/native.ts)
   FL610: { severity: "error", template: "no {lang} compiler: cannot run '{compiler}' ({reason}); set {env} to a {lang} compiler" },
   FL611: { severity: "error", template: "the generated {lang} code did not compile with '{compiler}': {detail}" },

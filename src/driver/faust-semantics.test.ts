@@ -11,6 +11,8 @@ import { corpusDir } from "../../corpus/manifest.ts";
 import { DIFF_BACKENDS, describeResult, diffPrograms, type DiffProgram } from "../harness/difftest.ts";
 import { compileReference, renderReference } from "../harness/oracle.ts";
 import { loadProgram } from "./program.ts";
+import { compileFir, instantiate } from "./compile.ts";
+import { renderDsp } from "../chain/backends/render.ts";
 import { evaluate } from "../core/signals/evaluate.ts";
 import { condKey, conditions, lineShape } from "../core/signals/conditions.ts";
 import { reachable } from "../core/signals/graph.ts";
@@ -96,5 +98,24 @@ describe("group metadata", () => {
     ]);
     const text = printSignals(p.outputs);
     expect(printSignals(parseSignals(text, "g.sig").roots)).toBe(text);
+  });
+});
+
+describe("foreign constants and variables", () => {
+  const render = (text: string, backend: "js" | "interp") => {
+    const m = compileFir({ text, path: "/virtual/f.dsp" }, { double: true });
+    return renderDsp(instantiate(m, backend)(), { samples: 6, sampleRate: 48000, blockSize: 4, double: true, input: () => 0 }).map((o) => [...o]);
+  };
+  it("the ones the libraries use: the sample rate and the compute call's length (count)", () => {
+    const text = "process = fconstant(int fSamplingFreq, <math.h>), fvariable(int count, <math.h>);";
+    for (const backend of ["js", "interp"] as const)
+      expect(render(text, backend)).toEqual([
+        [48000, 48000, 48000, 48000, 48000, 48000],
+        [4, 4, 4, 4, 2, 2],
+      ]);
+  });
+  it("any other is FL603, naming it and the known ones", () => {
+    expect(() => compileFir({ text: "process = fconstant(float M_PI, <math.h>);", path: "/virtual/p.dsp" })).toThrow(/constant 'M_PI' is not available.*'fSamplingFreq'/);
+    expect(() => compileFir({ text: "process = fvariable(float fFoo, <foo.h>);", path: "/virtual/v.dsp" })).toThrow(/variable 'fFoo' is not available.*'count'/);
   });
 });

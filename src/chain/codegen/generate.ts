@@ -104,6 +104,25 @@ const INIT = 1;
 const BLOCK = 2;
 const SAMPLE = 3;
 
+/**
+ * The foreign constants and variables generated code knows (every backend):
+ * those the standard libraries use, which are all Faust's wasm and JS targets
+ * accept. Any other is FL603.
+ */
+export const FOREIGN_CONSTANTS: Readonly<Record<string, string>> = {
+  fSamplingFreq: "the sample rate (ma.SR, pl.SR)",
+  SR: "the sample rate (faustlab's alias)",
+};
+export const FOREIGN_VARIABLES: Readonly<Record<string, string>> = {
+  count: "the number of samples of the current compute call (ma.BS, pl.BS, mu.lib)",
+};
+
+function unknownForeign(s: SigOf<"fconst" | "fvar">): never {
+  const table = s.kind === "fconst" ? FOREIGN_CONSTANTS : FOREIGN_VARIABLES;
+  const known = Object.keys(table).map((k) => `'${k}'`).join(" and ");
+  throw new DiagnosticError([diag("FL603", { what: s.kind === "fconst" ? "constant" : "variable", name: s.name, known })]);
+}
+
 function reject(s: Sig, detail: string): never {
   throw new DiagnosticError([diag("FL600", { what: `a '${s.kind}' signal`, detail })]);
 }
@@ -1284,12 +1303,13 @@ class Scope {
         return v;
       }
       case "fconst":
-        if (s.name !== "fSamplingFreq" && s.name !== "SR") return reject(s, `unknown foreign constant '${s.name}'`);
+        if (!(s.name in FOREIGN_CONSTANTS)) return unknownForeign(s);
         return this.convert(fir.load(SAMPLE_RATE), "int", type);
       case "fvar":
         // Faust's `count`: the number of samples of the current compute call
-        if (s.name === "count" && this.isMain) return this.convert(fir.load(COUNT), "int", type);
-        return reject(s, `foreign variable '${s.name}' is not supported`);
+        if (!(s.name in FOREIGN_VARIABLES)) return unknownForeign(s);
+        if (this.isMain) return this.convert(fir.load(COUNT), "int", type);
+        return reject(s, `foreign variable '${s.name}' read in a table generator or a clock domain's body (no compute call there)`);
       case "ffun":
         return this.ffun(s);
       case "button":
