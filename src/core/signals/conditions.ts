@@ -76,7 +76,9 @@ export function condOr(a: Cond, b: Cond): Cond {
   return normal(out);
 }
 
+/** The condition "c ≠ 0": true for a non-zero constant. */
 export function condAtom(c: Sig): Cond {
+  if ((c.kind === "int" || c.kind === "float") && c.value !== 0) return TRUE;
   return [[c]];
 }
 
