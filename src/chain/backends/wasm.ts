@@ -76,12 +76,16 @@ const NATIVE_FLOAT: Partial<Record<MathFn, "abs" | "floor" | "ceil" | "sqrt" | "
 
 const DSP = 0; // the first parameter of every function: the struct's address
 
+/** Whether a simd128 lane loop is emitted as K/W copies of its body (then cacheLanes may keep its arrays in v128 locals): at most 4 copies, 256 statements in all. */
+const unrolls = (s: Extract<Stmt, { kind: "for" }>, K: number, W: number) => K / W <= 4 && s.body.length * (K / W) <= 256;
+
 /** A simd128 lane loop (FunctionWriter.vectorFor) and its array accesses: the element lane 0 starts at (R of R + l, undefined if not a literal or not lane-indexed). */
 interface LanePlan {
   readonly loop: Stmt;
   readonly K: number;
   readonly W: number;
   readonly accesses: { readonly name: string; readonly start: number | undefined; readonly stored: boolean }[];
+  readonly unrolled: boolean;
 }
 
 class FunctionWriter {
@@ -609,7 +613,7 @@ class FunctionWriter {
         walk(st.value);
         if (st.kind === "storeArr") (walk(st.index), accesses.push({ name: st.name, start: start(st.index), stored: true }));
       }
-      plan.push({ loop: s, K, W, accesses });
+      plan.push({ loop: s, K, W, accesses, unrolled: unrolls(s, K, W) });
       return true;
     }
     // emission: K/W copies of the body on lanes m·W … m·W + W − 1, W lanes at a time; an array
@@ -617,6 +621,7 @@ class FunctionWriter {
     const c = this.code;
     const cached = (name: string, index: Expr, m: number): number | undefined => {
       const e = start(index);
+      if (m < 0) return undefined;
       return e === undefined ? undefined : this.vcache.get(`${name}@${e + m * W}`);
     };
     let m = 0;
@@ -643,9 +648,7 @@ class FunctionWriter {
         c.fd(F[e.op]);
       } else throw new InternalError(`wasm backend: a lane loop's ${e.kind} is not vectorizable`);
     };
-    const v = this.bind(l, "int");
-    for (m = 0; m < K / W; m++) {
-      c.i32(m * W).op(OP.local_set).u32(v);
+    const vbody = (): void => {
       for (const st of s.body) {
         if (st.kind === "declare") {
           vexpr(st.value);
@@ -664,6 +667,22 @@ class FunctionWriter {
           c.memFd(OP_FD.v128_store, this.fShift, offset);
         }
       }
+    };
+    const v = this.bind(l, "int");
+    if (!unrolls(s, K, W)) {
+      // a wide or long body: one copy in a loop (its arrays stay in memory: cacheLanes left them)
+      c.i32(0).op(OP.local_set).u32(v);
+      c.block(OP.block).block(OP.loop);
+      c.op(OP.local_get).u32(v).i32(K).op(OP.i32_ge_s, OP.br_if).u32(1);
+      m = -1;
+      vbody();
+      c.op(OP.local_get).u32(v).i32(W).op(OP.i32_add, OP.local_set).u32(v);
+      c.op(OP.br).u32(0).op(OP.end, OP.end);
+      return true;
+    }
+    for (m = 0; m < K / W; m++) {
+      c.i32(m * W).op(OP.local_set).u32(v);
+      vbody();
     }
     return true;
   }
@@ -688,7 +707,7 @@ class FunctionWriter {
     const starts = new Map<string, { W: number; K: number; at: Set<number>; stored: boolean }>();
     for (const p of plans)
       for (const a of p.accesses) {
-        if (a.start === undefined || a.start % p.W !== 0) bad.add(a.name);
+        if (a.start === undefined || a.start % p.W !== 0 || !p.unrolled) bad.add(a.name);
         if (bad.has(a.name)) continue;
         let e = starts.get(a.name);
         if (!e) starts.set(a.name, (e = { W: p.W, K: p.K, at: new Set(), stored: false }));
